@@ -13,7 +13,7 @@ def lists_dir() -> Path:
     """The folder of source definitions: inside the installed package, or beside it in a checkout."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "lists", here.parent / "lists"):
-        if (candidate / "us_ofac_sdn" / "source.toml").is_file():
+        if candidate.is_dir() and any(candidate.glob("*/source.toml")):
             return candidate
     raise FileNotFoundError("the lists/ folder of source definitions is missing from this installation")
 
