@@ -1,0 +1,126 @@
+"""`screening lists load|stats|issues|show`: the lists store."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from screening.lists import list_issues, list_stats, show_entry
+from screening.load import load_lists
+
+from .groups import db_option, lists, source_choice
+from .output import is_tty, print_json, print_table
+
+
+@lists.command("load")
+@db_option
+@click.option("--source", "sources", multiple=True, type=source_choice, help="Only this source (repeatable).")
+@click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder of list files instead of the bundled snapshots.")
+@click.option("--force", is_flag=True, help="Reload even when the files are unchanged.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+def lists_load(db, sources, from_dir, force, as_json) -> None:
+    """Parse list files into the store (bundled snapshots by default).
+
+    \b
+    Examples:
+      screening lists load
+      screening lists load --source us_ofac_sdn --from ./downloads/sdn/
+    """
+    def progress(name: str) -> None:
+        if is_tty() and not as_json:
+            click.echo(f"loading {name} ...", err=True)
+
+    outcome = load_lists(db, sources or None, from_dir, force=force, on_source=progress)
+    if as_json:
+        print_json([o.as_dict() for o in outcome])
+    else:
+        for o in outcome:
+            if o.status == "failed":
+                click.echo(f"FAILED {o.error}", err=True)
+            elif o.status == "loaded":
+                click.echo(f"{o.source}: loaded version {o.version}: {o.entries} entries, "
+                           f"{o.rejected} rejected records, {o.issues} parse issues")
+            else:
+                click.echo(f"{o.source}: {o.status}" + (f" ({o.error})" if o.error else ""))
+    sys.exit(1 if any(o.status == "failed" for o in outcome) else 0)
+
+
+@lists.command("stats")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def lists_stats(db, as_json) -> None:
+    """Per source: version, entries by type, names, addresses, identifiers, parse issues.
+
+    \b
+    Example:
+      screening lists stats --json | jq '.[] | {source, entries}'
+    """
+    stats = list_stats(db)
+    if as_json:
+        print_json(stats)
+        return
+    for row in stats:
+        row["by_type"] = ", ".join(f"{k}:{v}" for k, v in row["entries_by_type"].items())
+    print_table(stats, ["source", "version", "records_read", "entries", "rejected", "by_type", "names",
+                        "addresses", "identifiers", "parse_issues"])
+
+
+@lists.command("issues")
+@db_option
+@click.option("--source", "sources", multiple=True, type=source_choice, help="Only this source (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def lists_issues(db, sources, as_json) -> None:
+    """Malformed rows and fields met while parsing the active versions.
+
+    \b
+    Example:
+      screening lists issues --source us_csl
+    """
+    issues = list_issues(db, list(sources))
+    if as_json:
+        print_json(issues)
+        return
+    for i in issues:
+        action = "REJECTED" if i["rejected"] else "kept"
+        where = f"{i['file']}:{i['line']}" if i["line"] else i["file"]
+        field = f" [{i['field']}]" if i["field"] else ""
+        value = f" value={i['value']!r}" if i["value"] else ""
+        click.echo(f"{i['source']} {where}{field}: {i['problem']}{value} ({action})")
+
+
+@lists.command("show")
+@click.argument("source", type=source_choice)
+@click.argument("source_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def lists_show(source, source_id, db, as_json) -> None:
+    """Show one list entry with its names, addresses, identifiers and provenance.
+
+    \b
+    Example:
+      screening lists show un_sc QDi.001 --json
+    """
+    entry = show_entry(source, source_id, db)
+    if entry is None:
+        click.echo(f"no entry {source}:{source_id} in the active version", err=True)
+        sys.exit(2)
+    if as_json:
+        print_json(entry)
+        return
+    click.echo(f"{entry['source']}:{entry['source_id']}  {entry['primary_name']}  ({entry['entity_type']})")
+    click.echo(f"  version {entry['version']}, {entry['file']} at {entry['location']}")
+    if entry["programs"]:
+        click.echo(f"  programs: {', '.join(entry['programs'])}")
+    for n in entry["names"] or []:
+        click.echo(f"  name [{n['kind']}] {n['name']}")
+    for a in entry["addresses"] or []:
+        text = a["full"] or ", ".join(x for x in (a["street"], a["city"], a["region"], a["postcode"]) if x)
+        click.echo(f"  address {text} [{a['country_code'] or a['country'] or '?'}]")
+    for i in entry["identifiers"] or []:
+        click.echo(f"  id [{i['type']}] {i['value']}" + (f" ({i['country_code']})" if i["country_code"] else ""))
+    for b in entry["birth_dates"] or []:
+        click.echo(f"  born {b['text']} ({b['precision']})")
+    if entry["remarks"]:
+        click.echo(f"  remarks: {entry['remarks']}")
+

@@ -1,0 +1,2 @@
+"""`screening screen` and `screening check`."""
+from __future__ import annotations
