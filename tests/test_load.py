@@ -1,0 +1,101 @@
+"""Loading the bundled snapshots: row accounting per source, counts that reconcile with the
+publishers' files, and refused files that leave the store as it was."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from screening.load import load_lists
+from screening.sources import all_sources
+
+from .conftest import LISTS
+
+BUNDLED = [s.name for s in all_sources() if s.bundled]
+
+
+@pytest.fixture(scope="module")
+def loaded_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("store") / "lists.duckdb"
+    outcome = load_lists(db, BUNDLED)
+    assert {o.source: o.status for o in outcome} == {name: "loaded" for name in BUNDLED}
+    return db
+
+
+def _versions(db: Path) -> dict[str, tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT source, records_read, entries, rejected FROM active_versions").fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+@pytest.mark.parametrize("source", BUNDLED)
+def test_rows_read_equal_entries_plus_reported_rejections(loaded_db: Path, source: str):
+    records_read, entries, rejected = _versions(loaded_db)[source]
+    assert records_read > 0
+    assert records_read == entries + rejected
+    with duckdb.connect(str(loaded_db), read_only=True) as con:
+        stored = con.execute("SELECT count(*) FROM current_entries WHERE source = ?", [source]).fetchone()[0]
+        reported = con.execute("SELECT count(*) FROM current_parse_issues WHERE source = ? AND rejected",
+                               [source]).fetchone()[0]
+    assert stored == entries
+    assert reported == rejected
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("us_ofac_sdn", {"person": 6646, "organization": 6033, "vessel": 764, "aircraft": 378}),
+    ("us_ofac_cons", None),
+    ("un_sc", {"person": 730, "organization": 273}),
+])
+def test_entry_counts_reconcile_with_the_publishers_files(loaded_db: Path, source: str, expected):
+    with duckdb.connect(str(loaded_db), read_only=True) as con:
+        by_type = dict(con.execute("SELECT entity_type, count(*) FROM current_entries WHERE source = ? GROUP BY 1",
+                                   [source]).fetchall())
+    if expected is None:
+        assert sum(by_type.values()) == 442
+    else:
+        assert by_type == expected
+
+
+def test_uk_ofsi_groups_are_entries(loaded_db: Path):
+    records_read, entries, rejected = _versions(loaded_db)["uk_ofsi"]
+    assert entries == 4686
+
+
+def test_reloading_unchanged_files_is_a_no_op(loaded_db: Path):
+    outcome = load_lists(loaded_db, ["us_bis_dpl"])
+    assert outcome[0].status == "unchanged"
+
+
+def test_refused_file_leaves_the_store_as_it_was(loaded_db: Path, tmp_path: Path):
+    bad = tmp_path / "us_bis_dpl"
+    bad.mkdir()
+    (bad / "dpl.txt").write_text("<!DOCTYPE html>\n<html><body>Service Unavailable</body></html>\n")
+    before = duckdb.connect(str(loaded_db), read_only=True)
+    counts_before = before.execute("SELECT (SELECT count(*) FROM list_versions), (SELECT count(*) FROM entries)").fetchone()
+    before.close()
+    outcome = load_lists(loaded_db, ["us_bis_dpl"], from_dir=tmp_path)
+    assert outcome[0].status == "failed"
+    assert "dpl.txt" in outcome[0].error and "HTML" in outcome[0].error
+    with duckdb.connect(str(loaded_db), read_only=True) as con:
+        after = con.execute("SELECT (SELECT count(*) FROM list_versions), (SELECT count(*) FROM entries)").fetchone()
+        active = con.execute("SELECT version FROM active_versions WHERE source = 'us_bis_dpl'").fetchone()
+    assert after == counts_before
+    assert active == ("2023-11",)
+
+
+def test_from_folder_loads_another_version_and_supersedes(tmp_path: Path):
+    db = tmp_path / "s.duckdb"
+    load_lists(db, ["us_bis_dpl"])
+    other = tmp_path / "downloads"
+    shutil.copytree(LISTS / "us_bis_dpl" / "2023-11", other)
+    # Same bytes as the bundled file: nothing to do.
+    assert load_lists(db, ["us_bis_dpl"], from_dir=other)[0].status == "unchanged"
+    text = (other / "dpl.txt").read_text(encoding="utf-8").splitlines()
+    (other / "dpl.txt").write_text("\n".join(text[:-1]) + "\n", encoding="utf-8")
+    result = load_lists(db, ["us_bis_dpl"], from_dir=other)[0]
+    assert result.status == "loaded" and result.entries == 664
+    with duckdb.connect(str(db), read_only=True) as con:
+        statuses = con.execute("SELECT status FROM list_versions WHERE source = 'us_bis_dpl' ORDER BY version_id").fetchall()
+    assert statuses == [("superseded",), ("active",)]
