@@ -18,8 +18,9 @@ from .output import is_tty, print_json, print_table
 @click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False),
               help="Folder of list files instead of the bundled snapshots.")
 @click.option("--force", is_flag=True, help="Reload even when the files are unchanged.")
+@click.option("--no-consolidate", is_flag=True, help="Do not rebuild the consolidated entities afterwards.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
-def lists_load(db, sources, from_dir, force, as_json) -> None:
+def lists_load(db, sources, from_dir, force, no_consolidate, as_json) -> None:
     """Parse list files into the store (bundled snapshots by default).
 
     \b
@@ -31,7 +32,8 @@ def lists_load(db, sources, from_dir, force, as_json) -> None:
         if is_tty() and not as_json:
             click.echo(f"loading {name} ...", err=True)
 
-    outcome = load_lists(db, sources or None, from_dir, force=force, on_source=progress)
+    outcome = load_lists(db, sources or None, from_dir, force=force, on_source=progress,
+                         consolidate=not no_consolidate)
     if as_json:
         print_json([o.as_dict() for o in outcome])
     else:

@@ -123,16 +123,17 @@ def load_source_snapshot(con: duckdb.DuckDBPyConnection, source: Source, snapsho
 
 def load_lists(db: str | Path | None = None, sources: Iterable[str] | None = None,
                from_dir: str | Path | None = None, force: bool = False,
-               on_source: Callable[[str], None] | None = None) -> list[SourceLoad]:
+               on_source: Callable[[str], None] | None = None, consolidate: bool = False) -> list[SourceLoad]:
     """Load the bundled snapshots (or those under ``from_dir``) of the given sources into the store.
 
     A source whose file is refused keeps its last good version; the others load regardless.
+    With ``consolidate``, the entities are rebuilt afterwards when any source changed.
     """
     names = list(sources) if sources else list(SOURCE_NAMES)
     base = Path(from_dir) if from_dir else None
     con = store.connect(db)
+    outcome: list[SourceLoad] = []
     try:
-        outcome = []
         for name in names:
             if on_source:
                 on_source(name)
@@ -142,9 +143,15 @@ def load_lists(db: str | Path | None = None, sources: Iterable[str] | None = Non
                 outcome.append(SourceLoad(name, "skipped", error="no snapshot to load (not bundled)"))
                 continue
             outcome.append(load_source_snapshot(con, source, snapshot, force=force))
-        return outcome
     finally:
         con.close()
+    if consolidate and any(o.status == "loaded" for o in outcome):
+        from .consolidate import consolidate_entities
+
+        if on_source:
+            on_source("consolidation")
+        consolidate_entities(db)
+    return outcome
 
 
 def normalise_identifier(value: str) -> str:
