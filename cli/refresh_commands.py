@@ -1,2 +1,173 @@
 """`screening lists refresh|versions|rollback|diff`, `screening customers add`, `screening rescreen`."""
 from __future__ import annotations
+
+import sys
+
+import click
+
+from screening.diff import diff_lists
+from screening.fetch import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, FetchOptions
+from screening.refresh import (DEFAULT_KEEP, DEFAULT_MAX_SHRINK, GatePolicy, RefreshLocked, VersionNotFound,
+                               list_versions, refresh_lists, rollback)
+
+from .groups import db_option, lists, source_choice
+from .output import is_tty, print_json, print_table
+
+
+@lists.command("refresh")
+@db_option
+@click.option("--source", "sources", multiple=True, type=source_choice, help="Only this source (repeatable).")
+@click.option("--all", "all_sources", is_flag=True,
+              help="Every source in the store (the bundled set when the store is empty); the default.")
+@click.option("--from", "origin", metavar="URL_OR_PATH",
+              help="A mirror base URL, or a local file or folder, instead of the official URLs.")
+@click.option("--allow-shrink", is_flag=True, help="Accept a version with far fewer entries than the active one.")
+@click.option("--allow-older", is_flag=True, help="Accept a version published before the active one.")
+@click.option("--max-shrink", type=click.FloatRange(0, 1), default=DEFAULT_MAX_SHRINK, show_default=True,
+              help="Largest accepted drop in entries, as a share of the active version's.")
+@click.option("--keep", type=click.IntRange(1), default=DEFAULT_KEEP, show_default=True,
+              help="Versions kept per source for diff and rollback.")
+@click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
+              help="Seconds to wait for the server (connect, and between bytes).")
+@click.option("--retries", type=click.IntRange(0), default=DEFAULT_RETRIES, show_default=True,
+              help="Retries of a transient fault (timeout, HTTP 5xx, body cut short), with backoff.")
+@click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest accepted file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (for cron and scripts).")
+def lists_refresh(db, sources, all_sources, origin, allow_shrink, allow_older, max_shrink, keep, timeout,
+                  retries, max_bytes, as_json) -> None:
+    """Download new list versions, check them, and switch to them atomically.
+
+    A version that fails to download or parse, shrinks by more than --max-shrink, or is
+    older than the active one is refused and the last good version stays active.
+
+    \b
+    Exit codes: 0 every source updated or unchanged, 1 a source failed (it kept its
+    last good version) or another refresh is running, 2 usage error.
+    \b
+    Examples:
+      screening lists refresh --all --json            # from cron
+      screening lists refresh --source un_sc --from ./downloads/consolidated.xml
+    """
+    if all_sources and sources:
+        raise click.UsageError("give --all or --source, not both")
+
+    def progress(name: str) -> None:
+        if is_tty() and not as_json:
+            click.echo(f"refreshing {name} ...", err=True)
+
+    options = FetchOptions(timeout=(min(timeout, 30.0), timeout), retries=retries, max_bytes=max_bytes)
+    policy = GatePolicy(max_shrink=max_shrink, allow_shrink=allow_shrink, allow_older=allow_older)
+    try:
+        outcome = refresh_lists(db, list(sources) or None, origin, policy, options, keep, on_source=progress)
+    except RefreshLocked as exc:
+        if as_json:
+            print_json({"status": "locked", "error": str(exc)})
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if as_json:
+        print_json([o.as_dict() for o in outcome])
+    else:
+        for o in outcome:
+            _echo_outcome(o)
+    sys.exit(1 if any(o.status == "failed" for o in outcome) else 0)
+
+
+def _echo_outcome(o) -> None:
+    if o.status == "failed":
+        kept = f"; kept version {o.previous_version}" if o.previous_version else ""
+        click.echo(f"FAILED {o.source}: {o.error}{kept}", err=True)
+    elif o.status == "updated":
+        was = f" (was {o.previous_version}, {o.previous_entries} entries)" if o.previous_version else ""
+        click.echo(f"{o.source}: updated to {o.version}, {o.entries} entries{was}")
+    else:
+        click.echo(f"{o.source}: unchanged")
+    for note in o.notes:
+        click.echo(f"  note: {note}")
+
+
+@lists.command("versions")
+@click.argument("source", type=source_choice)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def lists_versions(source, db, as_json) -> None:
+    """Kept versions of a source, newest first, with sha256, URL and dates.
+
+    \b
+    Example:
+      screening lists versions us_ofac_sdn
+    """
+    rows = list_versions(db, source)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo(f"no versions of {source} in the store", err=True)
+        return
+    for r in rows:
+        r["sha256"] = r["sha256"][:12]
+        r["notes"] = "; ".join(r["notes"] or [])
+    print_table(rows, ["version_id", "version", "status", "published", "entries", "fetched_at", "sha256",
+                       "url", "notes"])
+
+
+@lists.command("rollback")
+@click.argument("source", type=source_choice)
+@db_option
+@click.option("--to", "to", metavar="V", help="Version id or label (default: the one before the active version).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def lists_rollback(source, db, to, as_json) -> None:
+    """Make an earlier kept version of a source active again.
+
+    \b
+    Examples:
+      screening lists rollback us_ofac_sdn
+      screening lists rollback us_ofac_sdn --to 2024-05-02
+    """
+    try:
+        result = rollback(db, source, to)
+    except VersionNotFound as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except RefreshLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if as_json:
+        print_json(result)
+    elif result["status"] == "unchanged":
+        click.echo(f"{source}: version {result['version']} is already active")
+    else:
+        click.echo(f"{source}: active version is now {result['version']} (id {result['version_id']}), "
+                   f"was {result['previous_version']}")
+
+
+@lists.command("diff")
+@click.argument("source", type=source_choice)
+@db_option
+@click.option("--from", "from_ref", metavar="V", help="Older version id or label (default: the one before --to).")
+@click.option("--to", "to_ref", metavar="V", help="Newer version id or label (default: the active one).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def lists_diff(source, db, from_ref, to_ref, as_json) -> None:
+    """Entries added, removed and changed (with the fields that changed) between two versions.
+
+    \b
+    Examples:
+      screening lists diff us_ofac_sdn
+      screening lists diff us_ofac_sdn --from 2024-04-26 --to 2024-05-03 --json
+    """
+    try:
+        result = diff_lists(db, source, from_ref, to_ref)
+    except VersionNotFound as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if as_json:
+        print_json(result)
+        return
+    c = result["counts"]
+    click.echo(f"{source}: {result['from']['version']} (id {result['from']['version_id']}) -> "
+               f"{result['to']['version']} (id {result['to']['version_id']}): "
+               f"{c['added']} added, {c['removed']} removed, {c['changed']} changed")
+    for change, mark in (("added", "+"), ("removed", "-"), ("changed", "~")):
+        for row in result[change]:
+            fields = f"  [{', '.join(row['fields'])}]" if row.get("fields") else ""
+            click.echo(f"{mark} {row['source_id']}  {row['primary_name']}  ({row['entity_type']}){fields}")

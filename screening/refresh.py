@@ -1,0 +1,479 @@
+"""Refresh stage: fetch new list versions, stage and gate them, switch atomically, keep history.
+
+A refresh of one source goes: fetch into a staging folder (no store access) -> same sha256 as
+the active version? then nothing to do -> parse (no store access) -> write the rows as a
+``staged`` version (one short write) -> gates (parsed, not shrunk by more than the allowed
+share, publication date not older, within the source's min/max entries) -> one transaction
+that flips ``active`` to the new version, or marks it ``failed`` with the reason.  Readers
+only ever see rows through ``list_versions.status = 'active'``, so they see the old lists or
+the new, never a mix; a crash at any point leaves the last committed state, i.e. the last
+good version active.  Two refreshes are kept apart by an ``fcntl`` lock on ``<db>.refresh.lock``.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Callable, Iterator
+
+import duckdb
+
+from . import store
+from .fetch import FetchError, FetchOptions, FetchResult, copy_local, fetch_urls, load_meta, mirror_urls, save_meta
+from .load import find_snapshot, insert_version, snapshot_files, snapshot_sha256
+from .parse import parse_snapshot
+from .parse.model import ParseResult, SourceFormatError
+from .sources import SOURCE_NAMES, Source, load_source
+
+DEFAULT_MAX_SHRINK = 0.10
+DEFAULT_KEEP = 10
+LOCK_WAIT_SECONDS = 30.0
+_PART_TABLES = ("names", "addresses", "identifiers", "birth_dates", "nationalities", "parse_issues", "entries")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+class RefreshLocked(Exception):
+    """Another refresh (or rollback) holds the store's refresh lock."""
+
+
+class VersionNotFound(ValueError):
+    """A version asked for by id or label does not exist for that source."""
+
+
+@dataclass
+class GatePolicy:
+    """What a new version must satisfy before it may become active."""
+
+    max_shrink: float = DEFAULT_MAX_SHRINK  # largest allowed drop in entries, as a share of the active count
+    allow_shrink: bool = False
+    allow_older: bool = False
+
+
+@dataclass
+class RefreshOutcome:
+    """What a refresh did to one source."""
+
+    source: str
+    status: str  # updated | unchanged | failed
+    version: str | None = None
+    version_id: int | None = None
+    previous_version: str | None = None
+    previous_version_id: int | None = None
+    entries: int | None = None
+    previous_entries: int | None = None
+    sha256: str | None = None
+    url: str | None = None
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class _Active:
+    version_id: int
+    version: str
+    published: date | None
+    sha256: str
+    entries: int
+
+
+# ----------------------------------------------------------------------------- store access
+
+def open_store(db: str | Path | None, read_only: bool = False,
+               wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """Open the store, retrying for up to ``wait`` seconds while another process holds it."""
+    deadline = time.monotonic() + wait
+    pause = 0.05
+    while True:
+        try:
+            return store.connect(db, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+
+@contextmanager
+def refresh_lock(db_path: Path) -> Iterator[Path]:
+    """Hold ``<db>.refresh.lock`` for the duration; refuse at once if another process holds it."""
+    lock_path = db_path.with_name(db_path.name + ".refresh.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RefreshLocked(f"another refresh is running on {db_path.name} (pid {holder}; lock file "
+                                f"{lock_path.name}); this one did nothing, try again when it ends") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield lock_path
+    finally:
+        handle.close()  # closing releases the flock; the kernel does it too if the process dies
+
+
+def work_dir(db_path: Path) -> Path:
+    """Folder beside the store for staged downloads and the last good download of each source."""
+    return db_path.with_name(db_path.name + ".files")
+
+
+def _active(con: duckdb.DuckDBPyConnection, source: str) -> _Active | None:
+    row = con.execute("SELECT version_id, version, published, sha256, entries FROM list_versions "
+                      "WHERE source = ? AND status = 'active'", [source]).fetchone()
+    return _Active(*row) if row else None
+
+
+def _read_active(db_path: Path, source: str) -> _Active | None:
+    if not db_path.exists():
+        return None
+    con = open_store(db_path, read_only=True)
+    try:
+        return _active(con, source)
+    except duckdb.CatalogException:
+        return None
+    finally:
+        con.close()
+
+
+# ----------------------------------------------------------------------------- refresh
+
+def refresh_lists(db: str | Path | None = None, sources: list[str] | None = None, origin: str | None = None,
+                  policy: GatePolicy | None = None, fetch_options: FetchOptions | None = None,
+                  keep: int = DEFAULT_KEEP, on_source: Callable[[str], None] | None = None) -> list[RefreshOutcome]:
+    """Refresh ``sources`` (default: those in the store, else the bundled set) and return what happened.
+
+    ``origin`` replaces the official URLs: a base URL (a mirror; ``<base>/<file>`` for one
+    source, ``<base>/<source>/<file>`` for several), or a local file or folder.  A source
+    that fails keeps its last good version; the others go on.
+    Raises :class:`RefreshLocked` when another refresh is running.
+    """
+    db_path = store.resolve_db_path(db)
+    policy = policy or GatePolicy()
+    with refresh_lock(db_path):
+        names = list(sources) if sources else default_sources(db_path)
+        outcomes = []
+        for name in names:
+            if on_source:
+                on_source(name)
+            outcomes.append(refresh_source(db_path, load_source(name), origin, len(names) == 1,
+                                           policy, fetch_options, keep))
+        if any(o.status == "updated" for o in outcomes):
+            note = rebuild_entities(db_path)
+            if note:
+                for o in outcomes:
+                    if o.status == "updated":
+                        o.notes.append(note)
+        return outcomes
+
+
+def default_sources(db_path: Path) -> list[str]:
+    """Sources with a version in the store, or every bundled source when the store is empty."""
+    if db_path.exists():
+        con = open_store(db_path, read_only=True)
+        try:
+            loaded = {r[0] for r in con.execute("SELECT DISTINCT source FROM list_versions").fetchall()}
+        except duckdb.CatalogException:
+            loaded = set()
+        finally:
+            con.close()
+        if loaded:
+            return [n for n in SOURCE_NAMES if n in loaded]
+    return [n for n in SOURCE_NAMES if _bundled(n)]
+
+
+def _bundled(name: str) -> bool:
+    try:
+        return load_source(name).bundled is not None
+    except ValueError:
+        return False
+
+
+def refresh_source(db_path: Path, source: Source, origin: str | None, single: bool, policy: GatePolicy,
+                   fetch_options: FetchOptions | None, keep: int) -> RefreshOutcome:
+    """Fetch, stage, gate and (when it passes) activate a new version of one source."""
+    outcome = RefreshOutcome(source.name, "failed")
+    active = _read_active(db_path, source.name)
+    if active:
+        outcome.previous_version, outcome.previous_version_id = active.version, active.version_id
+        outcome.previous_entries = active.entries
+    staging_root = work_dir(db_path) / "staging" / source.name
+    shutil.rmtree(staging_root, ignore_errors=True)  # leftovers of a crashed run
+    try:
+        fetched = _fetch(source, origin, single, staging_root, work_dir(db_path) / "current" / source.name,
+                         fetch_options)
+    except FetchError as exc:
+        outcome.error = f"download failed: {exc}"
+        return outcome
+    outcome.url, outcome.notes = fetched.origin, list(fetched.notes)
+    try:
+        if fetched.not_modified and active:
+            outcome.status = "unchanged"
+            return outcome
+        sha = snapshot_sha256(snapshot_files(fetched.folder))
+        outcome.sha256 = sha
+        if active and active.sha256 == sha:
+            outcome.status = "unchanged"
+            return outcome
+        _stage_and_switch(db_path, source, fetched, sha, active, policy, keep, outcome)
+        if outcome.status == "updated" and fetched.files[0].status != "copied":
+            _keep_download(fetched, work_dir(db_path) / "current" / source.name)
+        return outcome
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+
+
+def _fetch(source: Source, origin: str | None, single: bool, staging_root: Path, current: Path,
+           options: FetchOptions | None) -> FetchResult:
+    if origin is None or _is_url(origin):
+        urls = source.urls
+        if origin is not None:
+            urls = mirror_urls(urls, origin if single else origin.rstrip("/") + f"/{source.name}/")
+        if not urls:
+            raise FetchError(f"{source.name} has no download URL in its source.toml")
+        tmp = staging_root / "download"
+        result = fetch_urls(urls, tmp, load_meta(current), options)
+        label = _download_label(result)
+        result.folder = tmp.rename(staging_root / label)
+        return result
+    path = Path(origin)
+    if path.is_dir():
+        snapshot = find_snapshot(source, path, single)
+        if snapshot is None:
+            raise FetchError(f"{path}: holds no {source.name}/ folder")
+        path = snapshot
+    if not path.exists():
+        raise FetchError(f"{path}: no such file or folder")
+    label = path.name if path.is_dir() else datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).date().isoformat()
+    return copy_local(path, staging_root / label)
+
+
+def _is_url(origin: str) -> bool:
+    return origin.startswith(("http://", "https://"))
+
+
+def _download_label(result: FetchResult) -> str:
+    """A download's label: the main file's Last-Modified date, else today's date (UTC)."""
+    stamp = result.files[0].last_modified if result.files else None
+    if stamp:
+        try:
+            return parsedate_to_datetime(stamp).date().isoformat()
+        except (TypeError, ValueError):
+            pass
+    return datetime.now(timezone.utc).date().isoformat()
+
+
+def _keep_download(fetched: FetchResult, current: Path) -> None:
+    """Keep the files of the newly active download: they answer the next conditional request's 304."""
+    tmp = current.with_name(current.name + ".new")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(fetched.folder, tmp)
+    save_meta(fetched, tmp)
+    shutil.rmtree(current, ignore_errors=True)
+    tmp.rename(current)
+
+
+def _stage_and_switch(db_path: Path, source: Source, fetched: FetchResult, sha: str, active: _Active | None,
+                      policy: GatePolicy, keep: int, outcome: RefreshOutcome) -> None:
+    try:
+        result = parse_snapshot(fetched.folder, source.name, source.parsers)
+    except SourceFormatError as exc:
+        outcome.error = f"parse failed: {exc}"
+        return
+    except Exception as exc:  # a parser bug must not stop the other sources of a cron run
+        outcome.error = f"parse failed: {type(exc).__name__}: {exc}"
+        return
+    result.notes = list(fetched.notes) + list(result.notes)
+    if result.published is None:
+        result.published = _label_date(result.version)
+    outcome.version, outcome.entries, outcome.notes = result.version, len(result.entries), result.notes
+    con = open_store(db_path)
+    try:
+        _drop_staged(con, source.name)
+        con.execute("BEGIN TRANSACTION")
+        version_id = insert_version(con, result, sha, "staged", url=fetched.origin,
+                                    fetched_at=datetime.now(timezone.utc).replace(tzinfo=None))
+        con.execute("COMMIT")
+        outcome.version_id = version_id
+        refusal = gate(result, active, source, policy)
+        if refusal:
+            _fail(con, version_id, refusal)
+            outcome.error = f"refused: {refusal}"
+            return
+        switch_active(con, source.name, version_id)
+        outcome.status = "updated"
+        prune_history(con, source.name, keep)
+    finally:
+        con.close()
+
+
+def gate(result: ParseResult, active: _Active | None, source: Source, policy: GatePolicy) -> str | None:
+    """Why the new version may not become active, or None when it passes every check."""
+    count = len(result.entries)
+    if count == 0:
+        return "the new version has no entries"
+    if active is not None:
+        if not policy.allow_shrink and active.entries and count < active.entries * (1 - policy.max_shrink):
+            drop = 1 - count / active.entries
+            return (f"entries dropped from {active.entries} to {count} ({drop:.0%}, more than the "
+                    f"{policy.max_shrink:.0%} allowed); use --allow-shrink if this is right")
+        old = active.published or _label_date(active.version)
+        new = result.published
+        if not policy.allow_older and old and new and new < old:
+            return f"publication date {new} is older than the active version's {old}; use --allow-older if this is right"
+    if count < source.min_entries:
+        return f"{count} entries is below the {source.min_entries} expected of {source.name} (source.toml)"
+    if source.max_entries is not None and count > int(source.max_entries):
+        return f"{count} entries is above the {source.max_entries} expected of {source.name} (source.toml)"
+    return None
+
+
+def _label_date(label: str | None) -> date | None:
+    match = _ISO_DATE.match(label or "")
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3] or 1))
+    except ValueError:
+        return None
+
+
+def switch_active(con: duckdb.DuckDBPyConnection, source: str, version_id: int) -> None:
+    """One transaction: the old active version becomes superseded and ``version_id`` active."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("UPDATE list_versions SET status = 'superseded' WHERE source = ? AND status = 'active'", [source])
+        con.execute("UPDATE list_versions SET status = 'active' WHERE version_id = ?", [version_id])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _fail(con: duckdb.DuckDBPyConnection, version_id: int, reason: str) -> None:
+    """Mark a refused version failed, keep its reason, and drop its rows (nothing reads them)."""
+    con.execute("BEGIN TRANSACTION")
+    con.execute("UPDATE list_versions SET status = 'failed', notes = list_append(coalesce(notes, []), ?) "
+                "WHERE version_id = ?", [f"refused: {reason}", version_id])
+    _delete_rows(con, [version_id], keep_version_row=True)
+    con.execute("COMMIT")
+
+
+def _drop_staged(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Remove versions a crashed refresh left staged (never visible to readers)."""
+    ids = [r[0] for r in con.execute("SELECT version_id FROM list_versions WHERE source = ? AND status = 'staged'",
+                                     [source]).fetchall()]
+    if ids:
+        con.execute("BEGIN TRANSACTION")
+        _delete_rows(con, ids)
+        con.execute("COMMIT")
+
+
+def _delete_rows(con: duckdb.DuckDBPyConnection, ids: list[int], keep_version_row: bool = False) -> None:
+    for table in _PART_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE version_id IN (SELECT unnest(?::INTEGER[]))", [ids])
+    if not keep_version_row:
+        con.execute("DELETE FROM list_versions WHERE version_id IN (SELECT unnest(?::INTEGER[]))", [ids])
+
+
+def prune_history(con: duckdb.DuckDBPyConnection, source: str, keep: int = DEFAULT_KEEP) -> list[int]:
+    """Keep the newest ``keep`` loaded versions of ``source`` (always the active one) and ``keep`` failed ones."""
+    rows = con.execute("SELECT version_id, status FROM list_versions WHERE source = ? ORDER BY version_id DESC",
+                       [source]).fetchall()
+    loaded = [v for v, s in rows if s in ("active", "superseded")]
+    failed = [v for v, s in rows if s == "failed"]
+    active = {v for v, s in rows if s == "active"}
+    drop = [v for v in loaded[max(keep, 1):] if v not in active] + failed[max(keep, 0):]
+    if drop:
+        con.execute("BEGIN TRANSACTION")
+        _delete_rows(con, drop)
+        con.execute("COMMIT")
+    return drop
+
+
+def rebuild_entities(db_path: Path) -> str | None:
+    """Rebuild consolidated entities after lists changed; a note when that could not be done."""
+    try:
+        from . import consolidate
+    except ImportError:
+        return None
+    build = getattr(consolidate, "consolidate_entities", None)
+    if build is None:  # an installation without the consolidation stage has no entities to rebuild
+        return None
+    try:
+        build(db_path)
+    except Exception as exc:  # the lists are updated either way; say why entities lag behind
+        return f"consolidated entities not rebuilt: {type(exc).__name__}: {exc}"
+    return None
+
+
+# ----------------------------------------------------------------------------- history
+
+_VERSION_COLUMNS = ("version_id, source, version, published, status, sha256, url, fetched_at, loaded_at, "
+                    "records_read, entries, rejected, issues, files, notes")
+
+
+def list_versions(db: str | Path | None, source: str) -> list[dict]:
+    """Every version of ``source`` kept in the store, newest first."""
+    con = open_store(db, read_only=True)
+    try:
+        cursor = con.execute(f"SELECT {_VERSION_COLUMNS} FROM list_versions WHERE source = ? "
+                             "ORDER BY version_id DESC", [source])
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def resolve_version(con: duckdb.DuckDBPyConnection, source: str, ref: str | int) -> int:
+    """A version id from an id or a label (the newest loaded version with that label)."""
+    text = str(ref).strip()
+    if text.isdigit():
+        row = con.execute("SELECT version_id FROM list_versions WHERE source = ? AND version_id = ? "
+                          "AND status IN ('active', 'superseded')", [source, int(text)]).fetchone()
+    else:
+        row = con.execute("SELECT max(version_id) FROM list_versions WHERE source = ? AND version = ? "
+                          "AND status IN ('active', 'superseded')", [source, text]).fetchone()
+    if not row or row[0] is None:
+        raise VersionNotFound(f"{source} has no kept version {text!r} (see `screening lists versions {source}`)")
+    return row[0]
+
+
+def rollback(db: str | Path | None, source: str, to: str | int | None = None) -> dict:
+    """Make an earlier kept version active again (default: the one before the active version)."""
+    db_path = store.resolve_db_path(db)
+    with refresh_lock(db_path):
+        con = open_store(db_path)
+        try:
+            active = _active(con, source)
+            if to is None:
+                row = con.execute("SELECT max(version_id) FROM list_versions WHERE source = ? AND status = 'superseded' "
+                                  "AND version_id < ?", [source, active.version_id if active else 2**31 - 1]).fetchone()
+                if not row or row[0] is None:
+                    raise VersionNotFound(f"{source} has no earlier version to roll back to")
+                target = row[0]
+            else:
+                target = resolve_version(con, source, to)
+            if active and active.version_id == target:
+                return {"source": source, "status": "unchanged", "version_id": target, "version": active.version}
+            switch_active(con, source, target)
+            now = _active(con, source)
+        finally:
+            con.close()
+        note = rebuild_entities(db_path)
+    return {"source": source, "status": "rolled_back", "version_id": now.version_id, "version": now.version,
+            "previous_version_id": active.version_id if active else None,
+            "previous_version": active.version if active else None, "note": note}
