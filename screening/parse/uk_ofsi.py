@@ -166,8 +166,16 @@ def _read_xlsx(path: Path) -> tuple[str, list[str], list[Row]]:
         raise SourceFormatError(f"{path.name}: the sheet does not start with the Last Updated line and the header")
     updated = _check_first_line(path.name, cells[0])
     header = _check_header(path.name, _trim(cells[1]), "row 2")
-    rows = [(str(i + 1), row) for i, row in enumerate(cells) if i >= 2 and any(c.strip() for c in row)]
+    width = len(header)
+    # A sheet has no delimiters: empty cells past the header's width are no fault, others are.
+    rows = [(str(i + 1), _fit(row, width)) for i, row in enumerate(cells) if i >= 2 and any(c.strip() for c in row)]
     return updated, header, rows
+
+
+def _fit(row: list[str], width: int) -> list[str]:
+    if len(row) > width and not any(c.strip() for c in row[width:]):
+        return row[:width]
+    return row + [""] * (width - len(row))
 
 
 def _cell_text(value: object) -> str:
@@ -187,7 +195,8 @@ def _trim(cells: list[str]) -> list[str]:
 
 def _check_first_line(file: str, cells: list[str]) -> str:
     if not cells or cells[0].lstrip("\ufeff").strip() != "Last Updated":
-        raise SourceFormatError(f"{file}: line 1 is not OFSI's 'Last Updated,dd/mm/yyyy' line; got {str(cells[:3])[:80]}")
+        raise SourceFormatError(f"{file}: line 1 is not OFSI's 'Last Updated,dd/mm/yyyy' line; "
+                                f"got {str(cells[:3])[:80]}")
     return cells[1].strip() if len(cells) > 1 else ""
 
 
@@ -210,9 +219,12 @@ def _set_version(result: ParseResult, file: str, updated: str) -> None:
     result.version = published.isoformat()
 
 
-def _group_rows(file: str, header: list[str], rows: list[Row], result: ParseResult) -> dict[str, list[tuple[str, dict[str, str]]]]:
+Members = list[tuple[str, dict[str, str]]]  # a group's rows: (line, column -> value)
+
+
+def _group_rows(file: str, header: list[str], rows: list[Row], result: ParseResult) -> dict[str, Members]:
     """Rows keyed by Group ID, in order of first appearance (the 2022 file is not sorted)."""
-    groups: dict[str, list[tuple[str, dict[str, str]]]] = OrderedDict()
+    groups: dict[str, Members] = OrderedDict()
     for line, values in rows:
         if len(values) != len(header):
             result.records_read += 1
@@ -244,7 +256,7 @@ class _Collected:
         return self.values.get(column, {})
 
 
-def _entry(file: str, group_id: str, members: list[tuple[str, dict[str, str]]], result: ParseResult) -> Entry | None:
+def _entry(file: str, group_id: str, members: Members, result: ParseResult) -> Entry | None:
     first_line, first = members[0]
     kind_of_group = first["Group Type"].lower()
     entity_type = ENTITY_TYPES.get(kind_of_group, "unknown")
@@ -275,18 +287,20 @@ def _entry(file: str, group_id: str, members: list[tuple[str, dict[str, str]]], 
     return entry
 
 
-def _names(file: str, members: list[tuple[str, dict[str, str]]], entity_type: str, result: ParseResult) -> list[Name]:
+def _names(file: str, members: Members, entity_type: str, result: ParseResult) -> list[Name]:
     found: dict[str, Name] = OrderedDict()
     primary = None
     for line, row in members:
         text = _full_name(row, entity_type)
         if not text:
             if not row.get("Name Non-Latin Script"):
-                result.issues.append(ParseIssue(file, line, "Name 6", "", "row without a name; its other fields are kept"))
+                result.issues.append(ParseIssue(file, line, "Name 6", "",
+                                                "row without a name; its other fields are kept"))
             continue
         kind = ALIAS_KINDS.get(row["Alias Type"].lower())
         if kind is None:
-            result.issues.append(ParseIssue(file, line, "Alias Type", row["Alias Type"], "unknown alias type; read as aka"))
+            result.issues.append(ParseIssue(file, line, "Alias Type", row["Alias Type"],
+                                            "unknown alias type; read as aka"))
             kind = "aka"
         quality = row.get("Alias Quality", "").lower().replace(" quality", "") or None
         if quality == "low" and kind != "primary":
@@ -435,8 +449,9 @@ def _addresses(entry: Entry, seen: _Collected) -> None:
     for key, line in seen.get("_address").items():
         parts = key.split("\x1f")
         lines, postcode, country = [p for p in parts[:6] if p], parts[6], parts[7]
+        code = _country_code(country) if country else None
         entry.addresses.append(Address(street=", ".join(lines) or None, postcode=postcode or None,
-                                       country=country or None, country_code=_country_code(country) if country else None,
+                                       country=country or None, country_code=code,
                                        full=", ".join(p for p in (*lines, postcode, country) if p), location=line))
 
 

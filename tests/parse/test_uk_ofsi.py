@@ -197,3 +197,28 @@ def test_detect_and_parse_snapshot_choose_the_csv_when_both_are_present(tmp_path
     result = uk_ofsi.parse(tmp_path, "uk_ofsi", "x")
     assert len(result.entries) == 2114
     assert any("ConList.xlsx" in note and "ignored" in note for note in result.notes)
+
+
+def test_2022_format_as_csv_gives_the_same_entries(tmp_path: Path, conlist_2025):
+    # OFSI publishes the same 2022-format table as ConList.csv; rebuild it from the XLSX cells
+    # (1118 cells hold newlines, so records span several lines).
+    import csv
+
+    import python_calamine
+
+    rows = python_calamine.CalamineWorkbook.from_path(XLSX_2025 / "ConList.xlsx").get_sheet_by_name("Data").to_python()
+    with (tmp_path / "ConList.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    result = uk_ofsi.parse(tmp_path, "uk_ofsi", "x")
+    assert result.version == "2025-04-10"
+    assert any("2022 format, 18796 rows" in note for note in result.notes)
+    assert [_content(e) for e in result.entries] == [_content(e) for e in conlist_2025.entries]
+    # Locations are CSV line numbers: multi-line records push later rows down.
+    assert int(result.entries[-1].location) > int(conlist_2025.entries[-1].location)
+
+
+def _content(entry) -> tuple:
+    """An entry without its provenance (line numbers differ between the CSV and the sheet)."""
+    return (entry.source_id, entry.entity_type, [(n.name, n.kind, n.script, n.quality) for n in entry.names],
+            [(i.id_type, i.value, i.note) for i in entry.identifiers],
+            [(b.text, b.precision) for b in entry.birth_dates], entry.remarks, entry.programs)
