@@ -20,7 +20,7 @@ from pathlib import Path
 from ..countries import to_country_code
 from .files import decode_text, read_checked_bytes
 from .model import Address, Entry, Identifier, Name, ParseIssue, ParseResult, SourceFormatError
-from .ofac_remarks import parse_remarks, script_of
+from .ofac_remarks import merge_facts, parse_remarks, script_of
 
 NAME = "ofac_csv"
 
@@ -45,7 +45,9 @@ ENTITY_TYPES = {"individual": "person", "vessel": "vessel", "aircraft": "aircraf
 ALIAS_KINDS = {"aka": "aka", "fka": "fka", "nka": "aka"}
 REMARKS_CUT = 1000  # OFAC's column size; longer Remarks continue in the comments file
 EOF_MARK = "\x1a"
-_POSTCODE_TOKEN = re.compile(r"[A-Z]{0,3}-?[0-9][0-9A-Z-]*")
+_POSTCODE_TOKEN = re.compile(r"[A-Z]{0,3}-?[0-9][0-9A-Z/-]*")
+_POSTCODE_PREFIX = re.compile(r"[A-Z]{1,3}")
+_NL_POSTCODE = re.compile(r"[0-9]{4} [A-Z]{2}")
 
 
 @dataclass
@@ -279,19 +281,37 @@ def address_from(street: str | None, city_line: str | None, country: str | None,
 
 
 def split_city_line(text: str | None) -> tuple[str | None, str | None, str | None]:
-    """'Guadalajara, Jalisco 44680' -> ('Guadalajara', 'Jalisco', '44680');
-    'London EC3N 1DY' -> ('London', None, 'EC3N 1DY'); 'Moscow' -> ('Moscow', None, None)."""
+    """Best-effort split of the free-text 'City/State/Province/Postal Code' column.
+
+    'Guadalajara, Jalisco 44680' -> ('Guadalajara', 'Jalisco', '44680');
+    'London EC3N 1DY' -> ('London', None, 'EC3N 1DY'); 'Valletta VLT 1455' -> ('Valletta', None, 'VLT 1455');
+    'Richardson, TX 75081' -> ('Richardson', 'TX', '75081'); 'Moscow' -> ('Moscow', None, None).
+    """
     if not text:
         return None, None, None
     tokens = text.split()
-    cut = len(tokens)
-    # A postcode is one or two trailing tokens holding digits (44680, EC3N 1DY, CH-8022).
-    while cut > 1 and len(tokens) - cut < 2 and _POSTCODE_TOKEN.fullmatch(tokens[cut - 1].rstrip(",")):
-        cut -= 1
+    cut = _postcode_start(tokens)
     postcode = " ".join(tokens[cut:]) or None
     rest = " ".join(tokens[:cut]).rstrip(",").strip()
     city, _, region = rest.partition(", ")
     return city or None, region.strip() or None, postcode
+
+
+def _postcode_start(tokens: list[str]) -> int:
+    """Index of the first token of a trailing postcode (len(tokens) when there is none)."""
+    end = len(tokens)
+    if end >= 2 and _NL_POSTCODE.fullmatch(f"{tokens[-2]} {tokens[-1]}"):
+        return end - 2  # Dutch '3089 JN'
+    if not _POSTCODE_TOKEN.fullmatch(tokens[-1]):
+        return end
+    cut = end - 1
+    if cut >= 1:
+        before = tokens[cut - 1]
+        after_comma = cut >= 2 and tokens[cut - 2].endswith(",")
+        # 'EC3N 1DY', 'VLT 1455', 'D 40474' are one postcode; in 'Richardson, TX 75081' TX is the state.
+        if _POSTCODE_TOKEN.fullmatch(before) or (_POSTCODE_PREFIX.fullmatch(before) and cut >= 2 and not after_comma):
+            cut -= 1
+    return cut
 
 
 def _append_extra(entry: Entry, key: str, value: str) -> None:
@@ -311,19 +331,6 @@ def _apply_remarks(entry: Entry, result: ParseResult, has_comments: bool, commen
         result.issues.append(ParseIssue(entry.file, entry.location, "Remarks", entry.remarks[-60:],
                                         f"Remarks is exactly {REMARKS_CUT} characters ({why}): probably cut"))
     facts = parse_remarks(entry.remarks)
-    known = {n.name.lower() for n in entry.names}
-    for name in facts.names:
-        if name.name.lower() not in known:
-            known.add(name.name.lower())
-            name.script = script_of(name.name)
-            entry.names.append(name)
-    entry.birth_dates.extend(facts.birth_dates)
-    entry.birth_places.extend(facts.birth_places)
-    entry.nationalities.extend(facts.nationalities)
-    entry.identifiers.extend(facts.identifiers)
-    for key, value in facts.extra.items():
-        _append_extra(entry, key, value)
-    if facts.linked_to:
-        entry.extra["linked_to"] = " | ".join(facts.linked_to)
+    merge_facts(entry, facts)
     for field_name, value, problem in facts.problems:
         result.issues.append(ParseIssue(entry.file, entry.location, field_name, value, problem))

@@ -18,7 +18,7 @@ from datetime import date
 
 from ..countries import to_country_code
 from .dates import birth_date, plausible_year
-from .model import BirthDate, Identifier, Name, Nationality
+from .model import BirthDate, Entry, Identifier, Name, Nationality
 
 # Published label -> Identifier.id_type.  Labels are matched case-insensitively,
 # longest first, so "Business Registration Number" wins over "Registration Number".
@@ -216,14 +216,11 @@ def fact_key_for(label: str) -> str:
     return FACT_LABELS.get(canon) or re.sub(r"[^a-z0-9]+", "_", canon.lower()).strip("_")
 
 
-def country_of(value: str) -> str | None:
-    """ISO code for a country written by OFAC, None when it is not a country."""
-    return to_country_code(value)
-
-
 def add_labelled(facts: RemarkFacts, label: str, value: str, country: str | None = None,
-                 details: str | None = None, location: str | None = None) -> None:
-    """File one labelled fact (remark fragment, XML id, enhanced feature) in its place."""
+                 details: str | None = None, location: str | None = None, code: str | None = None) -> None:
+    """File one labelled fact (remark fragment, XML id, enhanced feature) in its place.
+
+    ``country`` is the country as published; ``code`` its ISO code when the file gives one."""
     canon = canonical_label(label)
     key = canon.lower()
     if key == "dob":
@@ -235,20 +232,24 @@ def add_labelled(facts: RemarkFacts, label: str, value: str, country: str | None
     elif key == "pob":
         facts.birth_places.append(value)
     elif key in ("nationality", "citizen"):
-        code = to_country_code(value)
+        code = code or to_country_code(value)
         facts.nationalities.append(Nationality(code, value, "citizenship" if key == "citizen" else "nationality"))
         if code is None:
             facts.problems.append((canon, value, "country not recognised"))
     elif key == "linked to":
         facts.linked_to.append(value)
     elif canon in ID_LABELS:
-        facts.identifiers.append(_identifier(canon, value, country, details, location))
+        if country is None and code is None:
+            # As in the CSV Remarks, the number may carry its country and dates: "A123 (Iran) issued 2010".
+            value, country, more = split_id(value)
+            details = "; ".join(d for d in (details, more) if d) or None
+        facts.identifiers.append(_identifier(canon, value, country, details, location, code))
     else:
         facts.add_extra(fact_key_for(canon), value)
 
 
 def _identifier(label: str, value: str, country: str | None, details: str | None,
-                location: str | None) -> Identifier:
+                location: str | None, code: str | None = None) -> Identifier:
     id_type = ID_LABELS[label]
     note = label
     if label == "Vessel Registration Identification" and not value.upper().startswith("IMO"):
@@ -259,7 +260,7 @@ def _identifier(label: str, value: str, country: str | None, details: str | None
         note = f"{label} - {currency}"
     if details:
         note = f"{note}; {details}"
-    code = to_country_code(country) if country else None
+    code = code or (to_country_code(country) if country else None)
     if country and code is None:
         note = f"{note}; country {country}"
     return Identifier(id_type, value, code, note, location)
@@ -268,6 +269,8 @@ def _identifier(label: str, value: str, country: str | None, details: str | None
 def parse_fragment(fragment: str, facts: RemarkFacts, location: str | None = None) -> None:
     """File one '; '-separated piece of Remarks into ``facts`` (unknown pieces go to unparsed)."""
     text = fragment[5:] if fragment.lower().startswith("alt. ") else fragment
+    if text.startswith("(Linked To:") and text.endswith(")"):
+        text = text[1:-1]  # the XML files write "(Linked To: X)"
     alias = _ALIAS_RE.fullmatch(text)
     if alias:
         facts.names.append(_alias(alias.group(1).lower(), alias.group(2).strip(), location))
@@ -276,12 +279,7 @@ def parse_fragment(fragment: str, facts: RemarkFacts, location: str | None = Non
     if not match or not match.group("value").strip():
         facts.unparsed.append(fragment)
         return
-    label, value = canonical_label(match.group("label")), match.group("value").strip()
-    if label in ID_LABELS:
-        value, country, details = _split_id(value)
-        add_labelled(facts, label, value, country, details, location)
-    else:
-        add_labelled(facts, label, value, location=location)
+    add_labelled(facts, match.group("label"), match.group("value").strip(), location=location)
 
 
 def _alias(letter: str, value: str, location: str | None) -> Name:
@@ -291,8 +289,8 @@ def _alias(letter: str, value: str, location: str | None) -> Name:
     return Name(value, "fka" if letter == "f" else "aka", location=location)
 
 
-def _split_id(value: str) -> tuple[str, str | None, str | None]:
-    """'A123 (Iran) issued 01 Jan 2010' -> ('A123', 'Iran', 'issued 01 Jan 2010')."""
+def split_id(value: str) -> tuple[str, str | None, str | None]:
+    """'A123 (Iran) issued 01 Jan 2010' -> ('A123', 'Iran', 'issued 01 Jan 2010'): number, country, details."""
     match = _ID_TAIL_RE.fullmatch(value)
     if not match or not match.group("value"):
         return value, None, None
@@ -309,6 +307,25 @@ def parse_remarks(text: str | None, location: str | None = None) -> RemarkFacts:
     for fragment in split_remarks(text or ""):
         parse_fragment(fragment, facts, location)
     return facts
+
+
+def merge_facts(entry: Entry, facts: RemarkFacts) -> None:
+    """Add facts to an entry; an alias already among the entry's names is not repeated."""
+    known = {n.name.lower() for n in entry.names}
+    for name in facts.names:
+        if name.name.lower() not in known:
+            known.add(name.name.lower())
+            name.script = name.script or script_of(name.name)
+            entry.names.append(name)
+    entry.birth_dates.extend(facts.birth_dates)
+    entry.birth_places.extend(facts.birth_places)
+    entry.nationalities.extend(facts.nationalities)
+    entry.identifiers.extend(facts.identifiers)
+    for key, value in facts.extra.items():
+        entry.extra[key] = f"{entry.extra[key]} | {value}" if key in entry.extra else value
+    if facts.linked_to:
+        linked = " | ".join(facts.linked_to)
+        entry.extra["linked_to"] = f"{entry.extra['linked_to']} | {linked}" if "linked_to" in entry.extra else linked
 
 
 # Unicode character-name prefix -> ISO 15924 script code, for names published without one.
