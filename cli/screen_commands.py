@@ -1,2 +1,121 @@
-"""`screening screen` and `screening check`."""
+"""`screening screen` (a customer file) and `screening check` (one name)."""
 from __future__ import annotations
+
+import sys
+
+import click
+
+from screening.customer_files import InputFileError
+from screening.match import check
+from screening.report import FORMATS
+from screening.screen_batch import screen_file
+
+from .groups import db_option, main
+from .output import is_tty, print_json
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@main.command("screen")
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout, csv/json only).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's extension, else csv).")
+@click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
+@click.option("--id-column", help="Column holding the customer id (default: guessed; else the row number).")
+@click.option("--name-column", help="Column holding the name (default: guessed).")
+@click.option("--address-column", help="Column holding the address.")
+@click.option("--country-column", help="Column holding the country (code or name).")
+@click.option("--dob-column", help="Column holding the date of birth (YYYY or YYYY-MM-DD).")
+@click.option("--type-column", help="Column holding the entity type (person/organization/vessel).")
+@db_option
+def screen(input_file, output, fmt, threshold, id_column, name_column, address_column, country_column,
+           dob_column, type_column, db) -> None:
+    """Screen a customer file (CSV, XLSX, Parquet, JSON lines) against the lists.
+
+    Writes one row per (input row, hit) with input_id, status (hit | no_hit | error), entity_id,
+    score, list_refs, matched_name, match_kind (name | address | name+address), explanation, and
+    the input's own columns. Exit code 0 when no hit, 1 when any hit, 2 on error.
+
+    \b
+    Examples:
+      screening screen customers.csv -o hits.csv
+      screening screen clients.xlsx -o hits.xlsx --name-column "Legal name" --threshold 0.8
+    """
+    if fmt is None:
+        suffix = (output or "").rsplit(".", 1)[-1].lower() if output and "." in output else "csv"
+        fmt = {"jsonl": "json", "pq": "parquet"}.get(suffix, suffix if suffix in FORMATS else "csv")
+    columns = {"id": id_column, "name": name_column, "address": address_column, "country": country_column,
+               "dob": dob_column, "type": type_column}
+    bar = _ProgressBar() if is_tty() else None
+    try:
+        summary = screen_file(input_file, output, fmt, threshold, columns, db=db, on_message=_say,
+                              on_progress=bar.update if bar else None, on_total=bar.start if bar else None)
+    except (InputFileError, ValueError, OSError) as exc:
+        _say(f"error: {exc}")
+        sys.exit(2)
+    finally:
+        if bar:
+            bar.close()
+    _say(summary.line())
+    sys.exit(1 if summary.hits else 0)
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, unit="rows", file=sys.stderr)
+
+    def update(self, n: int) -> None:
+        if self.bar:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.close()
+
+
+@main.command("check")
+@click.argument("name")
+@click.option("--country", help="Country (ISO code or name).")
+@click.option("--address", help="Address as one line.")
+@click.option("--dob", help="Date of birth, YYYY or YYYY-MM-DD.")
+@click.option("--type", "entity_type", type=click.Choice(["person", "organization", "vessel", "aircraft"]),
+              help="Entity type.")
+@click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@db_option
+def check_command(name, country, address, dob, entity_type, threshold, as_json, db) -> None:
+    """Screen one name, with optional country, address, date of birth and type.
+
+    Exit code 0 when no hit, 1 when any hit, 2 on error.
+
+    \b
+    Examples:
+      screening check "Fastech Electronic Company Limited" --country HK
+      screening check "Ivan Petrov" --dob 1970 --type person --json
+    """
+    try:
+        result = check(name, country=country, address=address, dob=dob, entity_type=entity_type,
+                       threshold=threshold, db=db, on_message=_say)
+    except (ValueError, OSError) as exc:
+        _say(f"error: {exc}")
+        sys.exit(2)
+    if as_json:
+        print_json(result.as_dict())
+    elif result.status == "error":
+        _say(f"error: {result.error}")
+    elif not result.hits:
+        click.echo(f"no hit for {name!r}")
+    else:
+        for hit in result.hits:
+            click.echo(f"{hit.score:.3f}  {hit.match_kind:12}  {hit.entity_id}  {hit.matched_name}  [{hit.list_refs}]")
+            click.echo(f"       {hit.explanation}")
+    sys.exit(2 if result.status == "error" else (1 if result.hits else 0))

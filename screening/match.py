@@ -1,0 +1,403 @@
+"""Screen stage: customers matched against the listed entities with a Splink model over DuckDB.
+
+Flow for a batch of customers (one chunk at a time):
+
+1. customer names and addresses are normalised (:mod:`screening.match_features`, the same code as
+   the list side) into temp tables, with the blocking keys the list index knows;
+2. ``sql/match_pairs.sql`` joins them to the prepared list side (:mod:`screening.match_index`) and
+   computes, per (customer, entity), the features of the entity's closest name and address;
+3. Splink's own SQL turns the features into comparison levels, match weights and a probability;
+4. hits at the threshold are explained comparison by comparison (a Splink waterfall).
+
+A customer whose street address equals a listed address gets an *address hit* even when the
+names differ (the front-company red flag): its score is the model's probability without the
+name comparison.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import duckdb
+import pyarrow as pa
+from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
+
+from . import store
+from .countries import to_country_code
+from .match_features import address_features, blocking_keys, name_features
+from .match_index import IndexInfo, ensure_index, unknown_weight
+from .match_model import ELSE_LABELS, ScreenConfig, load_config, load_settings
+
+CHUNK_ROWS = 100_000
+ADDRESS_LEVEL = 3  # gamma of "same street address"
+_DOB = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
+_DOB_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+_TYPES = {"person": "person", "individual": "person", "natural person": "person", "p": "person",
+          "i": "person", "organization": "organization", "organisation": "organization",
+          "entity": "organization", "company": "organization", "corporate": "organization",
+          "business": "organization", "legal person": "organization", "o": "organization",
+          "e": "organization", "vessel": "vessel", "ship": "vessel", "aircraft": "aircraft"}
+
+
+@dataclass
+class Hit:
+    """One listed entity that a customer matches."""
+
+    entity_id: str
+    score: float
+    list_refs: str
+    matched_name: str | None
+    match_kind: str            # name | address | name+address
+    explanation: str           # in words
+    waterfall: list[dict]      # the same for machines: one dict per comparison, prior and total
+
+
+@dataclass
+class RowResult:
+    """The outcome for one input row: hits, no hit, or an error with its reason."""
+
+    row: int                   # 0-based position in the input
+    input_id: str
+    status: str                # hit | no_hit | error
+    hits: list[Hit] = field(default_factory=list)
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Customer:
+    """A customer as screened: the raw values, one per field."""
+
+    name: str | None
+    address: str | None = None
+    country: str | None = None
+    dob: str | None = None
+    type: str | None = None
+    id: str | None = None
+
+
+def parse_dob(text: str | None) -> tuple[date | None, int | None]:
+    """(date, year) of a date of birth given as YYYY, YYYY-MM or YYYY-MM-DD (or DD/MM/YYYY)."""
+    if not text or not str(text).strip():
+        return None, None
+    text = str(text).strip()[:10] if "T" in str(text) else str(text)
+    m = _DOB.match(text)
+    if m:
+        year, month, day = (int(g) if g else None for g in m.groups())
+    else:
+        m = _DOB_DMY.match(text)
+        if not m:
+            raise ValueError(f"date of birth {text!r} is not YYYY, YYYY-MM-DD or DD/MM/YYYY")
+        day, month, year = (int(g) for g in m.groups())
+    if not 1800 <= year <= 2100:
+        raise ValueError(f"date of birth {text!r}: year out of range")
+    try:
+        return (date(year, month, day) if month and day else None), year
+    except ValueError:
+        raise ValueError(f"date of birth {text!r} is not a valid date") from None
+
+
+def parse_type(text: str | None) -> str | None:
+    """Entity type of a customer (person, organization, vessel, aircraft), None when not given."""
+    if not text or not str(text).strip():
+        return None
+    return _TYPES.get(str(text).strip().lower())
+
+
+class Matcher:
+    """The prepared list side, the model and its SQL, ready to screen customers on one connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, config: ScreenConfig | None = None,
+                 model_path: str | None = None) -> None:
+        self.con = con
+        self.info: IndexInfo = ensure_index(con)
+        con.execute(store.sql("match_macros"))
+        self.config = config or load_config()
+        self.settings = load_settings(model_path)
+        self.token_weights = dict(con.execute("SELECT token, weight FROM match_tokens").fetchall())
+        self.address_weights = dict(con.execute("SELECT token, weight FROM match_address_tokens").fetchall())
+        self.name_keys = {r[0] for r in con.execute("SELECT DISTINCT key FROM match_name_keys").fetchall()}
+        self.address_keys = {r[0] for r in con.execute("SELECT DISTINCT key FROM match_address_keys").fetchall()}
+        self.unknown = unknown_weight(self.info.tokens)
+        self.unknown_address = unknown_weight(max(self.info.addresses, 2))
+        self.levels = self._level_labels()
+        self.predict_sql = self._predict_sql()
+        self._name_cache: dict[tuple[str, str | None], tuple] = {}
+
+    # ---- model SQL -----------------------------------------------------------------------
+    def _level_labels(self) -> dict[tuple[str, int], str]:
+        labels = {}
+        for comparison in self.settings.comparisons:
+            for level in comparison.comparison_levels:
+                label = level.label_for_charts
+                if level._is_else_level:
+                    label = ELSE_LABELS.get(comparison.output_column_name, label)
+                labels[(comparison.output_column_name, level.comparison_vector_value)] = label
+        return labels
+
+    def _predict_sql(self) -> str:
+        """Splink's comparison-vector and prediction SQL over ``match_pairs``, as one query."""
+        columns = ", ".join(self.settings._columns_to_select_for_comparison_vector_values)
+        ctes = [("__splink__df_comparison_vectors", f"SELECT {columns} FROM match_pairs")]
+        ctes += [(s["output_table_name"], s["sql"])
+                 for s in predict_from_comparison_vectors_sqls_using_settings(self.settings)]
+        with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes)
+        return f"WITH {with_sql}\n{store.sql('match_scores')}"
+
+    # ---- customers ---------------------------------------------------------------------------
+    def _name_row(self, name: str, etype: str | None) -> tuple:
+        key = (name, etype)
+        cached = self._name_cache.get(key)
+        if cached is None:
+            feats = name_features(name, etype)
+            toks = [{"t": t, "p": p, "w": self.token_weights.get(t, self.unknown)}
+                    for t, p in zip(feats.tokens, feats.phonetic)]
+            keys = [k for k in blocking_keys(feats) if k in self.name_keys]
+            cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, keys)
+            if len(self._name_cache) > 500_000:
+                self._name_cache.clear()
+            self._name_cache[key] = cached
+        return cached
+
+    def _load_customers(self, customers: list[Customer]) -> list[str | None]:
+        """Normalise a chunk into the temp tables; return a per-row error (None when screened)."""
+        cols: dict[str, list] = {k: [] for k in ("cust_uid", "core", "sorted_key", "compact", "legal_form",
+                                                 "toks", "country", "atoks", "street", "dob", "dob_year", "type")}
+        key_uid: list[int] = []
+        key_val: list[str] = []
+        akey_uid: list[int] = []
+        akey_val: list[str] = []
+        errors: list[str | None] = []
+        for uid, cust in enumerate(customers):
+            try:
+                etype = parse_type(cust.type)
+                dob, year = parse_dob(cust.dob)
+                if not cust.name or not str(cust.name).strip():
+                    raise ValueError("empty name")
+                core, sorted_key, compact, legal_form, toks, keys = self._name_row(str(cust.name), etype)
+                if core is None:
+                    raise ValueError(f"name {cust.name!r} has no letters or digits")
+            except ValueError as exc:
+                errors.append(str(exc))
+                continue
+            errors.append(None)
+            addr = address_features(cust.address) if cust.address else None
+            atoks = [{"t": t, "w": self.address_weights.get(t, self.unknown_address)} for t in addr.tokens] if addr else []
+            for values, value in zip(cols.values(), (uid, core, sorted_key, compact, legal_form, toks,
+                                                     to_country_code(cust.country) if cust.country else None,
+                                                     atoks, bool(addr and addr.street), dob, year, etype)):
+                values.append(value)
+            key_uid += [uid] * len(keys)
+            key_val += keys
+            if addr:
+                for t in addr.tokens:
+                    if t in self.address_keys:
+                        akey_uid.append(uid)
+                        akey_val.append(t)
+        self._register("match_cust", pa.table(cols, schema=_CUST_SCHEMA))
+        self._register("match_cust_keys", pa.table({"cust_uid": key_uid, "key": key_val},
+                                                   schema=_KEY_SCHEMA))
+        self._register("match_cust_akeys", pa.table({"cust_uid": akey_uid, "key": akey_val},
+                                                    schema=_KEY_SCHEMA))
+        return errors
+
+    def _register(self, name: str, table: pa.Table) -> None:
+        self.con.register(f"{name}_arrow", table)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+        self.con.unregister(f"{name}_arrow")
+
+    # ---- scoring -------------------------------------------------------------------------------
+    def score_chunk(self, customers: list[Customer], threshold: float | None = None
+                    ) -> tuple[list[str | None], dict[int, list[Hit]]]:
+        """Screen one chunk; return the per-row errors and the hits by row position."""
+        errors = self._load_customers(customers)
+        self.con.execute(store.sql("match_pairs"))
+        floor = threshold if threshold is not None else self.config.lowest
+        rows = self.con.execute(self.predict_sql, {"floor": floor}).fetchall()
+        names = [d[0] for d in self.con.description]
+        hits: dict[int, list[Hit]] = {}
+        for row in rows:
+            rec = dict(zip(names, row))
+            hit = self._hit(rec, customers[rec["uid_r"]], threshold)
+            if hit:
+                hits.setdefault(rec["uid_r"], []).append(hit)
+        for found in hits.values():
+            found.sort(key=lambda h: -h.score)
+        return errors, hits
+
+    def _hit(self, rec: dict, cust: Customer, override: float | None) -> Hit | None:
+        threshold = self.config.for_refs(rec["list_refs"], override)
+        by_name = rec["match_probability"] >= threshold
+        by_address = rec["address_probability"] >= threshold
+        if not (by_name or by_address):
+            return None
+        kind = "name+address" if by_name and by_address else ("name" if by_name else "address")
+        score = max(rec["match_probability"], rec["address_probability"])
+        waterfall = self._waterfall(rec, cust)
+        return Hit(entity_id=rec["uid_l"], score=round(float(score), 6), list_refs=rec["list_refs"],
+                   matched_name=rec["matched_name"], match_kind=kind,
+                   explanation=explain_in_words(waterfall, kind, score), waterfall=waterfall)
+
+    def _waterfall(self, rec: dict, cust: Customer) -> list[dict]:
+        steps = [{"comparison": "prior", "customer_value": None, "list_value": None,
+                  "level": "base rate of a match among candidates", "match_weight": round(self._prior_weight(), 3)}]
+        values = {
+            "name": (cust.name, rec["matched_name"]),
+            "legal_form": (rec["legal_form_r"], rec["legal_form_l"]),
+            "country": (rec["country_r"], ", ".join(rec["countries_l"] or []) or None),
+            "address": (cust.address, rec["matched_address"]),
+            "dob": (cust.dob, ", ".join(str(y) for y in (rec["birth_dates_l"] or rec["birth_years_l"] or [])) or None),
+            "entity_type": (rec["type_r"], rec["type_l"]),
+        }
+        for comparison in self.settings.comparisons:
+            col = comparison.output_column_name
+            gamma = rec[f"gamma_{col}"]
+            cust_value, list_value = values[col]
+            steps.append({"comparison": col, "customer_value": cust_value, "list_value": list_value,
+                          "level": self.levels.get((col, gamma), str(gamma)), "gamma": gamma,
+                          "match_weight": round(float(rec[f"mw_{col}"]), 3)})
+        steps.append({"comparison": "total", "match_weight": round(float(rec["match_weight"]), 3),
+                      "match_probability": round(float(rec["match_probability"]), 6),
+                      "address_probability": round(float(rec["address_probability"]), 6)})
+        return steps
+
+    def _prior_weight(self) -> float:
+        import math
+
+        p = self.settings._probability_two_random_records_match
+        return math.log2(p / (1 - p))
+
+
+_CUST_SCHEMA = pa.schema([
+    ("cust_uid", pa.int64()), ("core", pa.string()), ("sorted_key", pa.string()), ("compact", pa.string()),
+    ("legal_form", pa.string()),
+    ("toks", pa.list_(pa.struct([("t", pa.string()), ("p", pa.string()), ("w", pa.float64())]))),
+    ("country", pa.string()),
+    ("atoks", pa.list_(pa.struct([("t", pa.string()), ("w", pa.float64())]))),
+    ("street", pa.bool_()), ("dob", pa.date32()), ("dob_year", pa.int32()), ("type", pa.string()),
+])
+_KEY_SCHEMA = pa.schema([("cust_uid", pa.int64()), ("key", pa.string())])
+
+
+def explain_in_words(waterfall: list[dict], kind: str, score: float) -> str:
+    """One line a reviewer can read: which customer value met which list value, level and weight."""
+    parts = []
+    for step in waterfall:
+        comparison = step["comparison"]
+        if comparison in ("prior", "total") or step.get("gamma") == -1:
+            continue
+        weight = step["match_weight"]
+        if comparison == "name" and kind == "address":
+            note = " (not counted for an address hit)"
+        else:
+            note = ""
+        parts.append(f"{comparison}: {step['customer_value']!r} vs {step['list_value']!r} - {step['level']} "
+                     f"({weight:+.1f}){note}")
+    head = {"name": "name hit", "address": "ADDRESS HIT (listed address, name differs)",
+            "name+address": "name and address hit"}[kind]
+    return f"{head}, p={score:.3f}: " + "; ".join(parts)
+
+
+# ---- the library API ---------------------------------------------------------------------------
+_MATCHERS: dict[str, Matcher] = {}
+_LOCK = threading.Lock()
+
+
+def open_store(db: str | Path | None, on_message: Callable[[str], None] | None = None
+               ) -> duckdb.DuckDBPyConnection:
+    """Open the store; when it has no active list, load the bundled lists (and consolidate) first."""
+    con = store.connect(db)
+    active = con.execute("SELECT count(*) FROM active_versions").fetchall()[0][0]
+    if active:
+        return con
+    con.close()
+    if on_message:
+        on_message("the store has no active lists: loading the bundled lists first")
+    from .load import load_lists
+
+    load_lists(db)
+    try:
+        from . import consolidate
+
+        if hasattr(consolidate, "consolidate_entities"):
+            consolidate.consolidate_entities(db)
+    except Exception as exc:  # noqa: BLE001 - screening works per list entry without consolidation
+        if on_message:
+            on_message(f"consolidation skipped: {exc}")
+    return store.connect(db)
+
+
+def get_matcher(db: str | Path | None = None, on_message: Callable[[str], None] | None = None) -> Matcher:
+    """A cached matcher for the store (rebuilt when the lists changed since it was made)."""
+    key = str(store.resolve_db_path(db))
+    with _LOCK:
+        matcher = _MATCHERS.get(key)
+        if matcher is not None:
+            from .match_index import list_fingerprint
+
+            if list_fingerprint(matcher.con) == matcher.info.fingerprint:
+                return matcher
+            matcher.con.close()
+        matcher = Matcher(open_store(db, on_message))
+        _MATCHERS[key] = matcher
+        return matcher
+
+
+def _customers(records: Iterable[dict | Customer]) -> list[Customer]:
+    out = []
+    for rec in records:
+        if isinstance(rec, Customer):
+            out.append(rec)
+            continue
+        out.append(Customer(**{k: (None if rec.get(k) in (None, "") else str(rec.get(k)))
+                               for k in ("name", "address", "country", "dob", "type", "id")}))
+    return out
+
+
+def screen_records(records: Iterable[dict | Customer], db: str | Path | None = None,
+                   threshold: float | None = None, read_errors: list[str | None] | None = None,
+                   on_progress: Callable[[int], None] | None = None,
+                   on_message: Callable[[str], None] | None = None) -> list[RowResult]:
+    """Screen customer records (dicts with name, address, country, dob, type, id; or Customer).
+
+    Every record gets a RowResult: ``hit`` with its hits, ``no_hit``, or ``error`` with the reason.
+    ``read_errors`` (from reading a file) marks rows already known to be malformed.
+    """
+    customers = _customers(records)
+    matcher = get_matcher(db, on_message)
+    results: list[RowResult] = []
+    for start in range(0, len(customers), CHUNK_ROWS):
+        chunk = customers[start:start + CHUNK_ROWS]
+        errors, hits = matcher.score_chunk(chunk, threshold)
+        for i, cust in enumerate(chunk):
+            row = start + i
+            input_id = cust.id or str(row + 1)
+            error = (read_errors[row] if read_errors else None) or errors[i]
+            if error:
+                results.append(RowResult(row, input_id, "error", error=error))
+            elif i in hits:
+                results.append(RowResult(row, input_id, "hit", hits[i]))
+            else:
+                results.append(RowResult(row, input_id, "no_hit"))
+        if on_progress:
+            on_progress(len(chunk))
+    return results
+
+
+def check(name: str, country: str | None = None, address: str | None = None, dob: str | None = None,
+          entity_type: str | None = None, threshold: float | None = None,
+          db: str | Path | None = None, on_message: Callable[[str], None] | None = None) -> RowResult:
+    """Screen one name (one-off lookup); the matcher stays loaded for the next call."""
+    rec = Customer(name=name, address=address, country=country, dob=dob, type=entity_type, id="1")
+    return screen_records([rec], db=db, threshold=threshold, on_message=on_message)[0]
+
+
+def elapsed_since(start: float) -> float:
+    return round(time.perf_counter() - start, 3)

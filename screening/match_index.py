@@ -1,0 +1,202 @@
+"""The list side of matching, prepared once per list state and kept in the store.
+
+Tables (rebuilt when the active list versions or the entity membership change):
+
+* ``match_names``: one row per listed name with its normalised forms and weighted tokens;
+* ``match_name_keys``: blocking keys of each name, only those rare enough to look candidates up;
+* ``match_tokens``: list token frequencies and weights (rare words weigh more);
+* ``match_entities``: one row per entity: type, list references, countries, birth dates;
+* ``match_addresses`` / ``match_address_keys``: listed street addresses and their rare tokens;
+* ``match_index_meta``: the fingerprint of the list state the tables were built from.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from . import store
+from .consolidate import entity_id_for
+from .match_features import address_features, blocking_keys, name_features
+
+# Bump when features or keys change, so stored indexes are rebuilt.
+INDEX_FORMAT = "4"
+# A blocking key is used for lookups only when at most this many entities share it.
+KEY_CAPS = {"t": 40, "p": 25, "b": 60, "q": 40, "c": 200, "x": 15, "y": 15, "g": 30}
+ADDRESS_KEY_CAP = 12
+MIN_WEIGHT = 0.3
+
+
+@dataclass
+class IndexInfo:
+    """What the prepared list side holds."""
+
+    fingerprint: str
+    names: int
+    entities: int
+    addresses: int
+    tokens: int  # entities in the lists, the base of token weights
+    rebuilt: bool
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0]
+    return bool(row and row[0])
+
+
+def list_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of the active versions and of the entity membership (when consolidated)."""
+    digest = hashlib.sha256(INDEX_FORMAT.encode())
+    for source, version_id, sha in con.execute(
+            "SELECT source, version_id, sha256 FROM active_versions ORDER BY source").fetchall():
+        digest.update(f"{source}:{version_id}:{sha}\n".encode())
+    if _table_exists(con, "entity_members"):
+        row = con.execute("SELECT count(*), coalesce(sum(hash(entity_id || source || source_id)), 0) "
+                          "FROM entity_members").fetchall()[0]
+        digest.update(f"members:{row[0]}:{row[1]}".encode())
+    return digest.hexdigest()[:16]
+
+
+def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    if not _table_exists(con, "match_index_meta"):
+        return None
+    rows = con.execute("SELECT fingerprint FROM match_index_meta").fetchall()
+    return rows[0][0] if rows else None
+
+
+def ensure_index(con: duckdb.DuckDBPyConnection, force: bool = False) -> IndexInfo:
+    """Build the list-side tables unless they already match the current list state."""
+    fingerprint = list_fingerprint(con)
+    if not force and stored_fingerprint(con) == fingerprint:
+        counts = con.execute("SELECT names, entities, addresses, base FROM match_index_meta").fetchall()[0]
+        return IndexInfo(fingerprint, *counts, rebuilt=False)
+    return build_index(con, fingerprint)
+
+
+def _entity_map(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    if _table_exists(con, "entity_members"):
+        rows = con.execute("SELECT source, source_id, entity_id FROM entity_members").fetchall()
+        return {(s, i): e for s, i, e in rows}
+    return {}
+
+
+def _entity_of(members: dict[tuple[str, str], str], source: str, source_id: str) -> str:
+    return members.get((source, source_id)) or entity_id_for([f"{source}:{source_id}"])
+
+
+def _weights(doc_freq: Counter, base: int) -> dict[str, float]:
+    return {t: max(MIN_WEIGHT, math.log(base / n)) for t, n in doc_freq.items()}
+
+
+def unknown_weight(base: int) -> float:
+    """Weight of a customer token the lists never use: as rare as a word of one entity."""
+    return max(MIN_WEIGHT, math.log(max(base, 2)))
+
+
+def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) -> IndexInfo:
+    """(Re)build every list-side table in one transaction."""
+    fingerprint = fingerprint or list_fingerprint(con)
+    members = _entity_map(con)
+    names = con.execute(store.sql("match_list_names")).fetchall()
+    rows = []
+    token_entities: dict[str, set[str]] = defaultdict(set)
+    key_entities: dict[str, set[str]] = defaultdict(set)
+    for uid, (source, source_id, name, kind, entity_type) in enumerate(names):
+        feats = name_features(name, entity_type)
+        if not feats.tokens:
+            continue
+        entity = _entity_of(members, source, source_id)
+        keys = blocking_keys(feats)
+        for t in feats.tokens:
+            token_entities[t].add(entity)
+        for k in keys:
+            key_entities[k].add(entity)
+        rows.append((uid, entity, source, source_id, name, kind, entity_type, feats, keys))
+    entity_ids = {r[1] for r in rows}
+    base = max(len(entity_ids), 2)
+    weights = _weights(Counter({t: len(e) for t, e in token_entities.items()}), base)
+    usable = {k for k, e in key_entities.items() if len(e) <= KEY_CAPS[k[0]]}
+
+    con.execute(store.sql("match_macros"))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _write_names(con, rows, weights, usable)
+        tokens_arrow = pa.table({"token": list(weights), "df": [len(token_entities[t]) for t in weights],  # noqa: F841
+                                 "weight": list(weights.values())})
+        con.execute("CREATE OR REPLACE TABLE match_tokens AS SELECT * FROM tokens_arrow")
+        _write_entities(con, members)
+        n_addr = _write_addresses(con, members)
+        con.execute("CREATE OR REPLACE TABLE match_index_meta AS SELECT ? AS fingerprint, ? AS names, "
+                    "? AS entities, ? AS addresses, ? AS base, now() AS built_at",
+                    [fingerprint, len(rows), len(entity_ids), n_addr, base])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return IndexInfo(fingerprint, len(rows), len(entity_ids), n_addr, base, rebuilt=True)
+
+
+def _tok_list(feats, weights: dict[str, float], default: float) -> list[dict]:
+    return [{"t": t, "p": p, "w": weights.get(t, default)} for t, p in zip(feats.tokens, feats.phonetic)]
+
+
+def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, float], usable: set[str]) -> None:
+    default = unknown_weight(len(weights) or 2)
+    names_arrow = pa.table({  # noqa: F841 - read by DuckDB below
+        "name_uid": [r[0] for r in rows], "entity_id": [r[1] for r in rows],
+        "source": [r[2] for r in rows], "source_id": [r[3] for r in rows],
+        "name": [r[4] for r in rows], "kind": [r[5] for r in rows], "entity_type": [r[6] for r in rows],
+        "core": [r[7].core for r in rows], "sorted_key": [r[7].sorted_key for r in rows],
+        "compact": [r[7].compact for r in rows], "legal_form": [r[7].legal_form for r in rows],
+        "toks": [_tok_list(r[7], weights, default) for r in rows],
+    })
+    con.execute("CREATE OR REPLACE TABLE match_names AS SELECT * FROM names_arrow")
+    key_uid = [(k, r[0]) for r in rows for k in r[8] if k in usable]
+    keys_arrow = pa.table({"key": [k for k, _ in key_uid], "name_uid": [u for _, u in key_uid]})  # noqa: F841
+    con.execute("CREATE OR REPLACE TABLE match_name_keys AS SELECT DISTINCT * FROM keys_arrow ORDER BY key")
+
+
+def _write_entities(con: duckdb.DuckDBPyConnection, members: dict) -> None:
+    refs = con.execute("SELECT DISTINCT source, source_id, entity_id FROM match_names").fetchall()
+    arrow = pa.table({"source": [r[0] for r in refs], "source_id": [r[1] for r in refs],  # noqa: F841
+                      "entity_id": [r[2] for r in refs]})
+    con.execute("CREATE OR REPLACE TEMP TABLE match_refs_tmp AS SELECT * FROM arrow")
+    if members:
+        # every member of the entity is cited, including members whose names were all empty
+        con.execute("INSERT INTO match_refs_tmp SELECT m.source, m.source_id, m.entity_id FROM entity_members m "
+                    "WHERE m.entity_id IN (SELECT entity_id FROM match_refs_tmp)")
+    con.execute(store.sql("match_entities"))
+    con.execute("DROP TABLE match_refs_tmp")
+
+
+def _write_addresses(con: duckdb.DuckDBPyConnection, members: dict) -> int:
+    raw = con.execute(store.sql("match_list_addresses")).fetchall()
+    rows = []
+    token_df: Counter = Counter()
+    for uid, (source, source_id, text, city, postcode, country_code) in enumerate(raw):
+        feats = address_features(text, city, postcode)
+        if not feats.street:
+            continue
+        entity = _entity_of(members, source, source_id)
+        rows.append((uid, entity, source, source_id, text, country_code, feats))
+        token_df.update(set(feats.tokens))
+    base = max(len(rows), 2)
+    weights = {t: max(MIN_WEIGHT, math.log(base / n)) for t, n in token_df.items()}
+    addr_arrow = pa.table({  # noqa: F841 - read by DuckDB below
+        "addr_uid": [r[0] for r in rows], "entity_id": [r[1] for r in rows],
+        "source": [r[2] for r in rows], "source_id": [r[3] for r in rows], "address": [r[4] for r in rows],
+        "country_code": [r[5] for r in rows], "postcode": [r[6].postcode for r in rows],
+        "atoks": [[{"t": t, "w": weights[t]} for t in r[6].tokens] for r in rows],
+    })
+    con.execute("CREATE OR REPLACE TABLE match_addresses AS SELECT * FROM addr_arrow")
+    pairs = [(t, r[0]) for r in rows for t in r[6].tokens
+             if token_df[t] <= ADDRESS_KEY_CAP and (len(t) >= 4 or any(c.isdigit() for c in t))]
+    keys_arrow = pa.table({"key": [p[0] for p in pairs], "addr_uid": [p[1] for p in pairs]})  # noqa: F841
+    con.execute("CREATE OR REPLACE TABLE match_address_keys AS SELECT DISTINCT * FROM keys_arrow")
+    weights_arrow = pa.table({"token": list(weights), "weight": list(weights.values())})  # noqa: F841
+    con.execute("CREATE OR REPLACE TABLE match_address_tokens AS SELECT * FROM weights_arrow")
+    return len(rows)

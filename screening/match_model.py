@@ -1,0 +1,126 @@
+"""The screening model: Splink comparisons between a customer and a listed entity, and its files.
+
+Each comparison is a Splink ``CustomComparison`` whose levels test pair features that the
+candidate SQL computes (``sql/match_pairs.sql``): ``_l`` is the list side, ``_r`` the customer.
+The m and u probabilities come from ``benchmarks/train_screen_model.py`` and are stored, in
+Splink's own model format, in ``screening/models/screen_model.json``. The default threshold and
+per-source thresholds live in ``screening/models/screen_config.json``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+MODEL_PATH = MODELS_DIR / "screen_model.json"
+CONFIG_PATH = MODELS_DIR / "screen_config.json"
+
+# (comparison, [(sql condition, label, is_null_level)]), levels from best to worst; ELSE is added.
+COMPARISONS: list[tuple[str, list[tuple[str, str, bool]]]] = [
+    ("name", [
+        ("core_l IS NULL OR core_r IS NULL", "no name to compare", True),
+        ("core_l = core_r", "same name", False),
+        ("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False),
+        ("least(cover_l, cover_r) >= 0.92", "every word matches (spelling variants)", False),
+        ("least(cover_l, cover_r) >= 0.8", "nearly every word matches", False),
+        ("greatest(cover_l, cover_r) >= 0.9 AND least(cover_l, cover_r) >= 0.5", "one name contains the other", False),
+        ("least(cover_l, cover_r) >= 0.6", "most rare words match", False),
+    ]),
+    ("legal_form", [
+        ("legal_form_l IS NULL OR legal_form_r IS NULL", "legal form not given", True),
+        ("legal_form_l = legal_form_r", "same legal form", False),
+    ]),
+    ("country", [
+        ("country_r IS NULL OR len(countries_l) = 0", "country not given", True),
+        ("list_contains(countries_l, country_r)", "country among the listed countries", False),
+    ]),
+    ("address", [
+        ("acov_r IS NULL OR acov_l IS NULL", "no address to compare", True),
+        ("street_r AND least(acov_l, acov_r) >= 0.8", "same street address", False),
+        ("street_r AND acov_r >= 0.6", "similar street address", False),
+        ("acov_r >= 0.99", "same city or area", False),
+    ]),
+    ("dob", [
+        ("dob_year_r IS NULL OR len(birth_years_l) = 0", "date of birth not given", True),
+        ("list_contains(birth_dates_l, dob_r)", "same date of birth", False),
+        ("list_contains(birth_years_l, dob_year_r)", "same year of birth", False),
+        ("list_has_any(birth_years_l, [dob_year_r - 1, dob_year_r + 1])", "year of birth one apart", False),
+    ]),
+    ("entity_type", [
+        ("type_l IS NULL OR type_r IS NULL OR type_l = 'unknown'", "type not given", True),
+        ("type_l = type_r", "same type", False),
+    ]),
+]
+ELSE_LABELS = {"name": "names differ", "legal_form": "different legal form", "country": "different country",
+               "address": "different address", "dob": "different date of birth", "entity_type": "different type"}
+
+
+def build_settings(m_u: dict[str, list[tuple[float, float]]] | None = None,
+                   prior: float = 0.01) -> SettingsCreator:
+    """The Splink settings of the model; ``m_u[comparison]`` gives (m, u) per non-null level, best first."""
+    comparisons = []
+    for name, levels in COMPARISONS:
+        built = []
+        probs = iter((m_u or {}).get(name, []))
+        for condition, label, is_null in levels:
+            level = cll.CustomLevel(condition, label_for_charts=label)
+            if is_null:
+                built.append(level.configure(is_null_level=True))
+                continue
+            built.append(_with_probs(level, next(probs, None)))
+        built.append(_with_probs(cll.ElseLevel().configure(label_for_charts=ELSE_LABELS[name]), next(probs, None)))
+        comparisons.append(cl.CustomComparison(output_column_name=name, comparison_levels=built))
+    return SettingsCreator(
+        link_type="link_only", unique_id_column_name="uid", comparisons=comparisons,
+        probability_two_random_records_match=prior, blocking_rules_to_generate_predictions=[],
+        retain_intermediate_calculation_columns=True, retain_matching_columns=True,
+    )
+
+
+def _with_probs(level, probs: tuple[float, float] | None):
+    if probs is None:
+        return level
+    return level.configure(m_probability=probs[0], u_probability=probs[1])
+
+
+@dataclass
+class ScreenConfig:
+    """Decision thresholds on the match probability: a default and optional per-source overrides."""
+
+    threshold: float = 0.5
+    per_source: dict[str, float] = field(default_factory=dict)
+
+    def for_refs(self, list_refs: str, override: float | None = None) -> float:
+        """Threshold of an entity: the most sensitive (lowest) threshold of the sources citing it."""
+        if override is not None:
+            return override
+        sources = {ref.split(":", 1)[0] for ref in list_refs.split(";") if ref}
+        return min([self.per_source.get(s, self.threshold) for s in sources] or [self.threshold])
+
+    @property
+    def lowest(self) -> float:
+        return min([self.threshold, *self.per_source.values()])
+
+
+@lru_cache(maxsize=4)
+def load_config(path: str | None = None) -> ScreenConfig:
+    """The thresholds file (``screen_config.json``)."""
+    data = json.loads(Path(path or CONFIG_PATH).read_text(encoding="utf-8"))
+    return ScreenConfig(threshold=float(data["threshold"]),
+                        per_source={k: float(v) for k, v in data.get("per_source", {}).items()})
+
+
+@lru_cache(maxsize=4)
+def load_settings(path: str | None = None):
+    """The trained Splink settings object (DuckDB dialect) from the model file."""
+    model = json.loads(Path(path or MODEL_PATH).read_text(encoding="utf-8"))
+    settings = SettingsCreator.from_path_or_dict(model).get_settings("duckdb")
+    settings._retain_matching_columns = True
+    settings._retain_intermediate_calculation_columns = True
+    return settings

@@ -1,0 +1,21 @@
+-- Builds the SQL functions the matcher uses to compare names and addresses token by token.
+-- A token list is a list of STRUCT(t token, p phonetic key, w weight); the weight is the token's
+-- inverse frequency in the lists, so rare words count more than "trading" or "mohammed".
+
+-- Similarity of two tokens: equal 1; same phonetic key 0.9; a close spelling (Jaro-Winkler) its score.
+CREATE OR REPLACE MACRO match_tok_sim(a, b) AS
+    CASE WHEN a.t = b.t THEN 1.0
+         ELSE greatest(
+             CASE WHEN a.p = b.p AND length(a.p) >= 2 AND length(a.t) >= 3 AND length(b.t) >= 3 THEN 0.9 ELSE 0.0 END,
+             CASE WHEN length(a.t) >= 4 AND length(b.t) >= 4 AND jaro_winkler_similarity(a.t, b.t) >= 0.88
+                  THEN jaro_winkler_similarity(a.t, b.t) ELSE 0.0 END) END;
+
+-- Weighted share of the tokens of xs that find a similar token in ys (0..1).
+CREATE OR REPLACE MACRO match_cover(xs, ys) AS
+    coalesce(list_sum(list_transform(xs, lambda x: x.w * coalesce(list_max(list_transform(ys, lambda y: match_tok_sim(x, y))), 0.0)))
+             / nullif(list_sum(list_transform(xs, lambda x: x.w)), 0), 0.0);
+
+-- Weighted share of the address tokens of xs found exactly in ys (0..1).
+CREATE OR REPLACE MACRO match_addr_cover(xs, ys) AS
+    coalesce(list_sum(list_transform(list_filter(xs, lambda x: list_contains(list_transform(ys, lambda y: y.t), x.t)), lambda x: x.w))
+             / nullif(list_sum(list_transform(xs, lambda x: x.w)), 0), 0.0);

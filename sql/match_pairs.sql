@@ -1,0 +1,64 @@
+-- Builds match_pairs: one row per (customer, listed entity) candidate with the features the
+-- Splink model compares (columns *_l = list side, *_r = customer side).
+-- Inputs (temp tables filled by screening/match.py): match_cust(cust_uid, core, sorted_key, compact,
+-- legal_form, toks, country, atoks, street, dob, dob_year, type), match_cust_keys(cust_uid, key),
+-- match_cust_akeys(cust_uid, key). Candidates come from rare name keys (blocking keeps recall:
+-- rare tokens, phonetic keys, token pairs, typo-tolerant prefixes/suffixes) and rare address tokens.
+CREATE OR REPLACE TEMP TABLE match_cand AS
+SELECT cust_uid, entity_id, bool_or(by_address) AS by_address FROM (
+    SELECT DISTINCT k.cust_uid, n.entity_id, false AS by_address
+    FROM match_cust_keys k JOIN match_name_keys nk USING (key) JOIN match_names n USING (name_uid)
+    UNION ALL
+    SELECT DISTINCT k.cust_uid, a.entity_id, true AS by_address
+    FROM match_cust_akeys k JOIN match_address_keys ak USING (key) JOIN match_addresses a USING (addr_uid)
+) GROUP BY ALL;
+
+-- The entity's name closest to the customer's name.
+CREATE OR REPLACE TEMP TABLE match_best_name AS
+SELECT cust_uid, entity_id,
+       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r),
+               rank) AS best
+FROM (
+    SELECT c.cust_uid, c.entity_id, n.name_uid, n.name, n.core, n.sorted_key, n.compact, n.legal_form,
+           match_cover(n.toks, r.toks) AS cover_l, match_cover(r.toks, n.toks) AS cover_r,
+           (n.core = r.core)::INT * 4 + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * 2
+           + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r) AS rank
+    FROM match_cand c JOIN match_cust r USING (cust_uid) JOIN match_names n USING (entity_id)
+) GROUP BY ALL;
+
+-- The entity's address closest to the customer's address (customers with an address only).
+CREATE OR REPLACE TEMP TABLE match_best_address AS
+SELECT cust_uid, entity_id,
+       arg_max(struct_pack(addr_uid, address, acov_l, acov_r), least(acov_l, acov_r) + 0.1 * acov_r) AS best
+FROM (
+    SELECT c.cust_uid, c.entity_id, a.addr_uid, a.address,
+           match_addr_cover(a.atoks, r.atoks) AS acov_l, match_addr_cover(r.atoks, a.atoks) AS acov_r
+    FROM match_cand c JOIN match_cust r USING (cust_uid) JOIN match_addresses a USING (entity_id)
+    WHERE len(r.atoks) > 0
+) GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE match_pairs AS
+SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
+       c.entity_id AS uid_l, c.cust_uid AS uid_r, c.by_address,
+       bn.best.name_uid AS name_uid, bn.best.name AS matched_name,
+       bn.best.core AS core_l, r.core AS core_r,
+       bn.best.sorted_key AS sorted_key_l, r.sorted_key AS sorted_key_r,
+       bn.best.compact AS compact_l, r.compact AS compact_r,
+       bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r,
+       bn.best.legal_form AS legal_form_l, r.legal_form AS legal_form_r,
+       NULL::VARCHAR AS country_l, r.country AS country_r,
+       e.countries AS countries_l, NULL::VARCHAR[] AS countries_r,
+       ba.best.address AS matched_address,
+       ba.best.acov_l AS acov_l, CASE WHEN ba.best IS NULL THEN NULL ELSE ba.best.acov_r END AS acov_r,
+       NULL::BOOLEAN AS street_l, r.street AS street_r,
+       NULL::INTEGER AS dob_year_l, r.dob_year AS dob_year_r,
+       e.birth_years AS birth_years_l, NULL::INTEGER[] AS birth_years_r,
+       NULL::DATE AS dob_l, r.dob AS dob_r,
+       e.birth_dates AS birth_dates_l, NULL::DATE[] AS birth_dates_r,
+       e.entity_type AS type_l, r.type AS type_r,
+       e.list_refs, 0 AS match_key
+FROM match_cand c
+JOIN match_cust r USING (cust_uid)
+JOIN match_entities e USING (entity_id)
+LEFT JOIN match_best_name bn USING (cust_uid, entity_id)
+LEFT JOIN match_best_address ba USING (cust_uid, entity_id);
