@@ -1,0 +1,93 @@
+-- Builds cons_input (TEMP): one row per list entry of the active versions, with the features the
+-- consolidation compares. Needs the TEMP tables cons_name_norm (name -> latin tokens, keys) and
+-- cons_id_norm (identifier value -> comparable keys), filled from Python (transliteration).
+-- unique_id is 'source:source_id'; entries repeated under one source_id (us_csl) collapse into one row.
+CREATE OR REPLACE TEMP TABLE cons_input AS
+WITH ent AS (
+    SELECT source, source_id,
+           -- one entry, one type: a typed row wins over 'unknown'
+           coalesce(max(entity_type) FILTER (WHERE entity_type <> 'unknown'), 'unknown') AS entity_type,
+           min(primary_name) AS primary_name,
+           min(listed_on) AS listed_on
+    FROM current_entries GROUP BY source, source_id
+),
+nm AS (
+    SELECT n.source, n.source_id,
+           list(DISTINCT x.core_key) FILTER (WHERE x.core_key <> '') AS core_keys,
+           list(DISTINCT x.sorted_key) FILTER (WHERE x.sorted_key <> '') AS sorted_keys,
+           list(DISTINCT x.phon_key) FILTER (WHERE x.phon_key <> '') AS phon_keys,
+           flatten(list(x.phon_tokens)) AS phon_all,
+           list(x.phon_tokens) FILTER (WHERE len(x.phon_tokens) > 0) AS phon_names,
+           list(x.legal_forms) AS legal_form_lists
+    FROM current_names n JOIN cons_name_norm x ON x.name = n.name
+    WHERE n.kind <> 'weak' OR n.source = 'us_bis_dpl'
+    GROUP BY n.source, n.source_id
+),
+prim AS (
+    SELECT e.source, e.source_id, x.phon_tokens AS phon_primary
+    FROM ent e JOIN cons_name_norm x ON x.name = e.primary_name
+),
+dob AS (
+    SELECT source, source_id,
+           list(DISTINCT printf('%04d-%02d-%02d', year, month, day)) FILTER (WHERE precision = 'day') AS dob_full,
+           list(DISTINCT y) AS dob_years
+    FROM (SELECT *, unnest(range(year, CASE WHEN year_to > year THEN least(year_to, year + 10) ELSE year END + 1)) AS y
+          FROM current_birth_dates WHERE year IS NOT NULL)
+    GROUP BY source, source_id
+),
+ctry AS (
+    SELECT source, source_id, list(DISTINCT country_code) AS countries FROM (
+        SELECT source, source_id, country_code FROM current_nationalities WHERE country_code IS NOT NULL
+        UNION ALL
+        SELECT source, source_id, country_code FROM current_addresses WHERE country_code IS NOT NULL)
+    GROUP BY source, source_id
+),
+nat AS (
+    SELECT source, source_id, list(DISTINCT country_code) AS nationalities
+    FROM current_nationalities WHERE country_code IS NOT NULL GROUP BY source, source_id
+),
+addr AS (
+    SELECT source, source_id,
+           list(DISTINCT list_filter(regexp_split_to_array(upper(strip_accents(city)), '[^A-Z0-9]+'), w -> w <> ''))
+               FILTER (WHERE regexp_matches(city, '[A-Za-z]')) AS cities,
+           list(DISTINCT country_code) FILTER (WHERE country_code IS NOT NULL) AS addr_countries,
+           flatten(list(regexp_split_to_array(
+               upper(strip_accents(concat_ws(' ', street, city, region, full_address))), '[^A-Z0-9]+'))) AS addr_words
+    FROM current_addresses GROUP BY source, source_id
+),
+ids AS (
+    SELECT i.source, i.source_id,
+           list(DISTINCT k.key) FILTER (WHERE i.id_type <> 'imo') AS doc_keys,
+           list(DISTINCT k.key) FILTER (WHERE i.id_type = 'imo') AS imo_keys
+    FROM current_identifiers i JOIN cons_id_norm k ON k.value = i.value
+    WHERE i.id_type IN ('passport', 'national_id', 'tax_id', 'registration', 'imo')
+    GROUP BY i.source, i.source_id
+)
+SELECT e.source || ':' || e.source_id AS unique_id, e.source, e.source_id, e.entity_type,
+       e.primary_name, e.listed_on,
+       coalesce(nm.core_keys, []) AS core_keys,
+       coalesce(nm.sorted_keys, []) AS sorted_keys,
+       coalesce(nm.phon_keys, []) AS phon_keys,
+       coalesce(list_distinct(nm.phon_all), []) AS phon_all,
+       coalesce(prim.phon_primary, []) AS phon_primary,
+       coalesce(nm.phon_names, []) AS phon_names,
+       coalesce(list_distinct(flatten(nm.legal_form_lists)), []) AS legal_forms,
+       coalesce(dob.dob_full, []) AS dob_full,
+       coalesce(dob.dob_years, []) AS dob_years,
+       coalesce(list_distinct(flatten(list_transform(dob.dob_years, y -> [y - 1, y, y + 1]))), []) AS dob_years_near,
+       coalesce(ctry.countries, []) AS countries,
+       coalesce(nat.nationalities, []) AS nationalities,
+       coalesce(addr.cities, []) AS cities,
+       coalesce(addr.addr_countries, []) AS addr_countries,
+       coalesce(list_distinct(list_filter(addr.addr_words, w -> w <> '')), []) AS addr_words,
+       coalesce(ids.doc_keys, []) AS doc_keys,
+       coalesce(ids.imo_keys, []) AS imo_keys
+FROM ent e
+LEFT JOIN nm USING (source, source_id)
+LEFT JOIN prim USING (source, source_id)
+LEFT JOIN dob USING (source, source_id)
+LEFT JOIN ctry USING (source, source_id)
+LEFT JOIN nat USING (source, source_id)
+LEFT JOIN addr USING (source, source_id)
+LEFT JOIN ids USING (source, source_id)
+ORDER BY unique_id;

@@ -1,0 +1,59 @@
+-- Builds cons_links (TEMP): deterministic links between list entries, from evidence that proves
+-- identity. One row per linked pair (uid_l < uid_r) and rule:
+--   ofac_uid        a CSL row republishing an OFAC entry (its entity_number is the OFAC ent_num)
+--   ofac_ent_num    one OFAC ent_num in both the SDN and the non-SDN consolidated list
+--   un_reference    both entries carry one UN reference number (the UN entry itself, or a list citing it)
+--   shared_document the same passport / national id / tax or registration number
+--   shared_imo      the same IMO number
+-- Guards: names must share a (phonetic) word, a person never links to a non-person, dates of birth
+-- must not conflict (years 2+ apart) for documents, and a number held by more than $max_key_entries
+-- entries is not evidence. Needs cons_input (consolidate_features.sql) and cons_un_norm (value -> key).
+CREATE OR REPLACE TEMP TABLE cons_unref AS
+    SELECT DISTINCT c.unique_id, k.key
+    FROM current_identifiers i
+    JOIN cons_un_norm k ON k.value = i.value
+    JOIN cons_input c ON c.source = i.source AND c.source_id = i.source_id
+    WHERE i.id_type = 'un_reference'
+    UNION
+    SELECT c.unique_id, k.key FROM cons_input c JOIN cons_un_norm k ON k.value = c.source_id
+    WHERE c.source = 'un_sc';
+
+CREATE OR REPLACE TEMP TABLE cons_keys AS
+    SELECT unique_id, 'un_reference' AS rule, key FROM cons_unref
+    UNION ALL
+    SELECT unique_id, 'shared_document', unnest(doc_keys) FROM cons_input
+    UNION ALL
+    SELECT unique_id, 'shared_imo', unnest(imo_keys) FROM cons_input;
+
+CREATE OR REPLACE TEMP TABLE cons_links AS
+WITH usable AS (
+    SELECT * FROM cons_keys
+    QUALIFY count(*) OVER (PARTITION BY rule, key) BETWEEN 2 AND $max_key_entries
+),
+keyed AS (
+    SELECT a.unique_id AS uid_l, b.unique_id AS uid_r, a.rule, min(a.key) AS detail
+    FROM usable a JOIN usable b ON a.rule = b.rule AND a.key = b.key AND a.unique_id < b.unique_id
+    GROUP BY ALL
+),
+ofac AS (
+    SELECT c.unique_id AS uid_l, o.unique_id AS uid_r, 'ofac_uid' AS rule, i.value AS detail
+    FROM current_identifiers i
+    JOIN cons_input c ON c.source = i.source AND c.source_id = i.source_id
+    JOIN cons_input o ON o.source IN ('us_ofac_sdn', 'us_ofac_cons') AND o.source_id = i.value_norm
+    WHERE i.id_type = 'ofac_uid'
+    UNION ALL
+    SELECT s.unique_id, n.unique_id, 'ofac_ent_num', s.source_id
+    FROM cons_input s JOIN cons_input n ON s.source = 'us_ofac_sdn' AND n.source = 'us_ofac_cons'
+                                          AND s.source_id = n.source_id
+)
+SELECT least(k.uid_l, k.uid_r) AS uid_l, greatest(k.uid_l, k.uid_r) AS uid_r, k.rule, k.detail
+FROM (SELECT * FROM keyed UNION ALL SELECT * FROM ofac) k
+JOIN cons_input l ON l.unique_id = k.uid_l
+JOIN cons_input r ON r.unique_id = k.uid_r
+WHERE (k.rule = 'ofac_uid'
+       OR len(list_intersect(l.phon_all, r.phon_all)) >= 1)
+  AND NOT ((l.entity_type = 'person') <> (r.entity_type = 'person')
+           AND l.entity_type <> 'unknown' AND r.entity_type <> 'unknown')
+  AND NOT (k.rule = 'shared_document' AND len(l.dob_years) > 0 AND len(r.dob_years) > 0
+           AND NOT list_has_any(l.dob_years_near, r.dob_years))
+ORDER BY 1, 2, 3;
