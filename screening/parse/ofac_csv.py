@@ -72,14 +72,15 @@ def parse(snapshot: Path, source: str, label: str) -> ParseResult:
     result = ParseResult(source=source, version=label, published=None, files=[prim])
     entries = _read_prim(prim, result)
     by_id = {e.source_id: e for e in entries}
-    for role in ("comments", "alt", "add"):
-        path = _find(snapshot, files[role])
+    # Comments first: Remarks must be whole before they are parsed.
+    linked = {role: _find(snapshot, files[role]) for role in ("comments", "alt", "add")}
+    for role, path in linked.items():
         if path is None:
             result.notes.append(ABSENT_NOTES[role].format(name=files[role]))
             continue
         result.files.append(path)
         READERS[role](path, by_id, result)
-    has_comments = _find(snapshot, files["comments"]) is not None
+    has_comments = linked["comments"] is not None
     for entry in entries:
         _apply_remarks(entry, result, has_comments, files["comments"])
     result.entries = entries

@@ -93,7 +93,8 @@ def _xml_bytes(path: Path) -> tuple[str, bytes]:
                 raise SourceFormatError(f"{path.name}: no XML file in the ZIP (it holds {names})")
             return members[0].filename, archive.read(members[0])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
-        raise SourceFormatError(f"{path.name}: not a readable ZIP archive (truncated or corrupt download?): {exc}") from exc
+        raise SourceFormatError(
+            f"{path.name}: not a readable ZIP archive (truncated or corrupt download?): {exc}") from exc
 
 
 def _read_publication(root: Element, ns: str, file: str, result: ParseResult) -> None:
@@ -139,7 +140,8 @@ def _entry(elem: Element, ns: str, file: str, where: str, lookups: Lookups, resu
     type_text = text_of(elem.find(f"{ns}generalInfo/{ns}entityType")) or ""
     entity_type = ENTITY_TYPES.get(type_text.lower())
     if entity_type is None:
-        result.issues.append(ParseIssue(file, where, "entityType", type_text, "unknown entityType; entity type unknown"))
+        result.issues.append(ParseIssue(file, where, "entityType", type_text,
+                                        "unknown entityType; entity type unknown"))
         entity_type = "unknown"
     entry = Entry(source_id=ent_id, entity_type=entity_type, file=file, location=where, names=names,
                   programs=[p for p in (text_of(x) for x in elem.iterfind(f"{ns}sanctionsPrograms/*")) if p],
@@ -241,7 +243,8 @@ def _addresses(elem: Element, ns: str, where: str, lookups: Lookups, entry: Entr
             street = ", ".join(parts[k] for k in STREET_PARTS if k in parts) or None
             region = parts.get("STATE/PROVINCE") or parts.get("REGION")
             full = ", ".join(p for p in (street, parts.get("CITY"), region, parts.get("POSTAL CODE"), country) if p)
+            location = f"{where}/addresses/address[{a_index}]/translations/translation[{t_index}]"
             entry.addresses.append(Address(street=street, city=parts.get("CITY"), region=region,
                                            postcode=parts.get("POSTAL CODE"), country=country,
                                            country_code=lookups.country_code(country_elem), full=full or None,
-                                           location=f"{where}/addresses/address[{a_index}]/translations/translation[{t_index}]"))
+                                           location=location))

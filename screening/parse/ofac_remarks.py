@@ -80,7 +80,8 @@ ID_LABELS: dict[str, str] = {
     "File Number": "other", "Trademark number": "other", "Chinese Commercial Code": "other",
     "BIK (RU)": "other", "ISIN": "other", "Equity Ticker": "other", "Digital Currency Address": "other",
     "Aircraft Manufacturer's Serial Number (MSN)": "other", "Aircraft Serial Identification": "other",
-    "Aircraft Tail Number": "other", "Previous Aircraft Tail Number": "other", "Tarjeta Profesional": "other", "Aircraft Construction Number (also called L/N or S/N or F/N)": "other",
+    "Aircraft Tail Number": "other", "Previous Aircraft Tail Number": "other", "Tarjeta Profesional": "other",
+    "Aircraft Construction Number (also called L/N or S/N or F/N)": "other",
     "Aircraft Mode S Transponder Code": "other",
 }
 
@@ -110,8 +111,8 @@ _DOB_RE = re.compile(rf"(circa )?{_DATE}(?:(?: to |-){_DATE})?")
 _ALIAS_RE = re.compile(r"([afn])\.k\.a\.,? (.+)", re.IGNORECASE)
 _ID_TAIL_RE = re.compile(r"(?P<value>.*?)(?: \((?P<paren>[^()]*)\))?(?P<tail>(?: (?:issued|expires)\b.*)?)")
 _SEPARATOR = re.compile(r";(?= |$)")
-_ABBREVIATION_END = re.compile(r"(?:(?<![A-Za-z])(?:[A-Za-z]\.){2,}|\b(?:Co|Ltd|Inc|Corp|Cia|Ltda|Jr|Sr|Bros|Pty|Pvt)\.)$",
-                               re.IGNORECASE)
+_ABBREVIATION_END = re.compile(
+    r"(?:(?<![A-Za-z])(?:[A-Za-z]\.){2,}|\b(?:Co|Ltd|Inc|Corp|Cia|Ltda|Jr|Sr|Bros|Pty|Pvt)\.)$", re.IGNORECASE)
 _SPECIAL = ("DOB", "POB", "nationality", "citizen", "Linked To")
 
 
@@ -203,11 +204,6 @@ def canonical_label(label: str) -> str:
     """The label as spelled in the tables above (the published spelling when unknown)."""
     cleaned = label.strip().rstrip(":-").strip()
     return _CANONICAL.get(cleaned.lower(), cleaned)
-
-
-def id_type_for(label: str) -> str | None:
-    """Identifier.id_type for a published label, None when the label is not an identifier."""
-    return ID_LABELS.get(canonical_label(label))
 
 
 def fact_key_for(label: str) -> str:
