@@ -557,14 +557,14 @@ def consolidate_entities(db: str | Path | None = None, model_path: str | Path | 
             report.merges_used[edge.rule] = report.merges_used.get(edge.rule, 0) + 1
         _write(con, members)
         report.entities = len({m["entity_id"] for m in members})
-        report.largest_entity = max(Counter_(m["entity_id"] for m in members).values(), default=0)
+        report.largest_entity = max(_count(m["entity_id"] for m in members).values(), default=0)
         report.seconds["total"] = round(time.perf_counter() - clock, 2)
         return report
     finally:
         con.close()
 
 
-def Counter_(items: Iterable[str]) -> dict[str, int]:
+def _count(items: Iterable[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for item in items:
         counts[item] = counts.get(item, 0) + 1
@@ -575,7 +575,7 @@ def _edges(con: duckdb.DuckDBPyConnection, splink: pa.Table, report: Consolidati
     rows = con.execute("SELECT uid_l, uid_r, rule, detail FROM cons_links").fetchall()
     rank = {rule: i for i, rule in enumerate(RULE_ORDER)}
     rows.sort(key=lambda r: (rank.get(r[2], len(rank)), r[0], r[1]))
-    report.deterministic_links = Counter_(r[2] for r in rows)
+    report.deterministic_links = _count(r[2] for r in rows)
     edges = [Edge(a, b, rule, detail) for a, b, rule, detail in rows]
     report.splink_pairs = splink.num_rows
     for a, b, weight, prob, levels in zip(*(splink.column(c).to_pylist() for c in
@@ -645,3 +645,33 @@ def _write(con: duckdb.DuckDBPyConnection, members: list[dict]) -> None:
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def show_entity(entity_id: str, db: str | Path | None = None) -> dict | None:
+    """One entity with all its members and why each was merged, or None when there is no such entity."""
+    con = store.connect(db, read_only=True)
+    try:
+        if not _scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'entities'"):
+            return None
+        cur = con.execute(store.sql("consolidate_entity_detail"), {"entity_id": entity_id})
+        columns = [d[0] for d in cur.description]
+        rows = [dict(zip(columns, r)) for r in cur.fetchall()]
+    finally:
+        con.close()
+    if not rows:
+        return None
+    head = {k: rows[0][k] for k in ("entity_id", "canonical_name", "entity_type", "countries", "sources",
+                                     "member_count", "first_listed", "last_listed", "names")}
+    head["members"] = [_member_view(r) for r in rows]
+    return head
+
+
+def _member_view(row: dict) -> dict:
+    evidence = row["evidence"]
+    if row["rule"] == "splink" and evidence:
+        evidence = json.loads(evidence)
+    return {"ref": f"{row['source']}:{row['source_id']}", "source": row["source"], "source_id": row["source_id"],
+            "primary_name": row["primary_name"], "entity_type": row["member_type"], "listed_on": row["listed_on"],
+            "canonical": row["is_canonical"], "rule": row["rule"], "linked_to": row["linked_to"],
+            "evidence": evidence, "match_probability": row["match_probability"],
+            "match_weight": row["match_weight"]}
