@@ -33,9 +33,10 @@ from .output import is_tty, print_json, print_table
               help="Retries of a transient fault (timeout, HTTP 5xx, body cut short), with backoff.")
 @click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="Largest accepted file.")
+@click.option("--no-consolidate", is_flag=True, help="Do not rebuild the consolidated entities afterwards.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (for cron and scripts).")
 def lists_refresh(db, sources, all_sources, origin, allow_shrink, allow_older, max_shrink, keep, timeout,
-                  retries, max_bytes, as_json) -> None:
+                  retries, max_bytes, no_consolidate, as_json) -> None:
     """Download new list versions, check them, and switch to them atomically.
 
     A version that fails to download or parse, shrinks by more than --max-shrink, or is
@@ -59,7 +60,8 @@ def lists_refresh(db, sources, all_sources, origin, allow_shrink, allow_older, m
     options = FetchOptions(timeout=(min(timeout, 30.0), timeout), retries=retries, max_bytes=max_bytes)
     policy = GatePolicy(max_shrink=max_shrink, allow_shrink=allow_shrink, allow_older=allow_older)
     try:
-        outcome = refresh_lists(db, list(sources) or None, origin, policy, options, keep, on_source=progress)
+        outcome = refresh_lists(db, list(sources) or None, origin, policy, options, keep, on_source=progress,
+                                consolidate=not no_consolidate)
     except RefreshLocked as exc:
         if as_json:
             print_json({"status": "locked", "error": str(exc)})

@@ -96,6 +96,11 @@ def open_store(db: str | Path | None, read_only: bool = False,
     while True:
         try:
             return store.connect(db, read_only=read_only)
+        except duckdb.ConnectionException:
+            if not read_only:
+                raise
+            # this process already holds the store read-write (e.g. a cached matcher): share it
+            return store.connect(db)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise
@@ -153,12 +158,14 @@ def _read_active(db_path: Path, source: str) -> _Active | None:
 
 def refresh_lists(db: str | Path | None = None, sources: list[str] | None = None, origin: str | None = None,
                   policy: GatePolicy | None = None, fetch_options: FetchOptions | None = None,
-                  keep: int = DEFAULT_KEEP, on_source: Callable[[str], None] | None = None) -> list[RefreshOutcome]:
+                  keep: int = DEFAULT_KEEP, on_source: Callable[[str], None] | None = None,
+                  consolidate: bool = True) -> list[RefreshOutcome]:
     """Refresh ``sources`` (default: those in the store, else the bundled set) and return what happened.
 
     ``origin`` replaces the official URLs: a base URL (a mirror; ``<base>/<file>`` for one
     source, ``<base>/<source>/<file>`` for several), or a local file or folder.  A source
-    that fails keeps its last good version; the others go on.
+    that fails keeps its last good version; the others go on.  With ``consolidate`` the
+    entities are rebuilt after any update (unchanged memberships keep their entity_id).
     Raises :class:`RefreshLocked` when another refresh is running.
     """
     db_path = store.resolve_db_path(db)
@@ -171,7 +178,7 @@ def refresh_lists(db: str | Path | None = None, sources: list[str] | None = None
                 on_source(name)
             outcomes.append(refresh_source(db_path, load_source(name), origin, len(names) == 1,
                                            policy, fetch_options, keep))
-        if any(o.status == "updated" for o in outcomes):
+        if consolidate and any(o.status == "updated" for o in outcomes):
             note = rebuild_entities(db_path)
             if note:
                 for o in outcomes:

@@ -144,3 +144,14 @@ def list_server() -> Iterator[ListServer]:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "store" / "screening.duckdb"
+
+
+@pytest.fixture(autouse=True)
+def _no_consolidation(request, monkeypatch) -> None:
+    """Refresh tests skip rebuilding entities (slow, tested elsewhere) unless marked ``consolidate``."""
+    if request.node.get_closest_marker("consolidate") is None:
+        monkeypatch.setattr("screening.refresh.rebuild_entities", lambda db_path: None)
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "consolidate: let refreshes rebuild the consolidated entities")
