@@ -115,12 +115,12 @@ class Matcher:
     """The prepared list side, the model and its SQL, ready to screen customers on one connection."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, config: ScreenConfig | None = None,
-                 model_path: str | None = None) -> None:
+                 model_path: str | None = None, settings: Any = None) -> None:
         self.con = con
         self.info: IndexInfo = ensure_index(con)
         con.execute(store.sql("match_macros"))
         self.config = config or load_config()
-        self.settings = load_settings(model_path)
+        self.settings = settings or load_settings(model_path)
         self.token_weights = dict(con.execute("SELECT token, weight FROM match_tokens").fetchall())
         self.address_weights = dict(con.execute("SELECT token, weight FROM match_address_tokens").fetchall())
         self.name_keys = {r[0] for r in con.execute("SELECT DISTINCT key FROM match_name_keys").fetchall()}
@@ -157,8 +157,8 @@ class Matcher:
         cached = self._name_cache.get(key)
         if cached is None:
             feats = name_features(name, etype)
-            toks = [{"t": t, "p": p, "w": self.token_weights.get(t, self.unknown)}
-                    for t, p in zip(feats.tokens, feats.phonetic)]
+            toks = [{"t": t, "p": p, "s": k, "w": self.token_weights.get(t, self.unknown)}
+                    for t, p, k in zip(feats.tokens, feats.phonetic, feats.skeletons)]
             keys = [k for k in blocking_keys(feats) if k in self.name_keys]
             cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, keys)
             if len(self._name_cache) > 500_000:
@@ -232,6 +232,14 @@ class Matcher:
             found.sort(key=lambda h: -h.score)
         return errors, hits
 
+    def candidate_scores(self, customers: list[Customer]) -> list[dict]:
+        """Every candidate pair of a chunk with its comparison levels and weights (for training)."""
+        self._load_customers(customers)
+        self.con.execute(store.sql("match_pairs"))
+        rows = self.con.execute(self.predict_sql, {"floor": 0.0}).fetchall()
+        names = [d[0] for d in self.con.description]
+        return [dict(zip(names, row)) for row in rows]
+
     def _hit(self, rec: dict, cust: Customer, override: float | None) -> Hit | None:
         threshold = self.config.for_refs(rec["list_refs"], override)
         by_name = rec["match_probability"] >= threshold
@@ -278,7 +286,8 @@ class Matcher:
 _CUST_SCHEMA = pa.schema([
     ("cust_uid", pa.int64()), ("core", pa.string()), ("sorted_key", pa.string()), ("compact", pa.string()),
     ("legal_form", pa.string()),
-    ("toks", pa.list_(pa.struct([("t", pa.string()), ("p", pa.string()), ("w", pa.float64())]))),
+    ("toks", pa.list_(pa.struct([("t", pa.string()), ("p", pa.string()), ("s", pa.string()),
+                                         ("w", pa.float64())]))),
     ("country", pa.string()),
     ("atoks", pa.list_(pa.struct([("t", pa.string()), ("w", pa.float64())]))),
     ("street", pa.bool_()), ("dob", pa.date32()), ("dob_year", pa.int32()), ("type", pa.string()),

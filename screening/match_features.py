@@ -24,6 +24,9 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SINGLE_LETTERS = re.compile(r"\b(?:[a-z] ){1,}[a-z]\b")
 # Arabic article and similar particles are glued to their word so "al-Qaida" == "AlQaida".
 _PARTICLES = {"al", "el"}
+# Publisher boilerplate appended to names (the CSL's "and any successor, sub-unit, or subsidiary thereof").
+_BOILERPLATE = re.compile(r"[;,]?\s*(?:and|&)\s+any\s+successors?\b.*$", re.IGNORECASE)
+_SKELETON_DROP = re.compile(r"[aeiouyhw]")
 
 # Legal-form words: dropped from the core name, their canonical family kept as the legal form.
 _LEGAL_FORMS = {
@@ -50,6 +53,7 @@ class NameFeatures:
     core: str                  # normalised name without legal form, tokens joined by one space
     tokens: tuple[str, ...]
     phonetic: tuple[str, ...]  # one key per token
+    skeletons: tuple[str, ...]  # one consonant skeleton per token (romanisation-tolerant)
     sorted_key: str            # tokens sorted: word order ignored
     compact: str               # tokens joined without spaces: spacing ignored
     legal_form: str | None
@@ -114,7 +118,7 @@ def _split_legal_form(words: list[str]) -> tuple[list[str], str | None]:
 @lru_cache(maxsize=200_000)
 def name_features(name: str, entity_type: str | None = None) -> NameFeatures:
     """Normalise one name for matching (persons keep every word; organisations lose their legal form)."""
-    words = _words(name or "")
+    words = _words(_BOILERPLATE.sub("", name or ""))
     legal_form = None
     if entity_type != "person":
         kept, legal_form = _split_legal_form(words)
@@ -123,9 +127,36 @@ def name_features(name: str, entity_type: str | None = None) -> NameFeatures:
     tokens = tuple(words)
     return NameFeatures(
         core=" ".join(tokens), tokens=tokens,
-        phonetic=tuple(_phonetic(t) for t in tokens),
+        phonetic=tuple(_phonetic(t) for t in tokens), skeletons=tuple(skeleton(t) for t in tokens),
         sorted_key=" ".join(sorted(tokens)), compact="".join(tokens), legal_form=legal_form,
     )
+
+
+@lru_cache(maxsize=100_000)
+def skeleton(token: str) -> str:
+    """First letter and the consonants after it, doubled letters collapsed: Seok/Sok, Cheol/Chol -> same."""
+    if len(token) < 3 or token.isdigit():
+        return token
+    rest = _SKELETON_DROP.sub("", token[1:])
+    out = token[0]
+    for ch in rest:
+        if ch != out[-1]:
+            out += ch
+    return out
+
+
+def derived_names(name: str) -> list[str]:
+    """Other forms a listed name is known by: the name without a parenthesised part, and that part
+    when it is an acronym or short alias (``Enterprise Chips Hunter (ECH)`` -> ``Enterprise Chips Hunter``, ``ECH``)."""
+    m = re.search(r"\(([^()]{2,40})\)", name)
+    if not m:
+        return []
+    outer = (name[:m.start()] + name[m.end():]).strip(" ,;")
+    inner = m.group(1).strip()
+    out = [outer] if outer else []
+    if inner and len(inner.split()) <= 4:
+        out.append(inner)
+    return out
 
 
 @lru_cache(maxsize=100_000)

@@ -21,10 +21,10 @@ import pyarrow as pa
 
 from . import store
 from .consolidate import entity_id_for
-from .match_features import address_features, blocking_keys, name_features
+from .match_features import address_features, blocking_keys, derived_names, name_features
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "4"
+INDEX_FORMAT = "5"
 # A blocking key is used for lookups only when at most this many entities share it.
 KEY_CAPS = {"t": 40, "p": 25, "b": 60, "q": 40, "c": 200, "x": 15, "y": 15, "g": 30}
 ADDRESS_KEY_CAP = 12
@@ -88,6 +88,18 @@ def _entity_of(members: dict[tuple[str, str], str], source: str, source_id: str)
     return members.get((source, source_id)) or entity_id_for([f"{source}:{source_id}"])
 
 
+def _with_derived(names: list[tuple]) -> list[tuple]:
+    """The listed names plus the forms derived from them (acronym in parentheses, name without it).
+    A weak alias of one word is left out: too short to screen on."""
+    out = []
+    for source, source_id, name, kind, entity_type in names:
+        if kind == "weak" and len(name.split()) < 2:
+            continue
+        out.append((source, source_id, name, kind, entity_type))
+        out += [(source, source_id, d, "derived", entity_type) for d in derived_names(name)]
+    return out
+
+
 def _weights(doc_freq: Counter, base: int) -> dict[str, float]:
     return {t: max(MIN_WEIGHT, math.log(base / n)) for t, n in doc_freq.items()}
 
@@ -101,7 +113,7 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) 
     """(Re)build every list-side table in one transaction."""
     fingerprint = fingerprint or list_fingerprint(con)
     members = _entity_map(con)
-    names = con.execute(store.sql("match_list_names")).fetchall()
+    names = _with_derived(con.execute(store.sql("match_list_names")).fetchall())
     rows = []
     token_entities: dict[str, set[str]] = defaultdict(set)
     key_entities: dict[str, set[str]] = defaultdict(set)
@@ -141,7 +153,8 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) 
 
 
 def _tok_list(feats, weights: dict[str, float], default: float) -> list[dict]:
-    return [{"t": t, "p": p, "w": weights.get(t, default)} for t, p in zip(feats.tokens, feats.phonetic)]
+    return [{"t": t, "p": p, "s": k, "w": weights.get(t, default)}
+            for t, p, k in zip(feats.tokens, feats.phonetic, feats.skeletons)]
 
 
 def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, float], usable: set[str]) -> None:
@@ -153,6 +166,7 @@ def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, 
         "core": [r[7].core for r in rows], "sorted_key": [r[7].sorted_key for r in rows],
         "compact": [r[7].compact for r in rows], "legal_form": [r[7].legal_form for r in rows],
         "toks": [_tok_list(r[7], weights, default) for r in rows],
+        "ntok": [len(r[7].tokens) for r in rows],
     })
     con.execute("CREATE OR REPLACE TABLE match_names AS SELECT * FROM names_arrow")
     key_uid = [(k, r[0]) for r in rows for k in r[8] if k in usable]

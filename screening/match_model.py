@@ -29,7 +29,10 @@ COMPARISONS: list[tuple[str, list[tuple[str, str, bool]]]] = [
         ("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False),
         ("least(cover_l, cover_r) >= 0.92", "every word matches (spelling variants)", False),
         ("least(cover_l, cover_r) >= 0.8", "nearly every word matches", False),
-        ("greatest(cover_l, cover_r) >= 0.9 AND least(cover_l, cover_r) >= 0.5", "one name contains the other", False),
+        ("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2",
+         "every customer word is in the listed name (words left out)", False),
+        ("cover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2",
+         "every listed word is in the customer name (words added)", False),
         ("least(cover_l, cover_r) >= 0.6", "most rare words match", False),
     ]),
     ("legal_form", [
@@ -39,6 +42,9 @@ COMPARISONS: list[tuple[str, list[tuple[str, str, bool]]]] = [
     ("country", [
         ("country_r IS NULL OR len(countries_l) = 0", "country not given", True),
         ("list_contains(countries_l, country_r)", "country among the listed countries", False),
+        ("(country_r IN ('HK', 'MO') AND list_contains(countries_l, 'CN')) "
+         "OR (country_r = 'CN' AND list_has_any(countries_l, ['HK', 'MO']))",
+         "China and its special administrative regions", False),
     ]),
     ("address", [
         ("acov_r IS NULL OR acov_l IS NULL", "no address to compare", True),
@@ -120,6 +126,7 @@ def load_config(path: str | None = None) -> ScreenConfig:
 def load_settings(path: str | None = None):
     """The trained Splink settings object (DuckDB dialect) from the model file."""
     model = json.loads(Path(path or MODEL_PATH).read_text(encoding="utf-8"))
+    model.pop("training", None)  # how the model was made; not a Splink setting
     settings = SettingsCreator.from_path_or_dict(model).get_settings("duckdb")
     settings._retain_matching_columns = True
     settings._retain_intermediate_calculation_columns = True

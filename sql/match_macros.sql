@@ -2,11 +2,17 @@
 -- A token list is a list of STRUCT(t token, p phonetic key, w weight); the weight is the token's
 -- inverse frequency in the lists, so rare words count more than "trading" or "mohammed".
 
--- Similarity of two tokens: equal 1; same phonetic key 0.9; a close spelling (Jaro-Winkler) its score.
+-- Similarity of two tokens: equal 1; otherwise the best of: same phonetic key 0.9, one edit 0.9
+-- (two edits in long words 0.85), same consonant skeleton 0.85 (Seok/Sok), a close spelling (Jaro-Winkler).
 CREATE OR REPLACE MACRO match_tok_sim(a, b) AS
     CASE WHEN a.t = b.t THEN 1.0
+         WHEN length(a.t) < 3 OR length(b.t) < 3 THEN 0.0
          ELSE greatest(
-             CASE WHEN a.p = b.p AND length(a.p) >= 2 AND length(a.t) >= 3 AND length(b.t) >= 3 THEN 0.9 ELSE 0.0 END,
+             CASE WHEN a.p = b.p AND length(a.p) >= 2 THEN 0.9 ELSE 0.0 END,
+             CASE WHEN a.s = b.s AND length(a.s) >= 2 THEN 0.85 ELSE 0.0 END,
+             CASE WHEN left(a.t, 1) = left(b.t, 1) AND damerau_levenshtein(a.t, b.t) <= 1 THEN 0.9
+                  WHEN least(length(a.t), length(b.t)) >= 7 AND damerau_levenshtein(a.t, b.t) <= 2 THEN 0.85
+                  ELSE 0.0 END,
              CASE WHEN length(a.t) >= 4 AND length(b.t) >= 4 AND jaro_winkler_similarity(a.t, b.t) >= 0.88
                   THEN jaro_winkler_similarity(a.t, b.t) ELSE 0.0 END) END;
 

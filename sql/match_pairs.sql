@@ -16,10 +16,10 @@ SELECT cust_uid, entity_id, bool_or(by_address) AS by_address FROM (
 -- The entity's name closest to the customer's name.
 CREATE OR REPLACE TEMP TABLE match_best_name AS
 SELECT cust_uid, entity_id,
-       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r),
+       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, ntok),
                rank) AS best
 FROM (
-    SELECT c.cust_uid, c.entity_id, n.name_uid, n.name, n.core, n.sorted_key, n.compact, n.legal_form,
+    SELECT c.cust_uid, c.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.legal_form,
            match_cover(n.toks, r.toks) AS cover_l, match_cover(r.toks, n.toks) AS cover_r,
            (n.core = r.core)::INT * 4 + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * 2
            + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r) AS rank
@@ -45,6 +45,7 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        bn.best.sorted_key AS sorted_key_l, r.sorted_key AS sorted_key_r,
        bn.best.compact AS compact_l, r.compact AS compact_r,
        bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r,
+       bn.best.ntok AS ntok_l, len(r.toks) AS ntok_r,
        bn.best.legal_form AS legal_form_l, r.legal_form AS legal_form_r,
        NULL::VARCHAR AS country_l, r.country AS country_r,
        e.countries AS countries_l, NULL::VARCHAR[] AS countries_r,

@@ -1,0 +1,155 @@
+"""Synthetic customer records for training and benchmarking the screen: list-derived variants
+(typos, word order, legal forms, transliteration spellings, dropped or cut words, front-company
+tags, the listed address) and generated legitimate names that are not on the lists.
+
+Everything is drawn from the store's prepared list tables with a seeded random generator.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+FIRST = ["James", "Maria", "Wei", "Li", "Anna", "Peter", "Fatima", "Omar", "Yuki", "Hiroshi", "Sofia", "Lucas",
+         "Priya", "Rahul", "Elena", "Olga", "Ivan", "Chen", "Min-jun", "Seo-yeon", "Carlos", "Ana", "John", "Sarah",
+         "Ahmed", "Leila", "David", "Emma", "Noah", "Mei", "Kenji", "Aisha", "Tomas", "Eva", "Lars", "Ingrid",
+         "Mateo", "Lucia", "Arjun", "Nadia", "Pavel", "Irina", "Hassan", "Zainab", "Giulia", "Marco", "Jan", "Petra"]
+LAST = ["Smith", "Garcia", "Wang", "Zhang", "Mueller", "Rossi", "Tanaka", "Sato", "Kim", "Park", "Nguyen", "Tran",
+        "Kowalski", "Novak", "Silva", "Santos", "Johnson", "Brown", "Patel", "Sharma", "Ivanova", "Popescu",
+        "Jensen", "Larsen", "Dubois", "Martin", "Fischer", "Weber", "Yilmaz", "Kaya", "Haddad", "Nasser",
+        "Cohen", "Levi", "Okafor", "Mensah", "Andersson", "Nilsson", "Moreau", "Lopez", "Fernandez", "Tan", "Lim"]
+ORG_A = ["Pacific", "Golden", "Bright", "Northern", "Silver", "Evergreen", "Summit", "Harbor", "Lotus", "Apex",
+         "Blue Ocean", "Sunrise", "Greenfield", "Crystal", "Eagle", "Phoenix", "Orient", "Delta", "Nova", "Jade",
+         "Riverside", "Unity", "Prime", "Zenith", "Horizon", "Maple", "Coral", "Vertex", "Atlas", "Sterling"]
+ORG_B = ["Electronics", "Trading", "Logistics", "Foods", "Textiles", "Machinery", "Components", "Shipping",
+         "Software", "Consulting", "Chemicals", "Plastics", "Furniture", "Garments", "Semiconductor", "Metals",
+         "Packaging", "Pharma", "Optics", "Instruments", "Motors", "Energy", "Solar", "Paper", "Ceramics"]
+FORMS = ["Co., Ltd.", "Ltd", "Limited", "LLC", "Inc.", "GmbH", "Pte. Ltd.", "Sdn. Bhd.", "S.A.", "JSC", "Corp.", ""]
+CITIES = [("Shenzhen", "CN"), ("Taipei", "TW"), ("Seoul", "KR"), ("Osaka", "JP"), ("Hamburg", "DE"),
+          ("Singapore", "SG"), ("Dubai", "AE"), ("Austin", "US"), ("Bangkok", "TH"), ("Istanbul", "TR"),
+          ("Mumbai", "IN"), ("Hong Kong", "HK"), ("Kuala Lumpur", "MY"), ("Hanoi", "VN"), ("Milan", "IT")]
+TAGS = ["Trading", "International", "(HK)", "Technology", "Global", "Asia", "Hong Kong"]
+# Common romanisation alternatives (general spelling classes, both directions)
+SPELLINGS = [("mohammed", "muhammad"), ("mohamed", "mohammad"), ("ahmed", "ahmad"), ("hussein", "husayn"),
+             ("hossein", "husain"), ("yusuf", "youssef"), ("osama", "usama"), ("khaled", "khalid"),
+             ("abdullah", "abdallah"), ("nasser", "nasir"), ("sayed", "sayyid"), ("abu", "abou"), ("al-", "el-"),
+             ("yevgeny", "evgenii"), ("sergey", "sergei"), ("yuri", "iurii"), ("nikolay", "nikolai"),
+             ("chol", "cheol"), ("song", "seong"), ("yong", "yeong"), ("kwang", "gwang"), ("pak", "park"),
+             ("choe", "choi"), ("zhang", "chang"), ("xu", "hsu"), ("zhou", "chou"), ("beijing", "peking")]
+FORM_SWAPS = [("co., ltd.", "company limited"), ("ltd", "limited"), ("llc", "limited liability company"),
+              ("ooo", "llc"), ("jsc", "ao"), ("sdn. bhd.", "sendirian berhad"), ("fze", "free zone establishment")]
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """One edit (keyboard-ish substitution, deletion, insertion or swap), first letter kept."""
+    if len(word) < 5:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    op = rng.choice("sdit")
+    letter = rng.choice("aeiourstnlm")
+    if op == "s":
+        return word[:i] + letter + word[i + 1:]
+    if op == "d":
+        return word[:i] + word[i + 1:]
+    if op == "i":
+        return word[:i] + letter + word[i:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+def _swap_text(text: str, pairs: list[tuple[str, str]], rng: random.Random) -> str:
+    low = text.lower()
+    options = [(a, b) for a, b in pairs if a in low] + [(b, a) for a, b in pairs if b in low]
+    if not options:
+        return text
+    a, b = rng.choice(options)
+    return re.sub(re.escape(a), b, text, count=1, flags=re.IGNORECASE)
+
+
+def variant(name: str, kind: str, rng: random.Random) -> str:
+    """A variation of a listed name of the given kind."""
+    words = name.replace(",", " ").split()
+    if kind == "case":
+        return rng.choice([name.upper(), name.lower(), name.title()]).replace("-", " ")
+    if kind == "order" and len(words) >= 2:
+        return " ".join(words[-1:] + words[:-1])
+    if kind == "typo":
+        longs = [i for i, w in enumerate(words) if len(w) >= 5]
+        if longs:
+            i = rng.choice(longs)
+            words[i] = typo(words[i], rng)
+        return " ".join(words)
+    if kind == "partial" and len(words) >= 3:
+        return " ".join([words[0], words[-1]]) if rng.random() < 0.5 else name[:35].rsplit(" ", 1)[0]
+    if kind == "form":
+        return _swap_text(name, FORM_SWAPS, rng)
+    if kind == "translit":
+        return _swap_text(name, SPELLINGS, rng)
+    if kind == "shell":
+        return " ".join(w for w in words if w.lower() not in ("co.,", "ltd.", "ltd", "limited")) + " " \
+            + rng.choice(TAGS) + " " + rng.choice(FORMS)
+    return name
+
+
+KINDS = ["exact", "case", "order", "typo", "partial", "form", "translit", "shell", "combined"]
+
+
+def listed_variants(con, n: int, rng: random.Random) -> list[dict]:
+    """Customers made from listed entities: a varied name with some of the entity's real attributes."""
+    rows = con.execute("""
+        SELECT e.entity_id, any_value(n.name ORDER BY n.kind = 'primary' DESC) AS name, e.entity_type,
+               e.countries, e.birth_years, any_value(a.address) AS address
+        FROM match_entities e JOIN match_names n USING (entity_id)
+        LEFT JOIN match_addresses a USING (entity_id)
+        WHERE n.kind IN ('primary', 'aka') GROUP BY ALL""").fetchall()
+    out = []
+    for _ in range(n):
+        entity_id, name, etype, countries, years, address = rng.choice(rows)
+        kind = rng.choice(KINDS)
+        if kind == "combined":
+            for k in rng.sample(KINDS[1:8], 2):
+                name = variant(name, k, rng)
+        else:
+            name = variant(name, kind, rng)
+        shell = kind == "shell" and address
+        out.append({
+            "name": name, "type": (etype if etype in ("person", "organization", "vessel") and rng.random() < 0.8 else None),
+            "country": (rng.choice(countries) if countries and rng.random() < 0.7 else None),
+            "dob": (str(rng.choice(years)) if years and etype == "person" and rng.random() < 0.5 else None),
+            "address": address if shell or (address and rng.random() < 0.2) else None,
+            "truth": entity_id, "kind": kind,
+        })
+    return out
+
+
+def legit_customers(n: int, rng: random.Random, listed_cores: set[str]) -> list[dict]:
+    """Generated ordinary persons and companies, none equal to a listed name."""
+    out = []
+    while len(out) < n:
+        city, cc = rng.choice(CITIES)
+        if rng.random() < 0.5:
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            rec = {"name": name, "type": "person", "country": cc,
+                   "dob": str(rng.randint(1940, 2004)) if rng.random() < 0.5 else None, "address": None}
+        else:
+            name = f"{rng.choice(ORG_A)} {rng.choice(ORG_B)} {rng.choice(FORMS)}".strip()
+            if rng.random() < 0.3:
+                name = f"{city} {name}"
+            rec = {"name": name, "type": "organization" if rng.random() < 0.8 else None, "country": cc,
+                   "dob": None,
+                   "address": f"{rng.randint(1, 999)} {rng.choice(ORG_A)} Road, {city}" if rng.random() < 0.5 else city}
+        if name.lower() in listed_cores:
+            continue
+        rec.update(truth=None, kind="legit")
+        out.append(rec)
+    return out
+
+
+def customer_mix(con, n: int, listed_share: float = 0.1, seed: int = 7) -> list[dict]:
+    """``n`` customers, about ``listed_share`` of them list-derived, shuffled."""
+    rng = random.Random(seed)
+    cores = {r[0] for r in con.execute("SELECT lower(name) FROM match_names").fetchall()}
+    n_listed = int(n * listed_share)
+    rows = listed_variants(con, n_listed, rng) + legit_customers(n - n_listed, rng, cores)
+    rng.shuffle(rows)
+    for i, row in enumerate(rows, start=1):
+        row["id"] = f"C{i:07d}"
+    return rows

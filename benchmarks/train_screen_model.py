@@ -1,0 +1,103 @@
+"""Train the screening model's m and u probabilities and write screening/models/screen_model.json.
+
+    python benchmarks/train_screen_model.py [--db DB] [--customers 40000] [--seed 11]
+
+How it is trained (no evaluation data is used):
+
+1. a synthetic customer file is drawn from the loaded lists (benchmarks/synthetic_customers.py):
+   list-derived variants whose true entity is known (typos, word order, legal forms, romanisation
+   spellings, dropped or cut words, front-company tags with the listed address, combinations)
+   and generated legitimate persons and companies;
+2. every customer goes through the product's own blocking and feature SQL, and Splink's
+   comparison-vector SQL gives each candidate pair its level in every comparison;
+3. m = share of each level among true pairs, u = share among the other candidate pairs (both
+   with add-one smoothing, null levels excluded; 20% of each m spread evenly over the levels,
+   since real customer data is noisier than the variants); the prior is the share of true pairs among the
+   candidates. Because u is measured on blocked candidates, the probability is the chance that a
+   *candidate* is the listed party, which is what the threshold decides on.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from screening.match import Customer, Matcher, open_store  # noqa: E402
+from screening.match_model import COMPARISONS, MODEL_PATH, build_settings  # noqa: E402
+from synthetic_customers import customer_mix  # noqa: E402
+
+
+NOISE = 0.2
+
+
+def train(db: str | None, n: int, seed: int) -> dict:
+    # the level structure being trained, not the one of the model file on disk
+    structure = build_settings().get_settings("duckdb")
+    structure._retain_matching_columns = True
+    structure._retain_intermediate_calculation_columns = True
+    matcher = Matcher(open_store(db), settings=structure)
+    rows = customer_mix(matcher.con, n, listed_share=0.3, seed=seed)
+    cores: dict[str, set[str]] = {}
+    for entity_id, core in matcher.con.execute("SELECT entity_id, core FROM match_names").fetchall():
+        cores.setdefault(entity_id, set()).add(core)
+    for r in rows:
+        r["truth_cores"] = cores.get(r["truth"], set())
+    customers = [Customer(name=r["name"], address=r["address"], country=r["country"], dob=r["dob"], type=r["type"])
+                 for r in rows]
+    pairs = []
+    for start in range(0, len(customers), 20_000):
+        for rec in matcher.candidate_scores(customers[start:start + 20_000]):
+            rec["uid_r"] += start
+            pairs.append(rec)
+    true = [p for p in pairs if rows[p["uid_r"]]["truth"] == p["uid_l"]]
+    # The same party is often listed by several publishers; without consolidation those entries are
+    # separate entities. A "false" pair whose listed name equals the true entity's name is such a
+    # duplicate, not a non-match, and is left out of u.
+    false = [p for p in pairs if rows[p["uid_r"]]["truth"] != p["uid_l"]
+             and p["core_l"] not in rows[p["uid_r"]].get("truth_cores", ())]
+    found = {p["uid_r"] for p in true}
+    listed = sum(1 for r in rows if r["truth"])
+    print(f"{len(rows)} customers, {listed} list-derived; {len(pairs)} candidate pairs, {len(true)} true; "
+          f"blocking found {len(found)}/{listed} list-derived customers", file=sys.stderr)
+    m_u = {}
+    for name, levels in COMPARISONS:
+        n_levels = sum(1 for *_, null in levels if not null) + 1
+        gammas = list(range(n_levels - 1, -1, -1))  # best level first, ELSE = 0
+        mc = Counter(p[f"gamma_{name}"] for p in true if p[f"gamma_{name}"] >= 0)
+        uc = Counter(p[f"gamma_{name}"] for p in false if p[f"gamma_{name}"] >= 0)
+        mt, ut = sum(mc.values()), sum(uc.values())
+        m = [(mc[g] + 1) / (mt + n_levels) for g in gammas]
+        # Real customer data is noisier than the synthetic variants (wrong countries, missing
+        # words, other types): a share of the m mass is spread evenly so no level is near-impossible.
+        m = [(1 - NOISE) * x + NOISE / n_levels for x in m]
+        m_u[name] = [(m[i], (uc[g] + 1) / (ut + n_levels)) for i, g in enumerate(gammas)]
+    prior = len(true) / max(len(pairs), 1)
+    return {"m_u": m_u, "prior": prior, "customers": len(rows), "pairs": len(pairs), "true_pairs": len(true)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--db", help="store with the lists loaded (default: $SCREENING_DB or the per-user store)")
+    ap.add_argument("--customers", type=int, default=40_000)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--out", default=str(MODEL_PATH))
+    args = ap.parse_args()
+    result = train(args.db, args.customers, args.seed)
+    settings = build_settings(result["m_u"], prior=result["prior"]).get_settings("duckdb").as_dict()
+    settings["training"] = {"script": "benchmarks/train_screen_model.py", "customers": result["customers"],
+                            "seed": args.seed, "candidate_pairs": result["pairs"], "true_pairs": result["true_pairs"]}
+    Path(args.out).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    for name, probs in result["m_u"].items():
+        print(name, [(round(m, 4), round(u, 5)) for m, u in probs])
+    print("prior", round(result["prior"], 5))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
