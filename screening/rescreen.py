@@ -1,0 +1,364 @@
+"""Delta re-screening: registered customer files screened again against only what changed.
+
+``register_customers`` reads a customer file (the same column mapping as ``screen``), screens
+it in full, and keeps in the store its rows, each row's blocking keys, its hits and a digest of
+every listed entity as the matcher saw it.  After a refresh, ``rescreen``:
+
+1. digests the entities again and takes those that are new or whose digest changed, plus those
+   that are gone (delisted, or re-consolidated under a new entity_id);
+2. finds the customers that share a blocking key with a new or changed entity: only they can
+   have a candidate pair with one (the matcher finds candidates through these same keys);
+3. screens only those customers, with the candidate lookup narrowed to the changed entities
+   (temp tables shadow the key tables on the matcher's connection for the duration);
+4. compares with the stored hits on changed and gone entities: ``new``, ``changed`` (another
+   matched name, match kind or list references, or a score that moved by SCORE_EPSILON or more)
+   and ``delisted``; then makes the new state the baseline.
+
+Scores of entities that did not change are not recomputed: their only movement comes from
+list-wide token frequencies (a few thousandths after a daily update), below SCORE_EPSILON.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+import pyarrow as pa
+
+from . import store
+from .customer_files import read_customer_file
+from .match import CHUNK_ROWS, Customer, Hit, Matcher, get_matcher, parse_type, screen_records
+from .match_features import address_features, blocking_keys, name_features
+from .report import RESULT_COLUMNS, neutralise
+
+SCORE_EPSILON = 0.005
+CHANGES = ("new", "changed", "delisted")
+
+
+@dataclass
+class RegisterSummary:
+    """What registering a customer file did."""
+
+    name: str
+    file_id: int
+    rows: int
+    errors: int
+    hit_rows: int
+    hits: int
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class RescreenResult:
+    """Hit changes of every registered file: rows in output order and their columns."""
+
+    columns: list[str]
+    rows: list[dict]
+    counts: dict[str, int]
+    files: list[dict]
+
+
+# ----------------------------------------------------------------------------- registration
+
+def register_customers(path: str | Path, name: str | None = None, columns: dict[str, str | None] | None = None,
+                       db: str | Path | None = None, threshold: float | None = None,
+                       on_message: Callable[[str], None] | None = None) -> RegisterSummary:
+    """Screen a customer file in full and keep it (rows, keys, hits, entity digests) for re-screening.
+
+    Registering a file under a name already used replaces that registration.
+    """
+    path = Path(path)
+    name = name or path.stem
+    table = read_customer_file(path, columns)
+    cols = {key: (table.columns[col] if col else None) for key, col in table.mapping.items()}
+    customers = [Customer(**{key: (values[i] if values else None) for key, values in cols.items()})
+                 for i in range(len(table))]
+    results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors, on_message=on_message)
+    matcher = get_matcher(db, on_message)
+    con = matcher.con
+    con.execute(store.sql("rescreen_schema"))
+    own_names = list(table.columns)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        old = con.execute("SELECT file_id FROM customer_files WHERE name = ?", [name]).fetchone()
+        if old:
+            _forget(con, old[0])
+        file_id = con.execute("SELECT nextval('customer_file_ids')").fetchone()[0]
+        con.execute("INSERT INTO customer_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [file_id, name, str(path.resolve()), json.dumps(table.mapping), own_names, len(table), now, now,
+                     matcher.info.fingerprint])
+        errors = [r.error if r.status == "error" else None for r in results]
+        _insert_records(con, file_id, customers, results, [[table.columns[c][i] for c in own_names]
+                                                           for i in range(len(table))], errors)
+        _insert_keys(con, file_id, customers, errors)
+        _insert_hits(con, file_id, [(r.row, r.input_id, h) for r in results for h in r.hits])
+        _insert_digests(con, file_id)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    hits = sum(len(r.hits) for r in results)
+    return RegisterSummary(name, file_id, len(results), sum(e is not None for e in errors),
+                           sum(r.status == "hit" for r in results), hits, table.notes)
+
+
+def _forget(con: duckdb.DuckDBPyConnection, file_id: int) -> None:
+    for table in ("customer_records", "customer_keys", "customer_hits", "customer_entity_digests", "customer_files"):
+        con.execute(f"DELETE FROM {table} WHERE file_id = ?", [file_id])
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:
+    arrow = pa.table(columns)  # noqa: F841 - read by DuckDB's replacement scan below
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow")
+
+
+def _insert_records(con, file_id: int, customers: list[Customer], results, own: list[list], errors: list) -> None:
+    _insert(con, "customer_records", {
+        "file_id": [file_id] * len(customers), "row": [r.row for r in results],
+        "input_id": [r.input_id for r in results],
+        **{f: [getattr(c, f) for c in customers] for f in ("name", "address", "country", "dob", "type")},
+        "error": errors, "own": pa.array(own, type=pa.list_(pa.string())),
+    })
+
+
+def customer_keys(cust: Customer) -> tuple[list[str], list[str]]:
+    """The name and address keys under which the matcher can find candidates for a customer."""
+    feats = name_features(str(cust.name), parse_type(cust.type))
+    names = blocking_keys(feats) if feats.tokens else []
+    addr = address_features(cust.address) if cust.address else None
+    return names, list(addr.tokens) if addr else []
+
+
+def _insert_keys(con, file_id: int, customers: list[Customer], errors: list) -> None:
+    cols: dict[str, list] = {"file_id": [], "row": [], "kind": [], "key": []}
+    for row, (cust, error) in enumerate(zip(customers, errors)):
+        if error:
+            continue
+        names, addresses = customer_keys(cust)
+        for kind, keys in (("name", names), ("address", addresses)):
+            for key in dict.fromkeys(keys):
+                cols["file_id"].append(file_id)
+                cols["row"].append(row)
+                cols["kind"].append(kind)
+                cols["key"].append(key)
+    _insert(con, "customer_keys", cols)
+
+
+def _insert_hits(con, file_id: int, hits: list[tuple[int, str, Hit]]) -> None:
+    _insert(con, "customer_hits", {
+        "file_id": [file_id] * len(hits), "row": [h[0] for h in hits], "input_id": [h[1] for h in hits],
+        "entity_id": [h[2].entity_id for h in hits], "score": [float(h[2].score) for h in hits],
+        "list_refs": [h[2].list_refs for h in hits], "matched_name": [h[2].matched_name for h in hits],
+        "match_kind": [h[2].match_kind for h in hits], "explanation": [h[2].explanation for h in hits],
+    })
+
+
+def _insert_digests(con, file_id: int) -> None:
+    con.execute("DELETE FROM customer_entity_digests WHERE file_id = ?", [file_id])
+    con.execute(f"INSERT INTO customer_entity_digests SELECT ?, entity_id, digest FROM ({_digest_sql()})", [file_id])
+
+
+def _digest_sql() -> str:
+    return store.sql("diff_entity_digests").strip().rstrip(";")
+
+
+def list_customer_files(db: str | Path | None = None) -> list[dict]:
+    """Registered customer files with their size and last screening time."""
+    con = store.connect(db)
+    try:
+        con.execute(store.sql("rescreen_schema"))
+        cursor = con.execute("SELECT name, path, rows, registered_at, screened_at FROM customer_files ORDER BY name")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r)) for r in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+# ----------------------------------------------------------------------------- delta re-screening
+
+def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None, threshold: float | None = None,
+             on_message: Callable[[str], None] | None = None) -> RescreenResult:
+    """Screen registered customers against only the entities that changed since their last screening."""
+    matcher = get_matcher(db, on_message)
+    con = matcher.con
+    con.execute(store.sql("rescreen_schema"))
+    wanted = list(names or [])
+    files = con.execute("SELECT file_id, name, columns FROM customer_files ORDER BY name").fetchall()
+    if wanted:
+        unknown = set(wanted) - {f[1] for f in files}
+        if unknown:
+            raise ValueError(f"no registered customer file named {', '.join(sorted(unknown))} "
+                             "(see `screening customers add`)")
+        files = [f for f in files if f[1] in wanted]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rescreen_now AS {_digest_sql()}")
+    own_columns: list[str] = []
+    for _, _, cols in files:
+        own_columns += [c for c in cols or [] if c not in own_columns]
+    rows: list[dict] = []
+    summaries = []
+    for file_id, name, cols in files:
+        changes, screened, fresh = _rescreen_file(matcher, file_id, threshold)
+        summaries.append({"name": name, "customers_screened": screened, "changed_entities": _changed_count(con),
+                          **{c: sum(1 for r in changes if r["change"] == c) for c in CHANGES}})
+        _advance_baseline(con, file_id, list(fresh.values()), matcher.info.fingerprint)
+        own = _own_values(con, file_id, [r["row"] for r in changes])
+        for r in changes:
+            values = dict(zip(cols or [], own.get(r["row"], [])))
+            rows.append({**r, "customer_file": name, **{_own_name(c): values.get(c) for c in own_columns}})
+    con.execute("DROP TABLE IF EXISTS rescreen_now")
+    columns = ["change", "customer_file"] + RESULT_COLUMNS + [_own_name(c) for c in own_columns]
+    counts = {c: sum(1 for r in rows if r["change"] == c) for c in CHANGES}
+    return RescreenResult(columns, rows, counts, summaries)
+
+
+def _own_name(column: str) -> str:
+    return f"input_{column}" if column in RESULT_COLUMNS or column in ("change", "customer_file") else column
+
+
+def _changed_count(con) -> int:
+    return con.execute("SELECT count(*) FROM rescreen_changed").fetchone()[0]
+
+
+def _rescreen_file(matcher: Matcher, file_id: int, threshold: float | None
+                   ) -> tuple[list[dict], int, dict[tuple[int, str], dict]]:
+    con = matcher.con
+    con.execute("""CREATE OR REPLACE TEMP TABLE rescreen_changed AS
+        SELECT n.entity_id FROM rescreen_now n
+        LEFT JOIN customer_entity_digests d ON d.file_id = ? AND d.entity_id = n.entity_id
+        WHERE d.digest IS DISTINCT FROM n.digest""", [file_id])
+    con.execute("""CREATE OR REPLACE TEMP TABLE rescreen_gone AS
+        SELECT d.entity_id FROM customer_entity_digests d
+        WHERE d.file_id = ? AND d.entity_id NOT IN (SELECT entity_id FROM rescreen_now)""", [file_id])
+    customers, rows = _affected_customers(con, file_id)
+    fresh = _screen_against_changed(matcher, customers, rows, threshold)
+    before = con.execute("""SELECT row, input_id, entity_id, score, list_refs, matched_name, match_kind, explanation
+        FROM customer_hits WHERE file_id = ? AND (entity_id IN (SELECT entity_id FROM rescreen_changed)
+                                              OR entity_id IN (SELECT entity_id FROM rescreen_gone))""",
+                         [file_id]).fetchall()
+    old = {(r[0], r[2]): dict(zip(("row", "input_id", "entity_id", "score", "list_refs", "matched_name",
+                                   "match_kind", "explanation"), r)) for r in before}
+    return compare_hits(old, fresh), len(customers), fresh
+
+
+def _affected_customers(con, file_id: int) -> tuple[list[Customer], list[tuple[int, str]]]:
+    """Registered rows sharing a name or address key with a new or changed entity."""
+    found = con.execute("""
+        WITH keys AS (
+            SELECT 'name' AS kind, nk.key FROM match_name_keys nk JOIN match_names n USING (name_uid)
+            WHERE n.entity_id IN (SELECT entity_id FROM rescreen_changed)
+            UNION
+            SELECT 'address', ak.key FROM match_address_keys ak JOIN match_addresses a USING (addr_uid)
+            WHERE a.entity_id IN (SELECT entity_id FROM rescreen_changed))
+        SELECT r.row, r.input_id, r.name, r.address, r.country, r.dob, r.type FROM customer_records r
+        WHERE r.file_id = ? AND r.error IS NULL AND r.row IN (
+            SELECT c.row FROM customer_keys c JOIN keys k USING (kind, key) WHERE c.file_id = ?)
+        ORDER BY r.row""", [file_id, file_id]).fetchall()
+    customers = [Customer(name=f[2], address=f[3], country=f[4], dob=f[5], type=f[6], id=f[1]) for f in found]
+    return customers, [(f[0], f[1]) for f in found]
+
+
+def _screen_against_changed(matcher: Matcher, customers: list[Customer], rows: list[tuple[int, str]],
+                            threshold: float | None) -> dict[tuple[int, str], dict]:
+    """Hits of ``customers`` on the changed entities only, by (row, entity_id)."""
+    if not customers:
+        return {}
+    con = matcher.con
+    catalog = con.execute("SELECT current_database()").fetchone()[0]
+    # temp tables take precedence over the store's own: the matcher's candidate lookup sees only these
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE match_name_keys AS SELECT k.* FROM "{catalog}".main.match_name_keys k
+        JOIN "{catalog}".main.match_names n USING (name_uid) WHERE n.entity_id IN (SELECT entity_id FROM rescreen_changed)""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE match_address_keys AS SELECT k.* FROM "{catalog}".main.match_address_keys k
+        JOIN "{catalog}".main.match_addresses a USING (addr_uid) WHERE a.entity_id IN (SELECT entity_id FROM rescreen_changed)""")
+    fresh: dict[tuple[int, str], dict] = {}
+    try:
+        for start in range(0, len(customers), CHUNK_ROWS):
+            chunk = customers[start:start + CHUNK_ROWS]
+            _, hits = matcher.score_chunk(chunk, threshold)
+            for i, found in hits.items():
+                row, input_id = rows[start + i]
+                for h in found:
+                    fresh[(row, h.entity_id)] = {"row": row, "input_id": input_id, "entity_id": h.entity_id,
+                                                 "score": float(h.score), "list_refs": h.list_refs,
+                                                 "matched_name": h.matched_name, "match_kind": h.match_kind,
+                                                 "explanation": h.explanation}
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp.match_name_keys")
+        con.execute("DROP TABLE IF EXISTS temp.match_address_keys")
+    return fresh
+
+
+def compare_hits(old: dict[tuple[int, str], dict], new: dict[tuple[int, str], dict]) -> list[dict]:
+    """new / changed / delisted hits between two sets of hits keyed by (row, entity_id)."""
+    out = []
+    for key in sorted(new.keys() | old.keys()):
+        if key not in old:
+            out.append({"change": "new", **new[key]})
+        elif key not in new:
+            out.append({"change": "delisted", **old[key]})
+        elif hit_changed(old[key], new[key]):
+            out.append({"change": "changed", **new[key]})
+    return [{**r, "status": "no_hit" if r["change"] == "delisted" else "hit"} for r in out]
+
+
+def hit_changed(old: dict, new: dict) -> bool:
+    """A hit changed when its matched name, kind or list references differ, or its score moved."""
+    return (any(old[k] != new[k] for k in ("list_refs", "matched_name", "match_kind"))
+            or abs(old["score"] - new["score"]) >= SCORE_EPSILON)
+
+
+def _advance_baseline(con, file_id: int, hits: list[dict], fingerprint: str) -> None:
+    """The hits on changed entities and today's digests become the baseline of the next screening."""
+    fresh = [(r["row"], r["input_id"], Hit(r["entity_id"], r["score"], r["list_refs"], r["matched_name"],
+                                           r["match_kind"], r["explanation"], [])) for r in hits]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("""DELETE FROM customer_hits WHERE file_id = ? AND (
+            entity_id IN (SELECT entity_id FROM rescreen_gone) OR entity_id IN (SELECT entity_id FROM rescreen_changed))""",
+                    [file_id])
+        _insert_hits(con, file_id, fresh)
+        _insert_digests(con, file_id)
+        con.execute("UPDATE customer_files SET screened_at = ?, fingerprint = ? WHERE file_id = ?",
+                    [datetime.now(timezone.utc).replace(tzinfo=None), fingerprint, file_id])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _own_values(con, file_id: int, rows: list[int]) -> dict[int, list]:
+    if not rows:
+        return {}
+    found = con.execute("SELECT row, own FROM customer_records WHERE file_id = ? AND row IN (SELECT unnest(?::INTEGER[]))",
+                        [file_id, sorted(set(rows))]).fetchall()
+    return {r[0]: r[1] or [] for r in found}
+
+
+# ----------------------------------------------------------------------------- output
+
+def write_rescreen(result: RescreenResult, output: str | Path | None, fmt: str = "csv", stdout=None) -> int:
+    """Write the hit changes as CSV or JSON lines (to ``stdout`` when no output file); return rows written."""
+    handle = open(output, "w", newline="", encoding="utf-8") if output else (stdout or sys.stdout)
+    try:
+        if fmt == "json":
+            for row in result.rows:
+                handle.write(json.dumps({c: row.get(c) for c in result.columns}, ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            writer = csv.writer(handle)
+            writer.writerow(result.columns)
+            for row in result.rows:
+                writer.writerow([neutralise(row.get(c)) for c in result.columns])
+        else:
+            raise ValueError(f"rescreen writes csv or json, not {fmt!r}")
+    finally:
+        if output:
+            handle.close()
+    return len(result.rows)
