@@ -27,8 +27,10 @@ How (``consolidate_entities``):
    different), ``entity_type``. Blocking: the same full date of birth, the same word-order name,
    the same phonetic key. Training (``train_model``, run by ``benchmarks/train_consolidate_model.py``):
    u by random sampling (2 M pairs, seed 42); m from the deterministic UN-reference links used as
-   labels (UK and UN spell names independently, so they show real name variation); the prior from
-   the number of deterministic links. Pairs scoring at least ``THRESHOLD`` are kept.
+   labels, plus cross-publisher shared-document links (they show real name variation), Laplace-smoothed,
+   with the two levels no label can show set by hand (``M_BY_HAND``: different documents, different
+   IMO numbers); the prior from the number of deterministic links. Pairs scoring at least
+   ``THRESHOLD`` are kept (0.5-0.9 score alike on the dev pairs; 0.9 is the most conservative of them).
 4. **Clustering** (``cluster``): edges are applied strongest first (deterministic rules, then
    Splink by match weight) and two groups are only joined when nothing proves them apart: no two
    persons whose birth years are all 2+ years apart, no two different IMO numbers, no person with
