@@ -11,7 +11,8 @@ How it is trained (no evaluation data is used):
 2. every customer goes through the product's own blocking and feature SQL, and Splink's
    comparison-vector SQL gives each candidate pair its level in every comparison;
 3. m = share of each level among true pairs, u = share among the other candidate pairs (both
-   with add-one smoothing, null levels excluded; 20% of each m spread evenly over the levels,
+   with add-one smoothing, null levels excluded; 20% of each m (2% for the name)
+   spread evenly over the levels,
    since real customer data is noisier than the variants); the prior is the share of true pairs among the
    candidates. Because u is measured on blocked candidates, the probability is the chance that a
    *candidate* is the listed party, which is what the threshold decides on.
@@ -33,7 +34,8 @@ from screening.match_model import COMPARISONS, MODEL_PATH, build_settings  # noq
 from synthetic_customers import customer_mix  # noqa: E402
 
 
-NOISE = 0.2
+NOISE = {"name": 0.02}  # per comparison; others DEFAULT_NOISE
+DEFAULT_NOISE = 0.2
 
 
 def train(db: str | None, n: int, seed: int) -> dict:
@@ -75,7 +77,8 @@ def train(db: str | None, n: int, seed: int) -> dict:
         m = [(mc[g] + 1) / (mt + n_levels) for g in gammas]
         # Real customer data is noisier than the synthetic variants (wrong countries, missing
         # words, other types): a share of the m mass is spread evenly so no level is near-impossible.
-        m = [(1 - NOISE) * x + NOISE / n_levels for x in m]
+        noise = NOISE.get(name, DEFAULT_NOISE)
+        m = [(1 - noise) * x + noise / n_levels for x in m]
         m_u[name] = [(m[i], (uc[g] + 1) / (ut + n_levels)) for i, g in enumerate(gammas)]
     prior = len(true) / max(len(pairs), 1)
     return {"m_u": m_u, "prior": prior, "customers": len(rows), "pairs": len(pairs), "true_pairs": len(true)}

@@ -242,7 +242,8 @@ class Matcher:
 
     def _hit(self, rec: dict, cust: Customer, override: float | None) -> Hit | None:
         threshold = self.config.for_refs(rec["list_refs"], override)
-        by_name = rec["match_probability"] >= threshold
+        # a name hit needs some similarity of names; other evidence alone makes only an address hit
+        by_name = rec["match_probability"] >= threshold and rec["gamma_name"] > 0
         by_address = rec["address_probability"] >= threshold
         if not (by_name or by_address):
             return None
