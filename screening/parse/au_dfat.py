@@ -29,7 +29,8 @@ from ..countries import to_country_code
 from .dates import birth_date, excel_serial_to_date, plausible_year
 from .files import read_checked_bytes
 from .model import Address, BirthDate, Entry, Name, Nationality, ParseIssue, ParseResult, SourceFormatError
-from .uk_ofsi import enumerated_items, script_of
+from .scripts import name_script, original_script
+from .uk_ofsi import enumerated_items
 
 NAME = "au_dfat_xlsx"
 FILE = "regulation8_consolidated.xlsx"
@@ -190,9 +191,7 @@ def _names(members: list[tuple[str, dict]], result: ParseResult, merged: list[in
             # The same name twice in one listing (real: rows 2672a and 2672a3); counted in the notes.
             merged[0] += 1
             continue
-        script = script_of(text)
-        if kind == "original_script" and script is None:
-            script = "Latn"
+        script = original_script(text) if kind == "original_script" else name_script(text)
         names.append(Name(text, kind, script=script, location=line))
     if names and not any(n.kind == "primary" for n in names):
         result.issues.append(ParseIssue(FILE, names[0].location, "Name Type", names[0].name,

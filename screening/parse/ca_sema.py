@@ -32,12 +32,12 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from jellyfish import jaro_winkler_similarity
-from rigour.text.scripts import text_scripts
 
 from .dates import birth_date
-from .files import read_checked_bytes
-from .model import BirthDate, Entry, Name, ParseIssue, ParseResult, SourceFormatError
-from .xmlsafe import local_name, read_xml, text_of
+from .files import first_present
+from .model import BirthDate, Entry, Name, ParseIssue, ParseResult
+from .scripts import name_script
+from .xmlsafe import local_name, read_publisher_xml, text_of
 
 NAME = "ca_sema_xml"
 # The publisher's name first; sema-lemes.xml is how some copies spell it.
@@ -48,28 +48,17 @@ _DOB = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 # Alias fragments that are only a legal form belong to the alias before them ("Foo, Ltd.").
 _LEGAL_FORM = re.compile(r"^(ltd|limited|inc|llc|co|corp|plc|pjsc|ojsc|jsc|s\.?a|gmbh)\.?$", re.I)
 _GIVEN_NAME_SIMILARITY = 0.8
-_SCRIPT_CODES = {"Cyrillic": "Cyrl", "Arabic": "Arab", "Han": "Hani", "Hangul": "Hang", "Hebrew": "Hebr"}
 
 
 def detect(snapshot: Path) -> bool:
-    return any((snapshot / name).is_file() for name in FILES)
-
-
-def sema_file(snapshot: Path) -> Path:
-    """The SEMA file of a snapshot folder, under either of its names."""
-    for name in FILES:
-        if (snapshot / name).is_file():
-            return snapshot / name
-    return snapshot / FILES[0]
+    return first_present(snapshot, FILES).is_file()
 
 
 def parse(snapshot: Path, source: str, label: str) -> ParseResult:
     """Read the SEMA XML: one entry per ``<record>``."""
-    path = sema_file(snapshot)
+    path = first_present(snapshot, FILES)
     file = path.name
-    root = read_xml(path, read_checked_bytes(path))
-    if local_name(root.tag) != ROOT:
-        raise SourceFormatError(f"{file}: root element is <{local_name(root.tag)}>, expected <{ROOT}> (SEMA list)")
+    root = read_publisher_xml(path, ROOT, "SEMA list")
     result = ParseResult(source=source, version=label, published=None, files=[path])
     seen: dict[str, str] = {}
     count = 0
@@ -164,9 +153,7 @@ def _birth_date(text: str) -> BirthDate | None:
 
 def _name(text: str, kind: str, lang: str | None = None) -> Name:
     # The list is romanised; a name in another script would be flagged with its ISO 15924 code.
-    scripts = sorted(text_scripts(text) - {"Latin"})
-    script = _SCRIPT_CODES.get(scripts[0], "Zyyy") if scripts else None
-    return Name(text, kind, script=script, lang=lang)
+    return Name(text, kind, script=name_script(text), lang=lang)
 
 
 def _top_level_split(text: str, sep: str) -> list[str]:

@@ -33,13 +33,12 @@ import re
 from datetime import date
 from pathlib import Path
 
-from rigour.text.scripts import text_scripts
-
 from ..countries import to_country_code
 from .dates import birth_date, parse_iso_date, plausible_year
-from .files import decode_text, read_checked_bytes
+from .files import decode_text, first_present, read_checked_bytes
 from .model import (Address, BirthDate, Entry, Identifier, Name, Nationality, ParseIssue,
                     ParseResult, SourceFormatError)
+from .scripts import name_script
 
 NAME = "csl_csv"
 # Current download name first; csl.csv is the name of older copies.
@@ -59,10 +58,6 @@ _TYPES = {"individual": "person", "entity": "organization", "vessel": "vessel", 
 _EXTRA_COLUMNS = ("title", "federal_register_notice", "end_date", "standard_order", "license_requirement",
                   "license_policy", "vessel_type", "gross_tonnage", "gross_registered_tonnage", "vessel_flag",
                   "vessel_owner", "source_list_url", "source_information_url")
-# Unicode script names (rigour) -> ISO 15924; "Zyyy" (undetermined) for a script not listed.
-_SCRIPT_CODES = {"Cyrillic": "Cyrl", "Arabic": "Arab", "Han": "Hani", "Hangul": "Hang", "Hebrew": "Hebr",
-                 "Greek": "Grek", "Thai": "Thai", "Georgian": "Geor", "Armenian": "Armn", "Devanagari": "Deva",
-                 "Hiragana": "Jpan", "Katakana": "Jpan", "Ethiopic": "Ethi", "Khmer": "Khmr", "Myanmar": "Mymr"}
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun",
                                        "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _DOB_ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -96,15 +91,7 @@ _FEATURE_WORDS = ("date", "directive", "sanction", "gender", "target type", "iss
 
 
 def detect(snapshot: Path) -> bool:
-    return any((snapshot / name).is_file() for name in FILES)
-
-
-def csl_file(snapshot: Path) -> Path:
-    """The CSL file of a snapshot folder (``consolidated.csv`` or ``csl.csv``)."""
-    for name in FILES:
-        if (snapshot / name).is_file():
-            return snapshot / name
-    return snapshot / FILES[0]
+    return first_present(snapshot, FILES).is_file()
 
 
 def derive_id(row: dict[str, str]) -> str:
@@ -127,7 +114,7 @@ def list_code(source_name: str) -> str:
 
 def parse(snapshot: Path, source: str, label: str) -> ParseResult:
     """Read the CSL CSV: one entry per row (per ``_id``), rows of every sub-list."""
-    path = csl_file(snapshot)
+    path = first_present(snapshot, FILES)
     name = path.name
     text = decode_text(path, read_checked_bytes(path), "utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -245,12 +232,6 @@ def _row_entry(row: dict[str, str], file: str, line: str, result: ParseResult) -
 def _name(text: str, kind: str) -> Name:
     script = name_script(text)
     return Name(text, "original_script" if script and kind == "aka" else kind, script=script)
-
-
-def name_script(text: str) -> str | None:
-    """ISO 15924 code of the non-Latin script a name is written in; None for Latin text."""
-    scripts = sorted(text_scripts(text) - {"Latin"})
-    return _SCRIPT_CODES.get(scripts[0], "Zyyy") if scripts else None
 
 
 def split_address(text: str) -> Address:

@@ -20,11 +20,11 @@ from xml.etree.ElementTree import Element
 
 from ..countries import to_country_code
 from .dates import birth_date, parse_iso_date, plausible_year
-from .files import read_checked_bytes
 from .model import (Address, BirthDate, Entry, Identifier, Name, Nationality, ParseIssue, ParseResult,
                     SourceFormatError)
-from .un_xml import check_root, name_script
-from .xmlsafe import read_xml
+from .results import add_first_of_id, set_version
+from .scripts import name_script
+from .xmlsafe import find_marked_file, read_publisher_xml, texts_of
 
 NAME = "eu_fsf_xml"
 NS = "http://eu.europa.ec/fpi/fsd/export"
@@ -40,59 +40,28 @@ _CONTACT_TYPES = {"PHONE": "phone", "FAX": "phone", "EMAIL": "email", "WEB": "we
 _ID_FLAGS = ("diplomatic", "knownExpired", "knownFalse", "reportedLost", "revokedByIssuer")
 
 
-def find_file(snapshot: Path) -> Path | None:
-    """The snapshot's FSF file: the one whose first bytes name the FSF namespace."""
-    files = sorted(p for p in snapshot.iterdir() if p.is_file() and not p.name.startswith("."))
-    for path in files:
-        with path.open("rb") as handle:
-            if _MARKER in handle.read(4096):
-                return path
-    xml = [p for p in files if p.suffix.lower() == ".xml"]
-    # A lone XML file that is not ours is still "the" file: parse() then says what is wrong with it.
-    return xml[0] if len(xml) == 1 else None
-
-
 def detect(snapshot: Path) -> bool:
-    path = find_file(snapshot)
-    if path is None:
-        return False
-    with path.open("rb") as handle:
-        return _MARKER in handle.read(4096)
+    return find_marked_file(snapshot, _MARKER, suffix=None) is not None
 
 
 def parse(snapshot: Path, source: str, label: str) -> ParseResult:
     """Read the snapshot's FSF XML 1.1 file: one entry per <sanctionEntity>."""
-    path = find_file(snapshot)
+    path = find_marked_file(snapshot, _MARKER)
     if path is None:
         raise SourceFormatError(f"{snapshot.name}: no {WHAT} file in the folder")
     file = path.name
-    root = read_xml(path, read_checked_bytes(path))
-    check_root(root, file, ROOT, WHAT)
+    root = read_publisher_xml(path, ROOT, WHAT)
     if root.tag != f"{_Q}{ROOT}":
         raise SourceFormatError(f"{file}: root element <export> is not in namespace {NS} ({root.tag})")
+    result = ParseResult(source=source, version=label, published=None, files=[path])
     generated = root.get("generationDate") or ""
-    published = parse_iso_date(generated)
-    result = ParseResult(source=source, version=published.isoformat() if published else label,
-                         published=published, files=[path])
-    if published is None:
-        result.issues.append(ParseIssue(file, ROOT, "generationDate", generated,
-                                        "no publication date; the snapshot label is used as version"))
+    set_version(result, parse_iso_date(generated), file, ROOT, "generationDate", generated)
     if root.get("globalFileId"):
         result.notes.append(f"globalFileId {root.get('globalFileId')}")
     seen: dict[str, str] = {}
     for index, elem in enumerate(root.iterfind(f"{_Q}sanctionEntity"), start=1):
         result.records_read += 1
-        location = f"sanctionEntity[{index}]"
-        entry = _entry(elem, file, location, result)
-        if entry is None:
-            continue
-        if entry.source_id in seen:
-            result.issues.append(ParseIssue(file, location, "logicalId", entry.source_id,
-                                            f"duplicate logicalId (first at {seen[entry.source_id]}); not merged",
-                                            rejected=True))
-            continue
-        seen[entry.source_id] = location
-        result.entries.append(entry)
+        add_first_of_id(result, _entry(elem, file, f"sanctionEntity[{index}]", result), seen, "logicalId")
     return result
 
 
@@ -285,7 +254,7 @@ def _attr(elem: Element | None, name: str) -> str | None:
 
 
 def _texts(elem: Element, tag: str) -> list[str]:
-    return [t for t in ((c.text or "").strip() for c in elem.iterfind(f"{_Q}{tag}")) if t]
+    return texts_of(elem, f"{_Q}{tag}")
 
 
 def _int(text: str | None) -> int | None:

@@ -22,6 +22,12 @@ def read_checked_bytes(path: Path) -> bytes:
     return data
 
 
+def first_present(snapshot: Path, names: tuple[str, ...]) -> Path:
+    """The first of a file's known names present in the folder; the first name when none is,
+    so that reading it fails with a message naming the file expected."""
+    return next((snapshot / n for n in names if (snapshot / n).is_file()), snapshot / names[0])
+
+
 def decode_text(path: Path, data: bytes, encoding: str) -> str:
     """Decode a whole file; a file that is not in the publisher's encoding is refused."""
     try:

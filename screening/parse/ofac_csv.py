@@ -20,7 +20,8 @@ from pathlib import Path
 from ..countries import to_country_code
 from .files import decode_text, read_checked_bytes
 from .model import Address, Entry, Identifier, Name, ParseIssue, ParseResult, SourceFormatError
-from .ofac_remarks import merge_facts, parse_remarks, script_of
+from .ofac_remarks import merge_facts, parse_remarks
+from .scripts import name_script
 
 NAME = "ofac_csv"
 
@@ -194,7 +195,7 @@ def _prim_entry(values: list[str | None], line: int, file: str, result: ParseRes
         result.issues.append(ParseIssue(file, str(line), "SDN_Type", sdn_type, "unknown SDN_Type; entity type unknown"))
         entity_type = "unknown"
     entry = Entry(source_id=ent_num, entity_type=entity_type, file=file, location=str(line),
-                  names=[Name(name, "primary", script=script_of(name))],
+                  names=[Name(name, "primary", script=name_script(name))],
                   programs=split_programs(program), remarks=remarks)
     if call_sign:
         entry.identifiers.append(Identifier("call_sign", call_sign, note="Call_Sign"))
@@ -257,7 +258,7 @@ def _read_alt(path: Path, by_id: dict[str, Entry], result: ParseResult) -> None:
             result.issues.append(ParseIssue(path.name, str(row.line), "alt_type", alt_type,
                                             "unknown alias type; kept as aka"))
             kind = "aka"
-        entry.names.append(Name(alt_name, kind, script=script_of(alt_name), location=f"{path.name}:{row.line}"))
+        entry.names.append(Name(alt_name, kind, script=name_script(alt_name), location=f"{path.name}:{row.line}"))
         if alt_remarks:
             _append_extra(entry, "alias_remarks", f"{alt_name}: {alt_remarks}")
 

@@ -22,17 +22,15 @@ from ..countries import to_country_code
 from .dates import parse_iso_date
 from .files import read_checked_bytes
 from .model import Address, Entry, Name, ParseIssue, ParseResult, SourceFormatError
-from .ofac_remarks import RemarkFacts, add_labelled, merge_facts, parse_remarks, script_of
-from .xmlsafe import local_name, read_xml, text_of
+from .ofac_remarks import RemarkFacts, add_labelled, merge_facts, parse_remarks
+from .results import add_first_of_id, set_version
+from .scripts import name_script, script_code
+from .xmlsafe import check_root, namespace, read_xml, text_of, texts_of
 
 NAME = "ofac_enhanced_xml"
 ROOT = "sanctionsData"
 ENTITY_TYPES = {"individual": "person", "entity": "organization", "vessel": "vessel", "aircraft": "aircraft"}
 ALIAS_KINDS = {"a.k.a.": "aka", "f.k.a.": "fka", "n.k.a.": "aka"}
-# OFAC script names -> ISO 15924
-SCRIPTS = {"latin": None, "cyrillic": "Cyrl", "arabic": "Arab", "chinese simplified": "Hans",
-           "chinese traditional": "Hant", "korean": "Kore", "hangul": "Hang", "hebrew": "Hebr", "greek": "Grek",
-           "thai": "Thai", "georgian": "Geor", "armenian": "Armn", "japanese": "Jpan", "persian": "Arab"}
 STREET_PARTS = ("ADDRESS1", "ADDRESS2", "ADDRESS3")
 
 
@@ -55,28 +53,20 @@ def parse(snapshot: Path, source: str, label: str) -> ParseResult:
         raise SourceFormatError(f"{snapshot.name}: no OFAC enhanced XML (SDN_ENHANCED.ZIP or CONS_ENHANCED.ZIP)")
     member, data = _xml_bytes(path)
     root = read_xml(member, data=data)
-    if local_name(root.tag) != ROOT:
-        raise SourceFormatError(f"{member}: root element is <{local_name(root.tag)}>, not OFAC's <{ROOT}>")
-    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    check_root(root, member, ROOT, "OFAC enhanced XML")
+    ns = namespace(root.tag)
     file = path.name
     result = ParseResult(source=source, version=label, published=None, files=[path])
     if member != path.name:
         result.notes.append(f"read {member} from {path.name}")
-    _read_publication(root, ns, file, result)
+    text = text_of(root.find(f"{ns}publicationInfo/{ns}dataAsOf"))
+    set_version(result, parse_iso_date(text), file, "publicationInfo/dataAsOf", "dataAsOf", text)
     lookups = Lookups(root, ns)
     seen: dict[str, str] = {}
     for index, elem in enumerate(root.iterfind(f"{ns}entities/{ns}entity"), start=1):
         result.records_read += 1
-        where = f"entities/entity[{index}]"
-        entry = _entry(elem, ns, file, where, lookups, result)
-        if entry is None:
-            continue
-        if entry.source_id in seen:
-            result.issues.append(ParseIssue(file, where, "id", entry.source_id,
-                                            f"duplicate entity id (first at {seen[entry.source_id]})", rejected=True))
-            continue
-        seen[entry.source_id] = where
-        result.entries.append(entry)
+        entry = _entry(elem, ns, file, f"entities/entity[{index}]", lookups, result)
+        add_first_of_id(result, entry, seen, "id", "entity id")
     return result
 
 
@@ -95,17 +85,6 @@ def _xml_bytes(path: Path) -> tuple[str, bytes]:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
         raise SourceFormatError(
             f"{path.name}: not a readable ZIP archive (truncated or corrupt download?): {exc}") from exc
-
-
-def _read_publication(root: Element, ns: str, file: str, result: ParseResult) -> None:
-    text = text_of(root.find(f"{ns}publicationInfo/{ns}dataAsOf"))
-    published = parse_iso_date(text)
-    if published is None:
-        result.issues.append(ParseIssue(file, "publicationInfo/dataAsOf", "dataAsOf", text,
-                                        "no publication date; the snapshot label is the version"))
-        return
-    result.published = published
-    result.version = published.isoformat()
 
 
 class Lookups:
@@ -144,11 +123,11 @@ def _entry(elem: Element, ns: str, file: str, where: str, lookups: Lookups, resu
                                         "unknown entityType; entity type unknown"))
         entity_type = "unknown"
     entry = Entry(source_id=ent_id, entity_type=entity_type, file=file, location=where, names=names,
-                  programs=[p for p in (text_of(x) for x in elem.iterfind(f"{ns}sanctionsPrograms/*")) if p],
+                  programs=texts_of(elem, f"{ns}sanctionsPrograms/*"),
                   remarks=text_of(elem.find(f"{ns}generalInfo/{ns}remarks")))
     for key, container in (("sanctions_lists", "sanctionsLists"), ("sanctions_types", "sanctionsTypes"),
                            ("legal_authorities", "legalAuthorities")):
-        values = [v for v in (text_of(x) for x in elem.iterfind(f"{ns}{container}/*")) if v]
+        values = texts_of(elem, f"{ns}{container}/*")
         if values:
             entry.extra[key] = " | ".join(values)
     facts = RemarkFacts()
@@ -175,8 +154,9 @@ def _names(elem: Element, ns: str, where: str) -> list[Name]:
             text = text_of(tr.find(f"{ns}formattedFullName"))
             if not text:
                 continue
-            script_name = (text_of(tr.find(f"{ns}script")) or "").lower()
-            script = SCRIPTS[script_name] if script_name in SCRIPTS else script_of(text)
+            declared = script_code(text_of(tr.find(f"{ns}script")))
+            # Latin or unknown: the letters decide (None for a Latin name, as in the other parsers).
+            script = declared if declared not in (None, "Latn") else name_script(text)
             # The translation OFAC marks primary is the name; the others are the same name in another script.
             main = text_of(tr.find(f"{ns}isPrimary")) == "true"
             names.append(Name(text, kind if main else "original_script", script=script,

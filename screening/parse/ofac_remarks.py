@@ -12,13 +12,13 @@ so :func:`add_labelled` is shared by the three OFAC parsers: one fact, one place
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..countries import to_country_code
 from .dates import birth_date, plausible_year
 from .model import BirthDate, Entry, Identifier, Name, Nationality
+from .scripts import name_script
 
 # Published label -> Identifier.id_type.  Labels are matched case-insensitively,
 # longest first, so "Business Registration Number" wins over "Registration Number".
@@ -311,7 +311,7 @@ def merge_facts(entry: Entry, facts: RemarkFacts) -> None:
     for name in facts.names:
         if name.name.lower() not in known:
             known.add(name.name.lower())
-            name.script = name.script or script_of(name.name)
+            name.script = name.script or name_script(name.name)
             entry.names.append(name)
     entry.birth_dates.extend(facts.birth_dates)
     entry.birth_places.extend(facts.birth_places)
@@ -323,22 +323,3 @@ def merge_facts(entry: Entry, facts: RemarkFacts) -> None:
         linked = " | ".join(facts.linked_to)
         entry.extra["linked_to"] = f"{entry.extra['linked_to']} | {linked}" if "linked_to" in entry.extra else linked
 
-
-# Unicode character-name prefix -> ISO 15924 script code, for names published without one.
-_SCRIPTS = (("ARABIC", "Arab"), ("CYRILLIC", "Cyrl"), ("CJK", "Hani"), ("HANGUL", "Hang"), ("HEBREW", "Hebr"),
-            ("GREEK", "Grek"), ("THAI", "Thai"), ("DEVANAGARI", "Deva"), ("GEORGIAN", "Geor"),
-            ("ARMENIAN", "Armn"), ("HIRAGANA", "Hira"), ("KATAKANA", "Kana"), ("ETHIOPIC", "Ethi"))
-
-
-def script_of(text: str) -> str | None:
-    """ISO 15924 code of the first non-Latin letter of a name; None for Latin (or ASCII) names."""
-    if text.isascii():
-        return None
-    for char in text:
-        if not char.isalpha():
-            continue
-        name = unicodedata.name(char, "")
-        for prefix, code in _SCRIPTS:
-            if name.startswith(prefix):
-                return code
-    return None

@@ -17,8 +17,10 @@ from xml.etree.ElementTree import Element
 from ..countries import to_country_code
 from .dates import parse_mdy
 from .model import Address, Entry, Identifier, Name, ParseIssue, ParseResult, SourceFormatError
-from .ofac_remarks import RemarkFacts, add_labelled, merge_facts, parse_remarks, script_of
-from .xmlsafe import local_name, read_xml, text_of
+from .ofac_remarks import RemarkFacts, add_labelled, merge_facts, parse_remarks
+from .results import add_first_of_id, set_version
+from .scripts import name_script
+from .xmlsafe import find_marked_file, local_name, namespace, read_publisher_xml, text_of
 
 NAME = "ofac_xml"
 ROOT = "sdnList"
@@ -32,16 +34,10 @@ def detect(snapshot: Path) -> bool:
 
 
 def find_file(snapshot: Path) -> Path | None:
-    """The OFAC XML file of the folder: a known name first, else any .xml whose root is <sdnList>."""
-    xml_files = sorted(p for p in snapshot.iterdir() if p.is_file() and p.suffix.lower() == ".xml")
-    for path in xml_files:
-        if path.name.lower() in KNOWN_FILES:
-            return path
-    for path in xml_files:
-        with path.open("rb") as handle:
-            if b"<sdnList" in handle.read(2048):
-                return path
-    return None
+    """The OFAC XML file of the folder: a known name first, else the file whose root is <sdnList>."""
+    # By name first: an error page saved as sdn.xml is still the file to report on.
+    named = sorted(p for p in snapshot.iterdir() if p.is_file() and p.name.lower() in KNOWN_FILES)
+    return named[0] if named else find_marked_file(snapshot, f"<{ROOT}".encode(), suffix=None)
 
 
 def parse(snapshot: Path, source: str, label: str) -> ParseResult:
@@ -49,38 +45,18 @@ def parse(snapshot: Path, source: str, label: str) -> ParseResult:
     path = find_file(snapshot)
     if path is None:
         raise SourceFormatError(f"{snapshot.name}: no OFAC XML file (sdn.xml or consolidated.xml)")
-    root = read_xml(path)
-    if local_name(root.tag) != ROOT:
-        raise SourceFormatError(f"{path.name}: root element is <{local_name(root.tag)}>, not OFAC's <{ROOT}>")
-    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    root = read_publisher_xml(path, ROOT, "OFAC XML")
+    ns = namespace(root.tag)
     result = ParseResult(source=source, version=label, published=None, files=[path])
-    _read_publish_info(root, ns, path.name, result)
+    text = text_of(root.find(f"{ns}publshInformation/{ns}Publish_Date"))
+    set_version(result, parse_mdy(text), path.name, "publshInformation/Publish_Date", "Publish_Date", text,
+                "no MM/DD/YYYY publication date")
     seen: dict[str, str] = {}
     for index, elem in enumerate(root.iter(f"{ns}sdnEntry"), start=1):
         result.records_read += 1
-        where = f"sdnEntry[{index}]"
-        entry = _entry(elem, ns, path.name, where, result)
-        if entry is None:
-            continue
-        if entry.source_id in seen:
-            result.issues.append(ParseIssue(path.name, where, "uid", entry.source_id,
-                                            f"duplicate uid (first at {seen[entry.source_id]})", rejected=True))
-            continue
-        seen[entry.source_id] = where
-        result.entries.append(entry)
+        add_first_of_id(result, _entry(elem, ns, path.name, f"sdnEntry[{index}]", result), seen, "uid")
     _check_record_count(root, ns, path.name, result)
     return result
-
-
-def _read_publish_info(root: Element, ns: str, file: str, result: ParseResult) -> None:
-    text = text_of(root.find(f"{ns}publshInformation/{ns}Publish_Date"))
-    published = parse_mdy(text)
-    if published is None:
-        result.issues.append(ParseIssue(file, "publshInformation/Publish_Date", "Publish_Date", text,
-                                        "no MM/DD/YYYY publication date; the snapshot label is the version"))
-        return
-    result.published = published
-    result.version = published.isoformat()
 
 
 def _check_record_count(root: Element, ns: str, file: str, result: ParseResult) -> None:
@@ -106,7 +82,7 @@ def _entry(elem: Element, ns: str, file: str, where: str, result: ParseResult) -
         entity_type = "unknown"
     primary = full_name(last, t(elem, "firstName"))
     entry = Entry(source_id=uid, entity_type=entity_type, file=file, location=where,
-                  names=[Name(primary, "primary", script=script_of(primary))],
+                  names=[Name(primary, "primary", script=name_script(primary))],
                   programs=[p for p in (text_of(x) for x in elem.iter(f"{ns}program")) if p],
                   remarks=t(elem, "remarks"))
     if t(elem, "title"):
@@ -141,7 +117,7 @@ def _akas(elem: Element, ns: str, where: str, entry: Entry, facts: RemarkFacts) 
         name = full_name(last, first) if last else first
         category = (text_of(aka.find(f"{ns}category")) or "").lower()
         kind = "weak" if category == "weak" else ALIAS_KINDS.get((text_of(aka.find(f"{ns}type")) or "").lower(), "aka")
-        entry.names.append(Name(name, kind, script=script_of(name), quality=category or None,
+        entry.names.append(Name(name, kind, script=name_script(name), quality=category or None,
                                 location=f"{where}/akaList/aka[{index}]"))
 
 

@@ -25,11 +25,11 @@ import pycountry
 
 from ..countries import to_country_code
 from .dates import birth_date, parse_dmy, parse_iso_date, plausible_year
-from .files import read_checked_bytes
 from .model import (Address, BirthDate, Entry, Identifier, Name, Nationality, ParseIssue, ParseResult,
                     SourceFormatError)
-from .un_xml import check_root, name_script, script_code
-from .xmlsafe import read_xml, text_of
+from .results import add_first_of_id, set_version
+from .scripts import name_script, original_script
+from .xmlsafe import find_marked_file, read_publisher_xml, text_of, texts_of
 
 NAME = "uk_fcdo_xml"
 ROOT = "Designations"
@@ -41,54 +41,24 @@ _STRENGTHS = {"good quality a.k.a": "good", "low quality a.k.a": "low"}
 _DOB_PART = re.compile(r"^(\d{1,2}|dd|mm|00)$", re.I)
 
 
-def find_file(snapshot: Path) -> Path | None:
-    """The snapshot's UK Sanctions List file: the one whose first bytes open <Designations>."""
-    files = sorted(p for p in snapshot.iterdir() if p.is_file() and not p.name.startswith("."))
-    for path in files:
-        with path.open("rb") as handle:
-            if _MARKER in handle.read(4096):
-                return path
-    xml = [p for p in files if p.suffix.lower() == ".xml"]
-    # A lone XML file that is not ours is still "the" file: parse() then says what is wrong with it.
-    return xml[0] if len(xml) == 1 else None
-
-
 def detect(snapshot: Path) -> bool:
-    path = find_file(snapshot)
-    if path is None:
-        return False
-    with path.open("rb") as handle:
-        return _MARKER in handle.read(4096)
+    return find_marked_file(snapshot, _MARKER, suffix=None) is not None
 
 
 def parse(snapshot: Path, source: str, label: str) -> ParseResult:
     """Read the snapshot's UK Sanctions List XML: one entry per <Designation>."""
-    path = find_file(snapshot)
+    path = find_marked_file(snapshot, _MARKER)
     if path is None:
         raise SourceFormatError(f"{snapshot.name}: no {WHAT} file (root <{ROOT}>) in the folder")
     file = path.name
-    root = read_xml(path, read_checked_bytes(path))
-    check_root(root, file, ROOT, WHAT)
+    root = read_publisher_xml(path, ROOT, WHAT)
+    result = ParseResult(source=source, version=label, published=None, files=[path])
     generated = text_of(root.find("DateGenerated")) or root.get("dateGenerated") or ""
-    published = parse_dmy(generated) or parse_iso_date(generated)
-    result = ParseResult(source=source, version=published.isoformat() if published else label,
-                         published=published, files=[path])
-    if published is None:
-        result.issues.append(ParseIssue(file, ROOT, "DateGenerated", generated,
-                                        "no publication date; the snapshot label is used as version"))
+    set_version(result, parse_dmy(generated) or parse_iso_date(generated), file, ROOT, "DateGenerated", generated)
     seen: dict[str, str] = {}
     for index, elem in enumerate(root.iterfind("Designation"), start=1):
         result.records_read += 1
-        location = f"Designation[{index}]"
-        entry = _entry(elem, file, location, result)
-        if entry is None:
-            continue
-        if entry.source_id in seen:
-            result.issues.append(ParseIssue(file, location, "UniqueID", entry.source_id,
-                                            f"duplicate UniqueID (first at {seen[entry.source_id]})", rejected=True))
-            continue
-        seen[entry.source_id] = location
-        result.entries.append(entry)
+        add_first_of_id(result, _entry(elem, file, f"Designation[{index}]", result), seen, "UniqueID")
     return result
 
 
@@ -103,7 +73,7 @@ def _entry(elem: Element, file: str, location: str, result: ParseResult) -> Entr
         result.issues.append(ParseIssue(file, location, "IndividualEntityShip", kind,
                                         "not Individual, Entity or Ship; entity type unknown"))
     entry = Entry(source_id=unique_id, entity_type=entity_type, file=file, location=location,
-                  programs=_texts(elem, "RegimeName"), remarks=text_of(elem.find("OtherInformation")))
+                  programs=texts_of(elem, "RegimeName"), remarks=text_of(elem.find("OtherInformation")))
     _names(elem, file, location, entry, result)
     if not entry.names:
         result.issues.append(ParseIssue(file, location, "Names", unique_id, "no name", rejected=True))
@@ -115,7 +85,7 @@ def _entry(elem: Element, file: str, location: str, result: ParseResult) -> Entr
             entry.addresses.append(address)
     for path, id_type in (("PhoneNumbers/PhoneNumber", "phone"), ("EmailAddresses/EmailAddress", "email"),
                           ("Websites/Website", "website")):
-        entry.identifiers.extend(Identifier(id_type, value) for value in _texts(elem, path))
+        entry.identifiers.extend(Identifier(id_type, value) for value in texts_of(elem, path))
     for person in elem.iterfind("IndividualDetails/Individual"):
         _individual(person, file, location, entry, result)
     for company in elem.iterfind("EntityDetails/Entity"):
@@ -153,7 +123,7 @@ def _names(elem: Element, file: str, location: str, entry: Entry, result: ParseR
         name = text_of(non_latin.find("NameNonLatinScript"))
         if not name:
             continue
-        script = script_code(text_of(non_latin.find("NonLatinScriptType"))) or name_script(name)
+        script = original_script(name, text_of(non_latin.find("NonLatinScriptType")))
         entry.names.append(Name(name, "original_script", script=script,
                                 lang=_language(text_of(non_latin.find("NonLatinScriptLanguage"))),
                                 location=f"{location}/NonLatinNames/NonLatinName[{i}]"))
@@ -176,7 +146,7 @@ def _designation_facts(elem: Element, file: str, location: str, entry: Entry, re
         "designation_source": text_of(elem.find("DesignationSource")),
         "sanctions_imposed": text_of(elem.find("SanctionsImposed")),
         "statement_of_reasons": text_of(elem.find("UKStatementofReasons")),
-        "title": "; ".join(_texts(elem, "Titles/Title")) or None,
+        "title": "; ".join(texts_of(elem, "Titles/Title")) or None,
         "last_updated": updated.isoformat() if updated else None,
     }
     entry.extra.update({k: v for k, v in facts.items() if v})
@@ -196,7 +166,7 @@ def _address(addr: Element, location: str) -> Address | None:
 def _individual(person: Element, file: str, location: str, entry: Entry, result: ParseResult) -> None:
     where = f"{location}/IndividualDetails/Individual"
     seen: set[str] = set()
-    for text in _texts(person, "DOBs/DOB"):
+    for text in texts_of(person, "DOBs/DOB"):
         if text in seen:  # the same DOB is sometimes listed twice
             continue
         seen.add(text)
@@ -205,7 +175,7 @@ def _individual(person: Element, file: str, location: str, entry: Entry, result:
             result.issues.append(ParseIssue(file, f"{where}/DOBs", "DOB", text, "not a dd/mm/yyyy date (dd, mm for unknown parts)"))
         else:
             entry.birth_dates.append(born)
-    for country in _texts(person, "Nationalities/Nationality"):
+    for country in texts_of(person, "Nationalities/Nationality"):
         entry.nationalities.append(Nationality(to_country_code(country), country, "nationality"))
     for i, passport in enumerate(person.iterfind("PassportDetails/Passport"), start=1):
         _document(passport, "Passport", "passport", f"{where}/PassportDetails/Passport[{i}]", file, entry, result)
@@ -216,8 +186,8 @@ def _individual(person: Element, file: str, location: str, entry: Entry, result:
         text = ", ".join(filter(None, (text_of(child) for child in place)))
         if text and text not in entry.birth_places:
             entry.birth_places.append(text)
-    facts = {"gender": "; ".join(_texts(person, "Genders/Gender")),
-             "positions": "; ".join(_texts(person, "Positions/Position"))}
+    facts = {"gender": "; ".join(texts_of(person, "Genders/Gender")),
+             "positions": "; ".join(texts_of(person, "Positions/Position"))}
     entry.extra.update({k: v for k, v in facts.items() if v})
 
 
@@ -235,24 +205,24 @@ def _document(elem: Element, prefix: str, id_type: str, location: str, file: str
 
 
 def _company(company: Element, entry: Entry) -> None:
-    for number in _texts(company, "BusinessRegistrationNumbers/BusinessRegistrationNumber"):
+    for number in texts_of(company, "BusinessRegistrationNumbers/BusinessRegistrationNumber"):
         entry.identifiers.append(Identifier("registration", number, note="BusinessRegistrationNumber"))
-    facts = {"type_of_entity": _texts(company, "TypeOfEntities/TypeOfEntity"),
-             "parent_companies": _texts(company, "ParentCompanies/ParentCompany"),
-             "subsidiaries": _texts(company, "Subsidiaries/Subsidiary")}
+    facts = {"type_of_entity": texts_of(company, "TypeOfEntities/TypeOfEntity"),
+             "parent_companies": texts_of(company, "ParentCompanies/ParentCompany"),
+             "subsidiaries": texts_of(company, "Subsidiaries/Subsidiary")}
     entry.extra.update({k: "; ".join(v) for k, v in facts.items() if v})
 
 
 def _ship(ship: Element, entry: Entry) -> None:
-    for number in _texts(ship, "IMONumbers/IMONumber"):
+    for number in texts_of(ship, "IMONumbers/IMONumber"):
         entry.identifiers.append(Identifier("imo", number, note="IMONumber"))
-    facts = {"flag": _texts(ship, "CurrentBelievedFlagOfShips/CurrentBelievedFlagOfShip"),
-             "previous_flags": _texts(ship, "PreviousFlags/PreviousFlag"),
-             "owner_operators": _texts(ship, "CurrentOwnerOperators/CurrentOwnerOperator"),
-             "type_of_ship": _texts(ship, "TypeOfShipDetails/TypeOfShip"),
-             "tonnage": _texts(ship, "TonnageOfShipDetails/TonnageOfShip"),
-             "length": _texts(ship, "LengthOfShipDetails/LengthOfShip"),
-             "year_built": _texts(ship, "YearsBuilt/YearBuilt")}
+    facts = {"flag": texts_of(ship, "CurrentBelievedFlagOfShips/CurrentBelievedFlagOfShip"),
+             "previous_flags": texts_of(ship, "PreviousFlags/PreviousFlag"),
+             "owner_operators": texts_of(ship, "CurrentOwnerOperators/CurrentOwnerOperator"),
+             "type_of_ship": texts_of(ship, "TypeOfShipDetails/TypeOfShip"),
+             "tonnage": texts_of(ship, "TonnageOfShipDetails/TonnageOfShip"),
+             "length": texts_of(ship, "LengthOfShipDetails/LengthOfShip"),
+             "year_built": texts_of(ship, "YearsBuilt/YearBuilt")}
     entry.extra.update({k: "; ".join(v) for k, v in facts.items() if v})
 
 
@@ -278,7 +248,3 @@ def _language(name: str | None) -> str | None:
         return None
     language = pycountry.languages.get(name=name)
     return getattr(language, "alpha_2", None) or (language.alpha_3 if language else name)
-
-
-def _texts(elem: Element, path: str) -> list[str]:
-    return [v for v in (text_of(e) for e in elem.iterfind(path)) if v]

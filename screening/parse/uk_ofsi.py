@@ -23,13 +23,14 @@ from datetime import date
 from pathlib import Path
 
 import python_calamine
-from rigour.text.scripts import codepoint_script
 
 from ..countries import to_country_code
 from .dates import birth_date, parse_dmy, plausible_year
 from .files import decode_text, read_checked_bytes
 from .model import (Address, BirthDate, Entry, Identifier, Name, Nationality, ParseIssue, ParseResult,
                     SourceFormatError)
+from .results import set_version
+from .scripts import name_script, original_script
 
 NAME = "uk_ofsi"
 CSV_FILES = ("ConList.csv", "sanctionsconlist.csv")
@@ -58,19 +59,6 @@ _COLLECTED = ("DOB", "Nationality", "Passport Number", "Passport Details", "Nati
               "National Identification Details", "NI Number", "Position", "Title", "Other Information",
               "Group Type", "Regime", "Listed On", "UK Sanctions List Date Designated", "Last Updated")
 _KIND_RANK = {"primary": 4, "aka": 3, "fka": 2, "weak": 1}
-
-# OFSI's "Non-Latin Script Type" values (misspellings included) -> ISO 15924.
-_DECLARED_SCRIPTS = {"cyrillic": "Cyrl", "cryillic": "Cyrl", "cyrilic": "Cyrl", "russian": "Cyrl",
-                     "arabic": "Arab", "persian": "Arab", "chinese": "Hani", "georgian": "Geor",
-                     "hebrew": "Hebr", "hangul": "Hang", "korean": "Hang", "thai": "Thai", "greek": "Grek",
-                     "burmese": "Mymr"}
-# Unicode script names (as rigour reports them) -> ISO 15924.
-_SCRIPT_CODES = {"Latin": "Latn", "Cyrillic": "Cyrl", "Arabic": "Arab", "Han": "Hani", "Hangul": "Hang",
-                 "Hebrew": "Hebr", "Greek": "Grek", "Georgian": "Geor", "Armenian": "Armn", "Thai": "Thai",
-                 "Myanmar": "Mymr", "Devanagari": "Deva", "Bengali": "Beng", "Tamil": "Taml",
-                 "Hiragana": "Hira", "Katakana": "Kana", "Ethiopic": "Ethi", "Khmer": "Khmr", "Lao": "Laoo",
-                 "Syriac": "Syrc", "Thaana": "Thaa", "Gujarati": "Gujr", "Gurmukhi": "Guru",
-                 "Sinhala": "Sinh", "Mongolian": "Mong", "Tibetan": "Tibt"}
 
 # "(Label):value" sections of the 2022 format's Other Information; only these labels, because
 # free text holds look-alikes such as "resolution 2662 (2022):".
@@ -211,12 +199,9 @@ def _check_header(file: str, header: list[str], where: str) -> list[str]:
 
 def _set_version(result: ParseResult, file: str, updated: str) -> None:
     published = parse_dmy(updated)
-    if published is None or not plausible_year(published.year):
-        result.issues.append(ParseIssue(file, "1", "Last Updated", updated,
-                                        "not a dd/mm/yyyy date; the snapshot label is the version"))
-        return
-    result.published = published
-    result.version = published.isoformat()
+    if published and not plausible_year(published.year):
+        published = None
+    set_version(result, published, file, "1", "Last Updated", updated, "not a dd/mm/yyyy date")
 
 
 Members = list[tuple[str, dict[str, str]]]  # a group's rows: (line, column -> value)
@@ -309,11 +294,11 @@ def _names(file: str, members: Members, entity_type: str, result: ParseResult) -
             # A group may have several "Primary name" rows: the first is the primary, the others akas.
             primary = primary or text
             kind = "primary" if text == primary else "aka"
-        _keep_name(found, Name(text, kind, script=script_of(text), quality=quality, location=line))
+        _keep_name(found, Name(text, kind, script=name_script(text), quality=quality, location=line))
     for line, row in members:
         original = row.get("Name Non-Latin Script", "")
         if original and original not in found:
-            script = _DECLARED_SCRIPTS.get(row["Non-Latin Script Type"].lower()) or script_of(original) or "Latn"
+            script = original_script(original, row["Non-Latin Script Type"])
             found[original] = Name(original, "original_script", script=script,
                                    lang=row["Non-Latin Script Language"] or None, location=line)
     names = list(found.values())
@@ -344,24 +329,6 @@ def _full_name(row: dict[str, str], entity_type: str) -> str:
             return f"{row['Name 6']}, {given}"
         return row["Name 6"] or given
     return " ".join(p for p in (given, row["Name 6"]) if p)
-
-
-def script_of(text: str) -> str | None:
-    """ISO 15924 code of the main non-Latin script of a text; None when it is Latin (or has no letters)."""
-    counts: dict[str, int] = {}
-    for char in text:
-        if char.isalpha():
-            script = codepoint_script(ord(char))
-            if script and script not in ("Latin", "Common", "Inherited"):
-                counts[script] = counts.get(script, 0) + 1
-    if not counts:
-        return None
-    if "Hangul" in counts:
-        return "Kore" if "Han" in counts else "Hang"
-    if counts.keys() & {"Hiragana", "Katakana"}:
-        return "Jpan"
-    main = max(counts, key=counts.get)
-    return _SCRIPT_CODES.get(main, "Zyyy")
 
 
 def _dates(file: str, entry: Entry, seen: _Collected, result: ParseResult) -> None:

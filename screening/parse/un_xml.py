@@ -17,19 +17,15 @@ Quirks handled here (all seen in real downloads):
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-import pycountry
-from rigour.text.scripts import text_scripts
-
 from ..countries import to_country_code
 from .dates import birth_date, parse_iso_date, plausible_year
-from .files import read_checked_bytes
-from .model import (Address, Entry, Identifier, Name, Nationality, ParseIssue, ParseResult,
-                    SourceFormatError)
-from .xmlsafe import read_xml, text_of
+from .model import Address, Entry, Identifier, Name, Nationality, ParseIssue, ParseResult
+from .results import add_first_of_id, set_version
+from .scripts import name_script, original_script
+from .xmlsafe import read_publisher_xml, text_of, texts_of
 
 NAME = "un_xml"
 FILE = "consolidated.xml"
@@ -45,56 +41,6 @@ _MONTH_ONLY = re.compile(r"^([a-z]{3})[a-z]*\.?$", re.I)
 _YEAR = re.compile(r"\b(\d{4})\b")
 
 
-# --- helpers shared with the other XML parsers ------------------------------------------
-
-@lru_cache(maxsize=1)
-def _script_codes() -> dict[str, str]:
-    """Unicode script long names ("Arabic", "Han") -> ISO 15924 codes ("Arab", "Hani")."""
-    codes: dict[str, str] = {}
-    # "Arabic (Nastaliq variant)" must not shadow "Arabic": base names first.
-    for script in sorted(pycountry.scripts, key=lambda s: "variant" in s.name):
-        codes.setdefault(script.name.split(" (")[0].replace(" ", "_").lower(), script.alpha_4)
-    return codes
-
-
-def script_code(script_name: str | None) -> str | None:
-    """ISO 15924 code of a script named in words ("Cyrillic" -> "Cyrl"); None when unknown."""
-    if not script_name:
-        return None
-    key = script_name.strip().replace(" ", "_").lower()
-    codes = _script_codes()
-    if key in codes:
-        return codes[key]
-    # Already a code ("Arab")?
-    return next((code for code in codes.values() if code.lower() == key), None)
-
-
-def name_script(text: str) -> str | None:
-    """ISO 15924 code of the non-Latin script a name is written in; None for Latin text.
-
-    A name mixing Latin with another script (the UN writes "Jin Tiesan (金铁三)") gets the
-    other script's code: that is the part a Latin-only comparison would miss.
-    """
-    scripts = text_scripts(text) - {"Latin"}
-    if not scripts:
-        return None
-    if "Han" in scripts and scripts & {"Hiragana", "Katakana"}:
-        return "Jpan"
-    if "Han" in scripts and "Hangul" in scripts:
-        return "Kore"
-    codes = sorted(filter(None, (script_code(s) for s in scripts)))
-    return codes[0] if codes else None
-
-
-def check_root(root: Element, file: str, expected: str, what: str) -> None:
-    """Refuse a well-formed XML file whose root element is not the publisher's."""
-    tag = root.tag.rsplit("}", 1)[-1]
-    if tag != expected:
-        raise SourceFormatError(f"{file}: root element is <{tag}>, expected <{expected}> ({what})")
-
-
-# --- parser -----------------------------------------------------------------------------
-
 def detect(snapshot: Path) -> bool:
     # OFAC also publishes a consolidated.xml: look at the root element, not only the name.
     path = snapshot / FILE
@@ -107,30 +53,16 @@ def detect(snapshot: Path) -> bool:
 def parse(snapshot: Path, source: str, label: str) -> ParseResult:
     """Read ``consolidated.xml``: one entry per INDIVIDUAL and per ENTITY."""
     path = snapshot / FILE
-    root = read_xml(path, read_checked_bytes(path))
-    check_root(root, FILE, ROOT, "UN Security Council consolidated list")
+    root = read_publisher_xml(path, ROOT, "UN Security Council consolidated list")
+    result = ParseResult(source=source, version=label, published=None, files=[path])
     generated = root.get("dateGenerated") or ""
-    published = parse_iso_date(generated)
-    result = ParseResult(source=source, version=published.isoformat() if published else label,
-                         published=published, files=[path])
-    if published is None:
-        result.issues.append(ParseIssue(FILE, ROOT, "dateGenerated", generated,
-                                        "no publication date; the snapshot label is used as version"))
+    set_version(result, parse_iso_date(generated), FILE, ROOT, "dateGenerated", generated)
     seen: dict[str, str] = {}
     for group, tag, entity_type in (("INDIVIDUALS", "INDIVIDUAL", "person"), ("ENTITIES", "ENTITY", "organization")):
         for index, elem in enumerate(root.iterfind(f"{group}/{tag}"), start=1):
             result.records_read += 1
-            location = f"{group}/{tag}[{index}]"
-            entry = _entry(elem, entity_type, location, result)
-            if entry is None:
-                continue
-            if entry.source_id in seen:
-                result.issues.append(ParseIssue(FILE, location, "REFERENCE_NUMBER", entry.source_id,
-                                                f"duplicate reference number (first at {seen[entry.source_id]})",
-                                                rejected=True))
-                continue
-            seen[entry.source_id] = location
-            result.entries.append(entry)
+            entry = _entry(elem, entity_type, f"{group}/{tag}[{index}]", result)
+            add_first_of_id(result, entry, seen, "REFERENCE_NUMBER", "reference number")
     return result
 
 
@@ -152,7 +84,7 @@ def _entry(elem: Element, entity_type: str, location: str, result: ParseResult) 
     _listing_facts(elem, entry, location, result)
     original = text_of(elem.find("NAME_ORIGINAL_SCRIPT"))
     if original:
-        entry.names.append(Name(original, "original_script", script=name_script(original) or "Latn"))
+        entry.names.append(Name(original, "original_script", script=original_script(original)))
     alias_tag = "INDIVIDUAL_ALIAS" if entity_type == "person" else "ENTITY_ALIAS"
     for i, alias in enumerate(elem.iterfind(alias_tag), start=1):
         _alias(alias, f"{location}/{alias_tag}[{i}]", entry, result)
@@ -318,8 +250,7 @@ def _month_only(note: str | None) -> int | None:
 
 
 def _values(elem: Element, path: str) -> str | None:
-    values = [v for v in (text_of(e) for e in elem.iterfind(path)) if v]
-    return "; ".join(values) or None
+    return "; ".join(texts_of(elem, path)) or None
 
 
 def _joined(elem: Element, tags: tuple[str, ...]) -> str | None:
