@@ -243,6 +243,7 @@ def rescreen_command(db, output, fmt, names, threshold) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     for f in result.files:
-        click.echo(f"{f['name']}: {f['changed_entities']} changed entities, {f['customers_screened']} customers "
+        click.echo(f"{f['name']}: {f['changed_entities']} new or changed entities, {f['gone_entities']} gone, "
+                   f"{f['customers_screened']} customers "
                    f"re-screened: {f['new']} new, {f['changed']} changed, {f['delisted']} delisted hits", err=True)
     sys.exit(1 if result.counts["new"] or result.counts["changed"] else 0)

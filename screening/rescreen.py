@@ -207,7 +207,8 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None, t
     summaries = []
     for file_id, name, cols in files:
         changes, screened, fresh = _rescreen_file(matcher, file_id, threshold)
-        summaries.append({"name": name, "customers_screened": screened, "changed_entities": _changed_count(con),
+        summaries.append({"name": name, "customers_screened": screened, "changed_entities": _count(con, "rescreen_changed"),
+                          "gone_entities": _count(con, "rescreen_gone"),
                           **{c: sum(1 for r in changes if r["change"] == c) for c in CHANGES}})
         _advance_baseline(con, file_id, list(fresh.values()), matcher.info.fingerprint)
         own = _own_values(con, file_id, [r["row"] for r in changes])
@@ -224,8 +225,8 @@ def _own_name(column: str) -> str:
     return f"input_{column}" if column in RESULT_COLUMNS or column in ("change", "customer_file") else column
 
 
-def _changed_count(con) -> int:
-    return con.execute("SELECT count(*) FROM rescreen_changed").fetchone()[0]
+def _count(con, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
 def _rescreen_file(matcher: Matcher, file_id: int, threshold: float | None
