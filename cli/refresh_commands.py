@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import click
+import duckdb
 
 from screening.customer_files import InputFileError
 from screening.diff import diff_lists
@@ -101,7 +102,11 @@ def lists_versions(source, db, as_json) -> None:
     Example:
       screening lists versions us_ofac_sdn
     """
-    rows = list_versions(db, source)
+    try:
+        rows = list_versions(db, source)
+    except (duckdb.Error, FileNotFoundError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     if as_json:
         print_json(rows)
         return
@@ -133,7 +138,7 @@ def lists_rollback(source, db, to, as_json) -> None:
     except VersionNotFound as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except RefreshLocked as exc:
+    except (RefreshLocked, duckdb.Error) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if as_json:
@@ -164,6 +169,9 @@ def lists_diff(source, db, from_ref, to_ref, as_json) -> None:
     except VersionNotFound as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except (duckdb.Error, FileNotFoundError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     if as_json:
         print_json(result)
         return

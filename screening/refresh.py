@@ -213,7 +213,11 @@ def refresh_source(db_path: Path, source: Source, origin: str | None, single: bo
                    fetch_options: FetchOptions | None, keep: int) -> RefreshOutcome:
     """Fetch, stage, gate and (when it passes) activate a new version of one source."""
     outcome = RefreshOutcome(source.name, "failed")
-    active = _read_active(db_path, source.name)
+    try:
+        active = _read_active(db_path, source.name)
+    except duckdb.Error as exc:
+        outcome.error = f"store unavailable: {_one_line(exc)}"
+        return outcome
     if active:
         outcome.previous_version, outcome.previous_version_id = active.version, active.version_id
         outcome.previous_entries = active.entries
@@ -235,12 +239,39 @@ def refresh_source(db_path: Path, source: Source, origin: str | None, single: bo
         if active and active.sha256 == sha:
             outcome.status = "unchanged"
             return outcome
-        _stage_and_switch(db_path, source, fetched, sha, active, policy, keep, outcome)
+        rolled_back = _rolled_back_from(db_path, source.name, sha, active)
+        if rolled_back:
+            outcome.status = "unchanged"
+            outcome.notes.append(f"upstream still serves version {rolled_back}, which was rolled back: not "
+                                 f"re-applied (`screening lists rollback {source.name} --to {rolled_back}` to use it)")
+            return outcome
+        try:
+            _stage_and_switch(db_path, source, fetched, sha, active, policy, keep, outcome)
+        except duckdb.Error as exc:  # e.g. another process kept the store open past the wait
+            outcome.status, outcome.error = "failed", f"store unavailable: {_one_line(exc)}"
+            return outcome
         if outcome.status == "updated" and fetched.files[0].status != "copied":
             _keep_download(fetched, work_dir(db_path) / "current" / source.name)
         return outcome
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
+
+
+def _one_line(exc: Exception) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+
+
+def _rolled_back_from(db_path: Path, source: str, sha: str, active: _Active | None) -> int | None:
+    """A kept version newer than the active one with these very files: the user rolled back from it."""
+    if active is None:
+        return None
+    con = open_store(db_path, read_only=True)
+    try:
+        row = con.execute("SELECT max(version_id) FROM list_versions WHERE source = ? AND sha256 = ? "
+                          "AND status = 'superseded' AND version_id > ?", [source, sha, active.version_id]).fetchone()
+    finally:
+        con.close()
+    return row[0] if row else None
 
 
 def _fetch(source: Source, origin: str | None, single: bool, staging_root: Path, current: Path,

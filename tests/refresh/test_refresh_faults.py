@@ -154,3 +154,14 @@ def test_history_keeps_the_last_n_versions(db):
     finally:
         con.close()
     assert ids == {v["version_id"] for v in versions}
+
+
+def test_a_rolled_back_version_is_not_re_applied_by_the_next_refresh(db):
+    from screening.refresh import rollback
+
+    for folder in DPL_SNAPSHOTS[1:]:
+        refresh_lists(db, ["us_bis_dpl"], str(folder))
+    assert rollback(db, "us_bis_dpl")["version"] == "2022-09"
+    (again,) = refresh_lists(db, ["us_bis_dpl"], str(DPL_SNAPSHOTS[-1]))
+    assert again.status == "unchanged" and "rolled back" in again.notes[-1]
+    assert _state(db)[1] == "2022-09"
