@@ -34,6 +34,7 @@ from .match_index import IndexInfo, ensure_index, unknown_weight
 from .match_model import ELSE_LABELS, ScreenConfig, load_config, load_settings
 
 CHUNK_ROWS = 100_000
+MAX_CANDIDATES = 8  # entities per customer kept from name blocking, best-ranked by shared rare keys
 ADDRESS_LEVEL = 3  # gamma of "same street address"
 _DOB = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
 _DOB_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
@@ -208,6 +209,12 @@ class Matcher:
                                                     schema=_KEY_SCHEMA))
         return errors
 
+    def _pairs(self) -> None:
+        for statement in store.sql("match_pairs").split(";\n"):
+            if statement.strip() and not all(l.startswith("--") for l in statement.strip().splitlines()):
+                params = {"max_candidates": MAX_CANDIDATES} if "$max_candidates" in statement else None
+                self.con.execute(statement, params)
+
     def _register(self, name: str, table: pa.Table) -> None:
         self.con.register(f"{name}_arrow", table)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
@@ -218,7 +225,7 @@ class Matcher:
                     ) -> tuple[list[str | None], dict[int, list[Hit]]]:
         """Screen one chunk; return the per-row errors and the hits by row position."""
         errors = self._load_customers(customers)
-        self.con.execute(store.sql("match_pairs"))
+        self._pairs()
         floor = threshold if threshold is not None else self.config.lowest
         rows = self.con.execute(self.predict_sql, {"floor": floor}).fetchall()
         names = [d[0] for d in self.con.description]
@@ -235,7 +242,7 @@ class Matcher:
     def candidate_scores(self, customers: list[Customer]) -> list[dict]:
         """Every candidate pair of a chunk with its comparison levels and weights (for training)."""
         self._load_customers(customers)
-        self.con.execute(store.sql("match_pairs"))
+        self._pairs()
         rows = self.con.execute(self.predict_sql, {"floor": 0.0}).fetchall()
         names = [d[0] for d in self.con.description]
         return [dict(zip(names, row)) for row in rows]

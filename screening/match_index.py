@@ -3,6 +3,7 @@
 Tables (rebuilt when the active list versions or the entity membership change):
 
 * ``match_names``: one row per listed name with its normalised forms and weighted tokens;
+* ``match_name_tok``: the same tokens one per row, for column-wise token comparison;
 * ``match_name_keys``: blocking keys of each name, only those rare enough to look candidates up;
 * ``match_tokens``: list token frequencies and weights (rare words weigh more);
 * ``match_entities``: one row per entity: type, list references, countries, birth dates;
@@ -24,7 +25,7 @@ from .consolidate import entity_id_for
 from .match_features import address_features, blocking_keys, derived_names, name_features
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "5"
+INDEX_FORMAT = "7"
 # A blocking key is used for lookups only when at most this many entities share it.
 KEY_CAPS = {"t": 40, "p": 25, "b": 60, "q": 40, "c": 200, "x": 15, "y": 15, "g": 30}
 ADDRESS_KEY_CAP = 12
@@ -169,6 +170,9 @@ def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, 
         "ntok": [len(r[7].tokens) for r in rows],
     })
     con.execute("CREATE OR REPLACE TABLE match_names AS SELECT * FROM names_arrow")
+    con.execute("CREATE OR REPLACE TABLE match_name_tok AS "
+                "SELECT name_uid, j, tok.t AS t, tok.p AS p, tok.s AS s, tok.w AS w FROM "
+                "(SELECT name_uid, unnest(range(len(toks))) AS j, unnest(toks) AS tok FROM match_names) ORDER BY name_uid")
     key_uid = [(k, r[0]) for r in rows for k in r[8] if k in usable]
     keys_arrow = pa.table({"key": [k for k, _ in key_uid], "name_uid": [u for _, u in key_uid]})  # noqa: F841
     con.execute("CREATE OR REPLACE TABLE match_name_keys AS SELECT DISTINCT * FROM keys_arrow ORDER BY key")

@@ -5,25 +5,70 @@
 -- match_cust_akeys(cust_uid, key). Candidates come from rare name keys (blocking keeps recall:
 -- rare tokens, phonetic keys, token pairs, typo-tolerant prefixes/suffixes) and rare address tokens.
 CREATE OR REPLACE TEMP TABLE match_cand AS
-SELECT cust_uid, entity_id, bool_or(by_address) AS by_address FROM (
-    SELECT DISTINCT k.cust_uid, n.entity_id, false AS by_address
-    FROM match_cust_keys k JOIN match_name_keys nk USING (key) JOIN match_names n USING (name_uid)
-    UNION ALL
-    SELECT DISTINCT k.cust_uid, a.entity_id, true AS by_address
+WITH by_name AS (
+    -- rank an entity by the rare keys it shares with the customer; keep the best few per customer
+    SELECT cust_uid, entity_id,
+           sum(CASE left(key, 1) WHEN 'c' THEN 8 WHEN 't' THEN 3 WHEN 'b' THEN 3 WHEN 'q' THEN 2 ELSE 1 END) AS kscore
+    FROM (SELECT DISTINCT k.cust_uid, n.entity_id, k.key
+          FROM match_cust_keys k JOIN match_name_keys nk USING (key) JOIN match_names n USING (name_uid))
+    GROUP BY cust_uid, entity_id
+    HAVING kscore >= 2  -- one typo-tolerant prefix alone is too weak a reason to compare
+    QUALIFY row_number() OVER (PARTITION BY cust_uid ORDER BY kscore DESC, entity_id) <= $max_candidates
+), by_address AS (
+    SELECT DISTINCT k.cust_uid, a.entity_id
     FROM match_cust_akeys k JOIN match_address_keys ak USING (key) JOIN match_addresses a USING (addr_uid)
+)
+SELECT cust_uid, entity_id, bool_or(by_address) AS by_address FROM (
+    SELECT cust_uid, entity_id, false AS by_address FROM by_name
+    UNION ALL
+    SELECT cust_uid, entity_id, true FROM by_address
 ) GROUP BY ALL;
+
+-- Token-by-token similarity of the customer's name with every name of each candidate entity,
+-- computed column-wise (no per-row lambdas): rows = (name pair, customer token, list token).
+CREATE OR REPLACE TEMP TABLE match_cust_tok AS
+SELECT cust_uid, i, tok.t AS t, tok.p AS p, tok.s AS s, tok.w AS w
+FROM (SELECT cust_uid, unnest(range(len(toks))) AS i, unnest(toks) AS tok FROM match_cust);
+
+-- the names of the candidate entities that share a blocking key with the customer
+CREATE OR REPLACE TEMP TABLE match_np AS
+SELECT row_number() OVER () AS pid, cust_uid, entity_id, name_uid FROM (
+    SELECT DISTINCT k.cust_uid, n.entity_id, n.name_uid
+    FROM match_cust_keys k JOIN match_name_keys nk USING (key) JOIN match_names n USING (name_uid)
+    SEMI JOIN match_cand c ON c.cust_uid = k.cust_uid AND c.entity_id = n.entity_id
+);
+
+-- each distinct (customer token, list token) pair is compared once
+CREATE OR REPLACE TEMP TABLE match_tp AS
+WITH tp AS (
+    SELECT np.pid, ct.i, nt.j, ct.w AS wr, nt.w AS wl, ct.t AS rt, nt.t AS lt
+    FROM match_np np JOIN match_cust_tok ct USING (cust_uid) JOIN match_name_tok nt USING (name_uid)
+), sims AS (
+    SELECT rt, lt, match_tok_sim(struct_pack(t := rt, p := rp, s := rs), struct_pack(t := lt, p := lp, s := ls)) AS sim
+    FROM (SELECT DISTINCT ct.t AS rt, ct.p AS rp, ct.s AS rs, nt.t AS lt, nt.p AS lp, nt.s AS ls
+          FROM match_np np JOIN match_cust_tok ct USING (cust_uid) JOIN match_name_tok nt USING (name_uid))
+)
+SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, sims.sim FROM tp JOIN sims USING (rt, lt);
 
 -- The entity's name closest to the customer's name.
 CREATE OR REPLACE TEMP TABLE match_best_name AS
+WITH cover_r AS (
+    SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r
+    FROM (SELECT pid, i, any_value(wr) AS wr, max(sim) AS s FROM match_tp GROUP BY pid, i) GROUP BY pid
+), cover_l AS (
+    SELECT pid, sum(wl * s) / nullif(sum(wl), 0) AS cover_l
+    FROM (SELECT pid, j, any_value(wl) AS wl, max(sim) AS s FROM match_tp GROUP BY pid, j) GROUP BY pid
+)
 SELECT cust_uid, entity_id,
        arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, ntok),
                rank) AS best
 FROM (
-    SELECT c.cust_uid, c.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.legal_form,
-           match_cover(n.toks, r.toks) AS cover_l, match_cover(r.toks, n.toks) AS cover_r,
+    SELECT np.cust_uid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.legal_form,
+           coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r,
            (n.core = r.core)::INT * 4 + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * 2
            + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r) AS rank
-    FROM match_cand c JOIN match_cust r USING (cust_uid) JOIN match_names n USING (entity_id)
+    FROM match_np np JOIN match_names n USING (name_uid) JOIN match_cust r USING (cust_uid)
+    LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid)
 ) GROUP BY ALL;
 
 -- The entity's address closest to the customer's address (customers with an address only).
@@ -40,7 +85,7 @@ FROM (
 CREATE OR REPLACE TEMP TABLE match_pairs AS
 SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        c.entity_id AS uid_l, c.cust_uid AS uid_r, c.by_address,
-       bn.best.name_uid AS name_uid, bn.best.name AS matched_name,
+       bn.best.name_uid AS name_uid, coalesce(bn.best.name, e.primary_name) AS matched_name,
        bn.best.core AS core_l, r.core AS core_r,
        bn.best.sorted_key AS sorted_key_l, r.sorted_key AS sorted_key_r,
        bn.best.compact AS compact_l, r.compact AS compact_r,
