@@ -55,7 +55,7 @@ def stop():
     marker.write_text("here")
     time.sleep(60)
 {hook}
-refresh.refresh_lists(sys.argv[1], ["us_bis_dpl"], sys.argv[2])
+refresh.refresh_lists(sys.argv[1], ["us_bis_dpl"], sys.argv[2], consolidate=False)
 """
 
 

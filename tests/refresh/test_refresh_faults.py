@@ -165,3 +165,14 @@ def test_a_rolled_back_version_is_not_re_applied_by_the_next_refresh(db):
     (again,) = refresh_lists(db, ["us_bis_dpl"], str(DPL_SNAPSHOTS[-1]))
     assert again.status == "unchanged" and "rolled back" in again.notes[-1]
     assert _state(db)[1] == "2022-09"
+
+
+def test_a_file_over_the_size_cap_is_refused(list_server: ListServer, db):
+    from screening.fetch import FetchOptions
+
+    before = _good_dpl(list_server, db)
+    list_server.put("/dpl/dpl.txt", _dpl_head(0.95))
+    capped = FetchOptions(timeout=FAST.timeout, retries=0, backoff=0.01, max_bytes=50_000)
+    (outcome,) = refresh_lists(db, ["us_bis_dpl"], list_server.url("dpl"), fetch_options=capped)
+    assert outcome.status == "failed" and "size cap of 50000" in outcome.error
+    assert _state(db) == before
