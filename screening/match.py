@@ -34,7 +34,7 @@ from .match_index import IndexInfo, ensure_index, unknown_weight
 from .match_model import ELSE_LABELS, ScreenConfig, load_config, load_settings
 
 CHUNK_ROWS = 100_000
-MAX_CANDIDATES = 8  # entities per customer kept from name blocking, best-ranked by shared rare keys
+MAX_CANDIDATES = 20  # entities per customer kept from name blocking, best-ranked by shared rare keys
 ADDRESS_LEVEL = 3  # gamma of "same street address"
 _DOB = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
 _DOB_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")

@@ -198,6 +198,11 @@ def blocking_keys(features: NameFeatures) -> list[str]:
     for t in features.tokens:
         if len(t) >= 5 and not t.isdigit():
             keys += [f"x:{t[:4]}", f"y:{t[-4:]}"]
+    # symmetric single-deletion keys: two spellings one edit apart share one (Biosport/Biorsport)
+    for t in features.tokens:
+        if len(t) >= 5 and not t.isdigit():
+            keys.append(f"d:{t}")
+            keys += [f"d:{t[:i]}{t[i + 1:]}" for i in range(1, len(t))]
     pre = sorted(set(t[:3] for t in features.tokens[:6] if len(t) >= 3))
     keys += [f"g:{a} {b}" for i, a in enumerate(pre) for b in pre[i + 1:]]
     if features.compact:

@@ -25,9 +25,9 @@ from .consolidate import entity_id_for
 from .match_features import address_features, blocking_keys, derived_names, name_features
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "7"
+INDEX_FORMAT = "8"
 # A blocking key is used for lookups only when at most this many entities share it.
-KEY_CAPS = {"t": 40, "p": 25, "b": 60, "q": 40, "c": 200, "x": 15, "y": 15, "g": 30}
+KEY_CAPS = {"d": 10, "t": 40, "p": 25, "b": 60, "q": 40, "c": 200, "x": 15, "y": 15, "g": 30}
 ADDRESS_KEY_CAP = 12
 MIN_WEIGHT = 0.3
 

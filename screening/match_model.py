@@ -29,6 +29,8 @@ COMPARISONS: list[tuple[str, list[tuple[str, str, bool]]]] = [
         ("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False),
         ("least(cover_l, cover_r) >= 0.92", "every word matches (spelling variants)", False),
         ("least(cover_l, cover_r) >= 0.8", "nearly every word matches", False),
+        ("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND matched_r >= 12",
+         "every customer word is in the listed name, rare words (words left out)", False),
         ("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2",
          "every customer word is in the listed name (words left out)", False),
         ("cover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2",

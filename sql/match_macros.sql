@@ -3,12 +3,15 @@
 -- inverse frequency in the lists, so rare words count more than "trading" or "mohammed".
 
 -- Similarity of two tokens: equal 1; otherwise the best of: same phonetic key 0.9, one edit 0.9
--- (two edits in long words 0.85), same consonant skeleton 0.85 (Seok/Sok), a close spelling (Jaro-Winkler).
+-- (two edits in long words 0.85), same consonant skeleton 0.85 (Seok/Sok), a customer word that
+-- starts the listed word 0.85, a close spelling (Jaro-Winkler).
 CREATE OR REPLACE MACRO match_tok_sim(a, b) AS
     CASE WHEN a.t = b.t THEN 1.0
          WHEN length(a.t) < 3 OR length(b.t) < 3 THEN 0.0
          ELSE greatest(
              CASE WHEN a.p = b.p AND length(a.p) >= 2 THEN 0.9 ELSE 0.0 END,
+             -- a word cut short, as a payment message field cuts a long name
+             CASE WHEN length(a.t) >= 3 AND starts_with(b.t, a.t) THEN 0.85 ELSE 0.0 END,
              CASE WHEN a.s = b.s AND length(a.s) >= 2 THEN 0.85 ELSE 0.0 END,
              CASE WHEN left(a.t, 1) = left(b.t, 1) AND damerau_levenshtein(a.t, b.t) <= 1 THEN 0.9
                   WHEN least(length(a.t), length(b.t)) >= 7 AND damerau_levenshtein(a.t, b.t) <= 2 THEN 0.85

@@ -8,11 +8,11 @@ CREATE OR REPLACE TEMP TABLE match_cand AS
 WITH by_name AS (
     -- rank an entity by the rare keys it shares with the customer; keep the best few per customer
     SELECT cust_uid, entity_id,
-           sum(CASE left(key, 1) WHEN 'c' THEN 8 WHEN 't' THEN 3 WHEN 'b' THEN 3 WHEN 'q' THEN 2 ELSE 1 END) AS kscore
+           sum(CASE left(key, 1) WHEN 'c' THEN 8 WHEN 't' THEN 3 WHEN 'b' THEN 3 WHEN 'g' THEN 1 ELSE 2 END) AS kscore
     FROM (SELECT DISTINCT k.cust_uid, n.entity_id, k.key
           FROM match_cust_keys k JOIN match_name_keys nk USING (key) JOIN match_names n USING (name_uid))
     GROUP BY cust_uid, entity_id
-    HAVING kscore >= 2  -- one typo-tolerant prefix alone is too weak a reason to compare
+    HAVING kscore >= 2  -- a shared 3-letter prefix pair alone is too weak a reason to compare
     QUALIFY row_number() OVER (PARTITION BY cust_uid ORDER BY kscore DESC, entity_id) <= $max_candidates
 ), by_address AS (
     SELECT DISTINCT k.cust_uid, a.entity_id
@@ -53,18 +53,18 @@ SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, sims.sim FROM tp JOIN sims USING (rt, l
 -- The entity's name closest to the customer's name.
 CREATE OR REPLACE TEMP TABLE match_best_name AS
 WITH cover_r AS (
-    SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r
+    SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r, sum(wr * s) AS matched_r
     FROM (SELECT pid, i, any_value(wr) AS wr, max(sim) AS s FROM match_tp GROUP BY pid, i) GROUP BY pid
 ), cover_l AS (
     SELECT pid, sum(wl * s) / nullif(sum(wl), 0) AS cover_l
     FROM (SELECT pid, j, any_value(wl) AS wl, max(sim) AS s FROM match_tp GROUP BY pid, j) GROUP BY pid
 )
 SELECT cust_uid, entity_id,
-       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, ntok),
+       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, matched_r, ntok),
                rank) AS best
 FROM (
     SELECT np.cust_uid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.legal_form,
-           coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r,
+           coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
            (n.core = r.core)::INT * 4 + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * 2
            + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r) AS rank
     FROM match_np np JOIN match_names n USING (name_uid) JOIN match_cust r USING (cust_uid)
@@ -91,6 +91,7 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        bn.best.compact AS compact_l, r.compact AS compact_r,
        bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r,
        bn.best.ntok AS ntok_l, len(r.toks) AS ntok_r,
+       NULL::DOUBLE AS matched_l, bn.best.matched_r AS matched_r,
        bn.best.legal_form AS legal_form_l, r.legal_form AS legal_form_r,
        NULL::VARCHAR AS country_l, r.country AS country_r,
        e.countries AS countries_l, NULL::VARCHAR[] AS countries_r,
