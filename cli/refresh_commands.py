@@ -229,14 +229,14 @@ def customers_add(input_file, name, threshold, id_column, name_column, address_c
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]),
               help="csv, or json (one object a line); default from -o's extension, else csv.")
 @click.option("--name", "names", multiple=True, help="Only this registered file (repeatable).")
-@click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
-def rescreen_command(db, output, fmt, names, threshold) -> None:
+def rescreen_command(db, output, fmt, names) -> None:
     """Re-screen registered customers against only what changed in the lists since their last screening.
 
     Writes one row per hit that is new, changed (another matched name, kind, list references or
     a score that moved) or delisted (the listed entry is gone or no longer matches): the columns
-    of `screening screen` plus `change` and `customer_file`. Exit code 0 when nothing new or
-    changed, 1 when there are new or changed hits, 2 on error.
+    of `screening screen` plus `change` and `customer_file`. Each file is screened at the
+    threshold it was registered with. Exit code 0 when nothing new or changed, 1 when there are
+    new or changed hits, 2 on error.
 
     \b
     Example:
@@ -245,7 +245,7 @@ def rescreen_command(db, output, fmt, names, threshold) -> None:
     if fmt is None:
         fmt = "json" if output and output.lower().endswith((".json", ".jsonl")) else "csv"
     try:
-        result = rescreen(db, names, threshold=threshold, on_message=lambda m: click.echo(m, err=True))
+        result = rescreen(db, names, on_message=lambda m: click.echo(m, err=True))
         write_rescreen(result, output, fmt)
     except (ValueError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)

@@ -1,21 +1,24 @@
-"""Delta re-screening: registered customer files screened again against only what changed.
+"""Delta re-screening: registered customer files screened again after a list refresh, only where needed.
 
 ``register_customers`` reads a customer file (the same column mapping as ``screen``), screens
-it in full, and keeps in the store its rows, each row's blocking keys, its hits and a digest of
-every listed entity as the matcher saw it.  After a refresh, ``rescreen``:
+it in full, and keeps in the store its rows, each row's blocking keys, its hits, and for every
+listed entity a digest of what the matcher compares and the keys it is found under.
+After a refresh, ``rescreen``:
 
-1. digests the entities again and takes those that are new or whose digest changed, plus those
+1. digests the entities again and takes those that are new or whose digest changed, and those
    that are gone (delisted, or re-consolidated under a new entity_id);
-2. finds the customers that share a blocking key with a new or changed entity: only they can
-   have a candidate pair with one (the matcher finds candidates through these same keys);
-3. screens only those customers, with the candidate lookup narrowed to the changed entities
-   (temp tables shadow the key tables on the matcher's connection for the duration);
-4. compares with the stored hits on changed and gone entities: ``new``, ``changed`` (another
-   matched name, match kind or list references, or a score that moved by SCORE_EPSILON or more)
-   and ``delisted``; then makes the new state the baseline.
+2. takes the customers that share a blocking key with one of them, by the entity's keys now or
+   at the last screening: only those customers can have a different candidate set (the matcher
+   finds candidates through these keys and keeps the best few per customer);
+3. screens only those customers, against the whole lists, and compares with their stored hits:
+   ``new``, ``changed`` (another matched name, match kind or list references, or a score that moved
+   by SCORE_EPSILON or more) and ``delisted``; hits on gone entities are delisted too;
+4. makes the new state the baseline of the next re-screen.
 
-Scores of entities that did not change are not recomputed: their only movement comes from
-list-wide token frequencies (a few thousandths after a daily update), below SCORE_EPSILON.
+Limits, by design: scores of customers that are not re-screened are not recomputed, so their
+movement from list-wide token frequencies (a few thousandths after a daily update) is not seen;
+nor is a blocking key that was shared by too many entities to be used and becomes usable after
+removals.  ``customers add`` again re-screens a file in full.
 """
 from __future__ import annotations
 
@@ -93,9 +96,9 @@ def register_customers(path: str | Path, name: str | None = None, columns: dict[
         if old:
             _forget(con, old[0])
         file_id = con.execute("SELECT nextval('customer_file_ids')").fetchone()[0]
-        con.execute("INSERT INTO customer_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO customer_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [file_id, name, str(path.resolve()), json.dumps(table.mapping), own_names, len(table), now, now,
-                     matcher.info.fingerprint])
+                     matcher.info.fingerprint, threshold])
         errors = [r.error if r.status == "error" else None for r in results]
         _insert_records(con, file_id, customers, results, [[table.columns[c][i] for c in own_names]
                                                            for i in range(len(table))], errors)
@@ -112,7 +115,8 @@ def register_customers(path: str | Path, name: str | None = None, columns: dict[
 
 
 def _forget(con: duckdb.DuckDBPyConnection, file_id: int) -> None:
-    for table in ("customer_records", "customer_keys", "customer_hits", "customer_entity_digests", "customer_files"):
+    for table in ("customer_records", "customer_keys", "customer_hits", "customer_entity_digests",
+                  "customer_entity_keys", "customer_files"):
         con.execute(f"DELETE FROM {table} WHERE file_id = ?", [file_id])
 
 
@@ -163,8 +167,12 @@ def _insert_hits(con, file_id: int, hits: list[tuple[int, str, Hit]]) -> None:
 
 
 def _insert_digests(con, file_id: int) -> None:
+    """Remember every entity as the matcher sees it now: its digest and its candidate keys."""
     con.execute("DELETE FROM customer_entity_digests WHERE file_id = ?", [file_id])
     con.execute(f"INSERT INTO customer_entity_digests SELECT ?, entity_id, digest FROM ({_digest_sql()})", [file_id])
+    con.execute("DELETE FROM customer_entity_keys WHERE file_id = ?", [file_id])
+    con.execute(f"INSERT INTO customer_entity_keys SELECT ?, entity_id, kind, key FROM ({_entity_keys_sql()})",
+                [file_id])
 
 
 def _digest_sql() -> str:
@@ -185,14 +193,18 @@ def list_customer_files(db: str | Path | None = None) -> list[dict]:
 
 # ----------------------------------------------------------------------------- delta re-screening
 
-def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None, threshold: float | None = None,
+def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
              on_message: Callable[[str], None] | None = None) -> RescreenResult:
-    """Screen registered customers against only the entities that changed since their last screening."""
+    """Screen registered customers against only the entities that changed since their last screening.
+
+    Each file is screened at the threshold it was registered with (register it again to change it),
+    so that its hits compare with its baseline.
+    """
     matcher = get_matcher(db, on_message)
     con = matcher.con
     con.execute(store.sql("rescreen_schema"))
     wanted = list(names or [])
-    files = con.execute("SELECT file_id, name, columns FROM customer_files ORDER BY name").fetchall()
+    files = con.execute("SELECT file_id, name, columns, threshold FROM customer_files ORDER BY name").fetchall()
     if wanted:
         unknown = set(wanted) - {f[1] for f in files}
         if unknown:
@@ -201,11 +213,11 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None, t
         files = [f for f in files if f[1] in wanted]
     con.execute(f"CREATE OR REPLACE TEMP TABLE rescreen_now AS {_digest_sql()}")
     own_columns: list[str] = []
-    for _, _, cols in files:
+    for _, _, cols, _ in files:
         own_columns += [c for c in cols or [] if c not in own_columns]
     rows: list[dict] = []
     summaries = []
-    for file_id, name, cols in files:
+    for file_id, name, cols, threshold in files:
         changes, screened, fresh = _rescreen_file(matcher, file_id, threshold)
         summaries.append({"name": name, "customers_screened": screened, "changed_entities": _count(con, "rescreen_changed"),
                           "gone_entities": _count(con, "rescreen_gone"),
@@ -215,7 +227,8 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None, t
         for r in changes:
             values = dict(zip(cols or [], own.get(r["row"], [])))
             rows.append({**r, "customer_file": name, **{_own_name(c): values.get(c) for c in own_columns}})
-    con.execute("DROP TABLE IF EXISTS rescreen_now")
+    for table in ("rescreen_now", "rescreen_changed", "rescreen_gone", "rescreen_rows"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     columns = ["change", "customer_file"] + RESULT_COLUMNS + [_own_name(c) for c in own_columns]
     counts = {c: sum(1 for r in rows if r["change"] == c) for c in CHANGES}
     return RescreenResult(columns, rows, counts, summaries)
@@ -240,9 +253,9 @@ def _rescreen_file(matcher: Matcher, file_id: int, threshold: float | None
         SELECT d.entity_id FROM customer_entity_digests d
         WHERE d.file_id = ? AND d.entity_id NOT IN (SELECT entity_id FROM rescreen_now)""", [file_id])
     customers, rows = _affected_customers(con, file_id)
-    fresh = _screen_against_changed(matcher, customers, rows, threshold)
+    fresh = _screen_rows(matcher, customers, rows, threshold)
     before = con.execute("""SELECT row, input_id, entity_id, score, list_refs, matched_name, match_kind, explanation
-        FROM customer_hits WHERE file_id = ? AND (entity_id IN (SELECT entity_id FROM rescreen_changed)
+        FROM customer_hits WHERE file_id = ? AND (row IN (SELECT row FROM rescreen_rows)
                                               OR entity_id IN (SELECT entity_id FROM rescreen_gone))""",
                          [file_id]).fetchall()
     old = {(r[0], r[2]): dict(zip(("row", "input_id", "entity_id", "score", "list_refs", "matched_name",
@@ -251,49 +264,47 @@ def _rescreen_file(matcher: Matcher, file_id: int, threshold: float | None
 
 
 def _affected_customers(con, file_id: int) -> tuple[list[Customer], list[tuple[int, str]]]:
-    """Registered rows sharing a name or address key with a new or changed entity."""
-    found = con.execute("""
+    """Registered rows sharing a name or address key with a new, changed or gone entity.
+
+    Keys of the entities as they are now and as they were at the last screening both count: a
+    customer that loses a candidate can gain another one (the matcher keeps the best few per customer).
+    """
+    con.execute("""CREATE OR REPLACE TEMP TABLE rescreen_rows AS
         WITH keys AS (
-            SELECT 'name' AS kind, nk.key FROM match_name_keys nk JOIN match_names n USING (name_uid)
-            WHERE n.entity_id IN (SELECT entity_id FROM rescreen_changed)
+            SELECT kind, key FROM (""" + _entity_keys_sql() + """) WHERE entity_id IN (SELECT entity_id FROM rescreen_changed)
             UNION
-            SELECT 'address', ak.key FROM match_address_keys ak JOIN match_addresses a USING (addr_uid)
-            WHERE a.entity_id IN (SELECT entity_id FROM rescreen_changed))
-        SELECT r.row, r.input_id, r.name, r.address, r.country, r.dob, r.type FROM customer_records r
-        WHERE r.file_id = ? AND r.error IS NULL AND r.row IN (
-            SELECT c.row FROM customer_keys c JOIN keys k USING (kind, key) WHERE c.file_id = ?)
-        ORDER BY r.row""", [file_id, file_id]).fetchall()
+            SELECT kind, key FROM customer_entity_keys WHERE file_id = ? AND (
+                entity_id IN (SELECT entity_id FROM rescreen_changed) OR entity_id IN (SELECT entity_id FROM rescreen_gone)))
+        SELECT DISTINCT c.row FROM customer_keys c JOIN keys k USING (kind, key) WHERE c.file_id = ?""",
+                [file_id, file_id])
+    found = con.execute("""SELECT r.row, r.input_id, r.name, r.address, r.country, r.dob, r.type
+        FROM customer_records r WHERE r.file_id = ? AND r.error IS NULL AND r.row IN (SELECT row FROM rescreen_rows)
+        ORDER BY r.row""", [file_id]).fetchall()
     customers = [Customer(name=f[2], address=f[3], country=f[4], dob=f[5], type=f[6], id=f[1]) for f in found]
     return customers, [(f[0], f[1]) for f in found]
 
 
-def _screen_against_changed(matcher: Matcher, customers: list[Customer], rows: list[tuple[int, str]],
-                            threshold: float | None) -> dict[tuple[int, str], dict]:
-    """Hits of ``customers`` on the changed entities only, by (row, entity_id)."""
-    if not customers:
-        return {}
-    con = matcher.con
-    catalog = con.execute("SELECT current_database()").fetchone()[0]
-    # temp tables take precedence over the store's own: the matcher's candidate lookup sees only these
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE match_name_keys AS SELECT k.* FROM "{catalog}".main.match_name_keys k
-        JOIN "{catalog}".main.match_names n USING (name_uid) WHERE n.entity_id IN (SELECT entity_id FROM rescreen_changed)""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE match_address_keys AS SELECT k.* FROM "{catalog}".main.match_address_keys k
-        JOIN "{catalog}".main.match_addresses a USING (addr_uid) WHERE a.entity_id IN (SELECT entity_id FROM rescreen_changed)""")
+def _entity_keys_sql() -> str:
+    """(entity_id, kind, key): the keys under which the matcher finds each entity as a candidate."""
+    return """SELECT n.entity_id, 'name' AS kind, nk.key FROM match_name_keys nk JOIN match_names n USING (name_uid)
+        UNION
+        SELECT a.entity_id, 'address', ak.key FROM match_address_keys ak JOIN match_addresses a USING (addr_uid)"""
+
+
+def _screen_rows(matcher: Matcher, customers: list[Customer], rows: list[tuple[int, str]],
+                 threshold: float | None) -> dict[tuple[int, str], dict]:
+    """Every hit of ``customers`` against the whole lists, by (row, entity_id)."""
     fresh: dict[tuple[int, str], dict] = {}
-    try:
-        for start in range(0, len(customers), CHUNK_ROWS):
-            chunk = customers[start:start + CHUNK_ROWS]
-            _, hits = matcher.score_chunk(chunk, threshold)
-            for i, found in hits.items():
-                row, input_id = rows[start + i]
-                for h in found:
-                    fresh[(row, h.entity_id)] = {"row": row, "input_id": input_id, "entity_id": h.entity_id,
-                                                 "score": float(h.score), "list_refs": h.list_refs,
-                                                 "matched_name": h.matched_name, "match_kind": h.match_kind,
-                                                 "explanation": h.explanation}
-    finally:
-        con.execute("DROP TABLE IF EXISTS temp.match_name_keys")
-        con.execute("DROP TABLE IF EXISTS temp.match_address_keys")
+    for start in range(0, len(customers), CHUNK_ROWS):
+        chunk = customers[start:start + CHUNK_ROWS]
+        _, hits = matcher.score_chunk(chunk, threshold)
+        for i, found in hits.items():
+            row, input_id = rows[start + i]
+            for h in found:
+                fresh[(row, h.entity_id)] = {"row": row, "input_id": input_id, "entity_id": h.entity_id,
+                                             "score": float(h.score), "list_refs": h.list_refs,
+                                             "matched_name": h.matched_name, "match_kind": h.match_kind,
+                                             "explanation": h.explanation}
     return fresh
 
 
@@ -317,13 +328,13 @@ def hit_changed(old: dict, new: dict) -> bool:
 
 
 def _advance_baseline(con, file_id: int, hits: list[dict], fingerprint: str) -> None:
-    """The hits on changed entities and today's digests become the baseline of the next screening."""
+    """The re-screened rows' hits and today's entity digests and keys become the next baseline."""
     fresh = [(r["row"], r["input_id"], Hit(r["entity_id"], r["score"], r["list_refs"], r["matched_name"],
                                            r["match_kind"], r["explanation"], [])) for r in hits]
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("""DELETE FROM customer_hits WHERE file_id = ? AND (
-            entity_id IN (SELECT entity_id FROM rescreen_gone) OR entity_id IN (SELECT entity_id FROM rescreen_changed))""",
+            row IN (SELECT row FROM rescreen_rows) OR entity_id IN (SELECT entity_id FROM rescreen_gone))""",
                     [file_id])
         _insert_hits(con, file_id, fresh)
         _insert_digests(con, file_id)

@@ -1,7 +1,7 @@
 -- Builds the registered-customer store used by delta re-screening: each registered file, its
 -- rows (the screening fields and the row's own columns), the blocking keys of each row (to find
--- the customers a list change can touch), the hits of its last screening, and the digest of
--- every listed entity as it was at that screening (to find what changed since).
+-- the customers a list change can touch), the hits of its last screening, and the digest and
+-- candidate keys of every listed entity as it was at that screening (to find what changed since).
 CREATE SEQUENCE IF NOT EXISTS customer_file_ids START 1;
 
 CREATE TABLE IF NOT EXISTS customer_files (
@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS customer_files (
     rows          INTEGER NOT NULL,
     registered_at TIMESTAMP NOT NULL,
     screened_at   TIMESTAMP NOT NULL,
-    fingerprint   VARCHAR              -- list state of the last screening
+    fingerprint   VARCHAR,             -- list state of the last screening
+    threshold     DOUBLE               -- the --threshold it was registered with (NULL: the model's)
 );
 
 CREATE TABLE IF NOT EXISTS customer_records (
@@ -52,4 +53,11 @@ CREATE TABLE IF NOT EXISTS customer_entity_digests (
     file_id   INTEGER NOT NULL,
     entity_id VARCHAR NOT NULL,
     digest    VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS customer_entity_keys (
+    file_id   INTEGER NOT NULL,
+    entity_id VARCHAR NOT NULL,
+    kind      VARCHAR NOT NULL,        -- name | address
+    key       VARCHAR NOT NULL
 );
