@@ -130,7 +130,7 @@ def copy_local(path: Path, dest: Path) -> FetchResult:
     if not sources:
         raise FetchError(f"{path}: folder holds no list files")
     dest.mkdir(parents=True, exist_ok=True)
-    result = FetchResult(dest, str(path))
+    result = FetchResult(dest, str(path.resolve()))
     for src in sources:
         shutil.copyfile(src, dest / src.name)
         check_archive(dest / src.name)

@@ -271,7 +271,7 @@ def _affected_customers(con, file_id: int) -> tuple[list[Customer], list[tuple[i
     """
     con.execute("""CREATE OR REPLACE TEMP TABLE rescreen_rows AS
         WITH keys AS (
-            SELECT kind, key FROM (""" + _entity_keys_sql() + """) WHERE entity_id IN (SELECT entity_id FROM rescreen_changed)
+            SELECT kind, key FROM (""" + _entity_keys_sql(_CHANGED_ONLY) + """)
             UNION
             SELECT kind, key FROM customer_entity_keys WHERE file_id = ? AND (
                 entity_id IN (SELECT entity_id FROM rescreen_changed) OR entity_id IN (SELECT entity_id FROM rescreen_gone)))
@@ -284,11 +284,16 @@ def _affected_customers(con, file_id: int) -> tuple[list[Customer], list[tuple[i
     return customers, [(f[0], f[1]) for f in found]
 
 
-def _entity_keys_sql() -> str:
+def _entity_keys_sql(where: str = "") -> str:
     """(entity_id, kind, key): the keys under which the matcher finds each entity as a candidate."""
-    return """SELECT n.entity_id, 'name' AS kind, nk.key FROM match_name_keys nk JOIN match_names n USING (name_uid)
+    return f"""SELECT n.entity_id, 'name' AS kind, nk.key FROM match_name_keys nk JOIN match_names n USING (name_uid)
+        {where.format(alias="n")}
         UNION
-        SELECT a.entity_id, 'address', ak.key FROM match_address_keys ak JOIN match_addresses a USING (addr_uid)"""
+        SELECT a.entity_id, 'address', ak.key FROM match_address_keys ak JOIN match_addresses a USING (addr_uid)
+        {where.format(alias="a")}"""
+
+
+_CHANGED_ONLY = "WHERE {alias}.entity_id IN (SELECT entity_id FROM rescreen_changed)"
 
 
 def _screen_rows(matcher: Matcher, customers: list[Customer], rows: list[tuple[int, str]],
@@ -337,13 +342,24 @@ def _advance_baseline(con, file_id: int, hits: list[dict], fingerprint: str) -> 
             row IN (SELECT row FROM rescreen_rows) OR entity_id IN (SELECT entity_id FROM rescreen_gone))""",
                     [file_id])
         _insert_hits(con, file_id, fresh)
-        _insert_digests(con, file_id)
+        _update_entity_state(con, file_id)
         con.execute("UPDATE customer_files SET screened_at = ?, fingerprint = ? WHERE file_id = ?",
                     [datetime.now(timezone.utc).replace(tzinfo=None), fingerprint, file_id])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _update_entity_state(con, file_id: int) -> None:
+    """Digests and keys of the changed and gone entities only: the others are as stored."""
+    for table in ("customer_entity_digests", "customer_entity_keys"):
+        con.execute(f"""DELETE FROM {table} WHERE file_id = ? AND (entity_id IN (SELECT entity_id FROM rescreen_changed)
+                        OR entity_id IN (SELECT entity_id FROM rescreen_gone))""", [file_id])
+    con.execute("""INSERT INTO customer_entity_digests SELECT ?, entity_id, digest FROM rescreen_now
+                   WHERE entity_id IN (SELECT entity_id FROM rescreen_changed)""", [file_id])
+    con.execute(f"INSERT INTO customer_entity_keys SELECT ?, entity_id, kind, key FROM ({_entity_keys_sql(_CHANGED_ONLY)})",
+                [file_id])
 
 
 def _own_values(con, file_id: int, rows: list[int]) -> dict[int, list]:
