@@ -33,7 +33,7 @@ from .match_features import address_features, blocking_keys, name_features
 from .match_index import IndexInfo, ensure_index, unknown_weight
 from .match_model import ELSE_LABELS, ScreenConfig, load_config, load_settings
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 MAX_CANDIDATES = 20  # entities per customer kept from name blocking, best-ranked by shared rare keys
 ADDRESS_LEVEL = 3  # gamma of "same street address"
 _DOB = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
@@ -118,14 +118,15 @@ class Matcher:
     def __init__(self, con: duckdb.DuckDBPyConnection, config: ScreenConfig | None = None,
                  model_path: str | None = None, settings: Any = None) -> None:
         self.con = con
+        # bound the engine's memory so a large batch spills instead of growing (peak under 4 GiB)
+        con.execute("SET memory_limit = '2GB'")
         self.info: IndexInfo = ensure_index(con)
         con.execute(store.sql("match_macros"))
         self.config = config or load_config()
         self.settings = settings or load_settings(model_path)
         self.token_weights = dict(con.execute("SELECT token, weight FROM match_tokens").fetchall())
         self.address_weights = dict(con.execute("SELECT token, weight FROM match_address_tokens").fetchall())
-        self.name_keys = {r[0] for r in con.execute("SELECT DISTINCT key FROM match_name_keys").fetchall()}
-        self.address_keys = {r[0] for r in con.execute("SELECT DISTINCT key FROM match_address_keys").fetchall()}
+        self._key_sets: tuple[set[str], set[str]] | None = None
         self.unknown = unknown_weight(self.info.tokens)
         self.unknown_address = unknown_weight(max(self.info.addresses, 2))
         self.levels = self._level_labels()
@@ -153,14 +154,25 @@ class Matcher:
         return f"WITH {with_sql}\n{store.sql('match_scores')}"
 
     # ---- customers ---------------------------------------------------------------------------
-    def _name_row(self, name: str, etype: str | None) -> tuple:
+    def key_sets(self) -> tuple[set[str], set[str]]:
+        """The name and address keys the index knows, loaded on first use by a large batch
+        (they keep customer key tables small; a one-off lookup is faster without them)."""
+        if self._key_sets is None:
+            self._key_sets = (
+                {r[0] for r in self.con.execute("SELECT DISTINCT key FROM match_name_keys").fetchall()},
+                {r[0] for r in self.con.execute("SELECT DISTINCT key FROM match_address_keys").fetchall()})
+        return self._key_sets
+
+    def _name_row(self, name: str, etype: str | None, known: set[str] | None) -> tuple:
         key = (name, etype)
         cached = self._name_cache.get(key)
         if cached is None:
             feats = name_features(name, etype)
             toks = [{"t": t, "p": p, "s": k, "w": self.token_weights.get(t, self.unknown)}
                     for t, p, k in zip(feats.tokens, feats.phonetic, feats.skeletons)]
-            keys = [k for k in blocking_keys(feats) if k in self.name_keys]
+            keys = blocking_keys(feats)
+            if known is not None:
+                keys = [k for k in keys if k in known]
             cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, keys)
             if len(self._name_cache) > 500_000:
                 self._name_cache.clear()
@@ -176,13 +188,14 @@ class Matcher:
         akey_uid: list[int] = []
         akey_val: list[str] = []
         errors: list[str | None] = []
+        known_names, known_addresses = self.key_sets() if len(customers) >= 1000 else (None, None)
         for uid, cust in enumerate(customers):
             try:
                 etype = parse_type(cust.type)
                 dob, year = parse_dob(cust.dob)
                 if not cust.name or not str(cust.name).strip():
                     raise ValueError("empty name")
-                core, sorted_key, compact, legal_form, toks, keys = self._name_row(str(cust.name), etype)
+                core, sorted_key, compact, legal_form, toks, keys = self._name_row(str(cust.name), etype, known_names)
                 if core is None:
                     raise ValueError(f"name {cust.name!r} has no letters or digits")
             except ValueError as exc:
@@ -199,7 +212,7 @@ class Matcher:
             key_val += keys
             if addr:
                 for t in addr.tokens:
-                    if t in self.address_keys:
+                    if known_addresses is None or t in known_addresses:
                         akey_uid.append(uid)
                         akey_val.append(t)
         self._register("match_cust", pa.table(cols, schema=_CUST_SCHEMA))
