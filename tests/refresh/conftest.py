@@ -124,12 +124,18 @@ def _handler(server: ListServer):
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up early (a timeout test, a refused body) is expected here: no traceback."""
+
+
 @pytest.fixture
 def list_server() -> Iterator[ListServer]:
     """A list server on 127.0.0.1 with an ephemeral port, shut down after the test."""
     state = ListServer()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    httpd.daemon_threads = True
+    httpd = _QuietServer(("127.0.0.1", 0), _handler(state))
     state.port = httpd.server_address[1]
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
