@@ -18,3 +18,19 @@ def fixtures() -> Path:
 @pytest.fixture
 def lists_root() -> Path:
     return LISTS
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory) -> Path:
+    """A private store with every bundled list loaded and consolidated, built once per test session.
+
+    Loading and consolidating take several seconds, so the test modules that only read the
+    bundled lists (or add derived tables to them) share this one store.
+    """
+    from screening.load import load_lists
+
+    db = tmp_path_factory.mktemp("bundled") / "lists.duckdb"
+    outcome = load_lists(db, consolidate=True)
+    failed = [o.error for o in outcome if o.status == "failed"]
+    assert not failed, failed
+    return db

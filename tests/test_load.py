@@ -17,11 +17,12 @@ BUNDLED = [s.name for s in all_sources() if s.bundled]
 
 
 @pytest.fixture(scope="module")
-def loaded_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("store") / "lists.duckdb"
-    outcome = load_lists(db, BUNDLED)
-    assert {o.source: o.status for o in outcome} == {name: "loaded" for name in BUNDLED}
-    return db
+def loaded_db(bundled_db: Path) -> Path:
+    return bundled_db
+
+
+def test_every_bundled_source_is_active(loaded_db: Path):
+    assert set(_versions(loaded_db)) == set(BUNDLED)
 
 
 def _versions(db: Path) -> dict[str, tuple]:

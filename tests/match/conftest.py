@@ -1,13 +1,11 @@
-"""A private store with every bundled list loaded, shared by the matching tests."""
+"""The matching tests read the session's shared store of bundled, consolidated lists."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
-from screening.load import load_lists
-
 
 @pytest.fixture(scope="session")
-def screen_db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("screen") / "screen.duckdb"
-    load_lists(path)
-    return str(path)
+def screen_db(bundled_db: Path) -> str:
+    return str(bundled_db)
