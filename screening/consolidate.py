@@ -6,21 +6,27 @@ and records for every member why it was merged.
 
 How (``consolidate_entities``):
 
-1. **Features** (``sql/consolidate_features.sql``): one row per entry with its names transliterated
-   to Latin (``anyascii``; the published text stays in ``names``), word-order-kept and sorted keys,
-   phonetic words (metaphone after folding ``Y`` to ``I``), legal forms, dates of birth (full dates
-   and years, ranges expanded), nationalities and countries, city and address words, document
-   numbers and IMO numbers (normalised, labels such as ``INN:`` split off).
+1. **Features** (``sql/consolidate_entry_types.sql``, ``sql/consolidate_features.sql``): one row
+   per entry. Names go through the project's one normaliser, :func:`screening.normalize.normalize_name`
+   (``name_keys``): transliterated to Latin (the published text stays in ``names``), "SURNAME, Given"
+   put in natural order, legal forms split off the core name and compared by class (OOO ~ LLC),
+   keys with word order kept and sorted, per-word spelling classes (skeletons) and their metaphone
+   keys. Every name word gets a weight from the lists themselves, log2(entries / entries using it)
+   (``cons_word_weights``): "bank", "al" or "vladimir" weigh little, a rare surname much. Also dates
+   of birth (full dates and years, ranges expanded), nationalities and countries, city and address
+   words, document numbers and IMO numbers (normalised, labels such as ``INN:`` split off).
 2. **Deterministic links** (``sql/consolidate_links.sql``): a CSL row's OFAC ``entity_number``;
    one OFAC ent_num on both OFAC lists; a cited UN reference number (``QDi.123``; the pre-2016 form
    ``QI.A.123.05`` maps to ``QDi.123``); a shared passport / national id / tax / registration
-   number or IMO number. Names must share a phonetic word, persons never link to non-persons,
-   documents need dates of birth that do not conflict, and a number found on more than
-   ``MAX_KEY_ENTRIES`` entries is ignored.
+   number or IMO number. The names must share words worth ``RARE_WORD_BITS`` bits at least (one
+   rare word or several common ones: a subsidiary citing its parent's tax number and sharing only
+   "bank" with it stays apart), persons never link to non-persons, documents need dates of birth
+   that do not conflict, and a number found on more than ``MAX_KEY_ENTRIES`` entries is ignored.
 3. **Probabilistic links** (Splink 5, ``dedupe_only`` over all entries, model in
    ``screening/models/consolidate_model.json``). Comparisons: ``name`` (same name with word order
-   kept > same words in any order > same phonetic words > all words of one primary name inside a
-   name of the other, two words at least > two shared words > one > none), ``legal_form``,
+   kept > same words in any order > same words up to spelling variants > same phonetic words > all
+   words of one primary name inside a name of the other, two words at least > two shared words >
+   one rare word shared > one common word > none), ``legal_form`` (class),
    ``dob`` (same full date > same year with one side year-only > same year, different full dates >
    one year apart > further), ``country`` (nationalities and address countries), ``city`` (a city
    of one found in the other's address words), ``document`` and ``imo`` (shared / both known and
@@ -35,7 +41,8 @@ How (``consolidate_entities``):
    Splink by match weight) and two groups are only joined when nothing proves them apart: no two
    persons whose birth years are all 2+ years apart, no two different IMO numbers, no person with
    a non-person, no two entries of one publisher joined by Splink alone (a publisher lists a party
-   once; only aggregated lists such as the CSL repeat one), and no group above ``MAX_ENTITY_SIZE``.
+   once; only aggregated lists such as the CSL repeat one: ``models/consolidate_reference.json``),
+   and no group above ``MAX_ENTITY_SIZE``.
    A chain of weak links therefore cannot pull unrelated parties into one entity.
 5. **Tables** (``sql/consolidate_tables.sql``, ``sql/consolidate_entities.sql``): ``entities`` and
    ``entity_members`` replaced in one transaction. ``entity_id`` is derived from the sorted
@@ -56,35 +63,37 @@ from pathlib import Path
 from typing import Iterable
 
 import duckdb
-import jellyfish
 import pyarrow as pa
-from anyascii import anyascii
 
 from . import store
+from .normalize import normalize_name, phonetic, transliterate
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "consolidate_model.json"
+REFERENCE_PATH = Path(__file__).resolve().parent / "models" / "consolidate_reference.json"
 THRESHOLD = 0.9  # match probability; chosen from the sweep in benchmarks/eval_consolidation.py
 MAX_KEY_ENTRIES = 12  # a number on more entries than this is a placeholder or a shared address
 MAX_ENTITY_SIZE = 50
-# Lists that republish other lists, and so may carry one party on several rows.
-AGGREGATOR_SOURCES = frozenset({"us_csl"})
-# Order of preference for the canonical name of an entity (the UN text is the reference one).
-SOURCE_PRIORITY = ("un_sc", "us_ofac_sdn", "uk_fcdo", "uk_ofsi", "eu_fsf", "au_dfat", "ca_sema",
-                   "us_ofac_cons", "us_csl", "us_bis_dpl")
+# A name word found on more than 1 in 2**RARE_WORD_BITS entries ("bank", "trading", "al",
+# "vladimir") says little on its own: a deterministic link needs shared name words worth at
+# least this many bits, and the Splink "one word shared" level tells rare words from common ones.
+RARE_WORD_BITS = 8.0
 
-LEGAL_FORMS = frozenset("""
-LLC LTD LIMITED INC INCORPORATED CORP CORPORATION CO COMPANY PLC JSC OJSC CJSC PJSC OAO ZAO PAO OOO
-AO TOO GMBH AG SA SAS SARL SRL SPA BV NV LLP LP KG PTE PVT PTY FZE FZCO FZC DMCC JV SDN BHD
-""".split())
 _ALNUM_RUN = re.compile(r"[A-Z0-9]+")
 _UN_NEW = re.compile(r"\b([A-Z]{2})([IE])\s*\.\s*(\d+)\b", re.I)
 _UN_OLD = re.compile(r"\b(QI|QE|TI|TE)\s*\.\s*[A-Z]\s*\.\s*(\d+)\s*\.\s*\d+", re.I)
-_UN_OLD_PREFIX = {"QI": "QDi", "QE": "QDe", "TI": "TAi", "TE": "TAe"}
-# Particles too common to count as a shared word between two names (kept in the name keys).
-_PARTICLES = frozenset("AL EL DE DA DI DO DU LA LE DER DEN VAN VON BIN BEN IBN BINT ABU ABD THE OF AND Y".split())
-_ID_LABELS = frozenset("INN OGRN OGRNIP KPP OKPO TIN NIT RUC CUIT RFC CURP VAT IMO NO NR NUM NUMBER".split())
 
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def _reference() -> dict:
+    """The stage's reference data (``models/consolidate_reference.json``), read once."""
+    return json.loads(REFERENCE_PATH.read_text(encoding="utf-8"))
+
+
+def aggregator_sources() -> frozenset[str]:
+    """Lists that republish other lists (one party may be on several of their rows)."""
+    return frozenset(_reference()["aggregator_sources"]["sources"])
 
 
 def entity_id_for(members: Iterable[str]) -> str:
@@ -96,28 +105,26 @@ def entity_id_for(members: Iterable[str]) -> str:
     return "E" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
-# --------------------------------------------------------------------------- normalisation
+# --------------------------------------------------------------------------- name keys
 
-def _phonetic(word: str) -> str:
-    # metaphone reads Y as a consonant (YURIY vs YURY, SUFYAN vs SUFIAN): fold it to I inside words
-    if word.isdigit():
-        return word
-    folded = word[0] + word[1:].replace("Y", "I")
-    return jellyfish.metaphone(folded) or word
+def name_keys(name: str, entity_type: str | None = None) -> dict:
+    """Comparison keys of one published name, built on :func:`screening.normalize.normalize_name`
+    (the published text itself is kept elsewhere, unchanged).
 
-
-@lru_cache(maxsize=None)
-def normalize_name(name: str) -> dict:
-    """Comparison keys of one published name (the text itself is kept elsewhere, unchanged)."""
-    words = _ALNUM_RUN.findall(anyascii(name).upper())
-    core = [w for w in words if w not in LEGAL_FORMS] or words
-    phon = [_phonetic(w) for w in core]
+    ``core_key`` keeps the word order (persons in natural order), ``sorted_key`` ignores it,
+    ``skeleton_key`` also ignores spelling variants, ``phon_key`` is the sorted metaphone of the
+    spelling classes; ``words`` are those per-word phonetic keys (one-letter words left out);
+    ``legal_class`` is the comparison class of the legal form split off the name (LLC ~ OOO).
+    """
+    norm = normalize_name(name, entity_type)
+    words = [phonetic(s) for s in norm.skeletons]
     return {
-        "core_key": " ".join(core),
-        "sorted_key": " ".join(sorted(core)),
-        "phon_key": " ".join(sorted(phon)),
-        "phon_tokens": sorted({p for w, p in zip(core, phon) if len(w) > 1 and w not in _PARTICLES}),
-        "legal_forms": sorted({w for w in words if w in LEGAL_FORMS}),
+        "core_key": norm.core,
+        "sorted_key": norm.sorted_key,
+        "skeleton_key": norm.skeleton_key,
+        "phon_key": " ".join(sorted(words)),
+        "words": sorted({w for w, t in zip(words, norm.tokens) if len(t) > 1}),
+        "legal_class": norm.legal_class or "",
     }
 
 
@@ -125,7 +132,7 @@ def un_ref_key(value: str) -> str | None:
     """A UN reference number in one comparable form: ``QDi.123``, old ``QI.A.123.05`` -> ``QDi.123``."""
     old = _UN_OLD.search(value)
     if old:
-        return f"{_UN_OLD_PREFIX[old.group(1).upper()]}.{int(old.group(2))}"
+        return f"{_reference()['un_old_prefixes']['map'][old.group(1).upper()]}.{int(old.group(2))}"
     new = _UN_NEW.search(value)
     if new:
         return f"{new.group(1).upper()}{new.group(2).lower()}.{int(new.group(3))}"
@@ -135,7 +142,7 @@ def un_ref_key(value: str) -> str | None:
 def document_keys(value: str) -> list[str]:
     """Comparable forms of a document number: the whole value, and each number found in it
     (so ``INN: 7704366170`` meets ``7704366170``). Numbers need a digit and 6 characters."""
-    upper = anyascii(value).upper()
+    upper = transliterate(value).upper()
     whole = re.sub(r"[^A-Z0-9]", "", upper)
     keys = {whole} if len(whole) >= 6 and any(c.isdigit() for c in whole) else set()
     for part in re.split(r"[\s,;:()]+", upper):
@@ -143,7 +150,7 @@ def document_keys(value: str) -> list[str]:
         if len(key) >= 6 and any(c.isdigit() for c in key):
             keys.add(key)
     words = _ALNUM_RUN.findall(upper)
-    if len(words) == 2 and words[0] in _ID_LABELS:  # "IMO 9562233", "INN 7725075060"
+    if len(words) == 2 and words[0] in _reference()['id_labels']['labels']:  # "IMO 9562233", "INN 7725075060"
         keys.discard(whole)
     return sorted(keys)
 
@@ -158,11 +165,15 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Non
 
 def build_features(con: duckdb.DuckDBPyConnection) -> int:
     """Fill the TEMP table ``cons_input`` (one row per active entry); return its row count."""
-    names = [r[0] for r in con.execute("SELECT DISTINCT name FROM current_names").fetchall()]
-    normed = [normalize_name(n) for n in names]
+    con.execute(store.sql("consolidate_entry_types"))
+    rows = con.execute("SELECT DISTINCT n.name, t.entity_type FROM current_names n "
+                       "JOIN cons_entry_types t USING (source, source_id) ORDER BY 1, 2").fetchall()
+    keyed = [name_keys(name, kind) for name, kind in rows]
+    columns = ("core_key", "sorted_key", "skeleton_key", "phon_key", "words", "legal_class")
     _register(con, "cons_name_norm", pa.table({
-        "name": names, **{k: [n[k] for n in normed] for k in ("core_key", "sorted_key", "phon_key",
-                                                               "phon_tokens", "legal_forms")}}))
+        "name": [r[0] for r in rows], "entity_type": [r[1] for r in rows],
+        **{c: pa.array([k[c] for k in keyed], pa.list_(pa.string()) if c == "words" else pa.string())
+           for c in columns}}))
     values = [r[0] for r in con.execute(
         "SELECT DISTINCT value FROM current_identifiers WHERE id_type IN "
         "('passport', 'national_id', 'tax_id', 'registration', 'imo')").fetchall()]
@@ -176,14 +187,16 @@ def build_features(con: duckdb.DuckDBPyConnection) -> int:
     keyed = [(v, k) for v, k in keyed if k]
     _register(con, "cons_un_norm", pa.table({"value": [p[0] for p in keyed], "key": [p[1] for p in keyed]},
                                             schema=pa.schema([("value", pa.string()), ("key", pa.string())])))
-    con.execute(store.sql("consolidate_features"))
+    for statement in _statements(store.sql("consolidate_features")):
+        con.execute(statement, {"rare_word_bits": RARE_WORD_BITS} if "$rare_word_bits" in statement else None)
     return _scalar(con, "SELECT count(*) FROM cons_input")
 
 
 def deterministic_links(con: duckdb.DuckDBPyConnection, max_key_entries: int = MAX_KEY_ENTRIES) -> int:
     """Fill the TEMP table ``cons_links`` from ``cons_input``; return the number of links."""
+    params = {"max_key_entries": max_key_entries, "rare_word_bits": RARE_WORD_BITS}
     for statement in _statements(store.sql("consolidate_links")):
-        con.execute(statement, {"max_key_entries": max_key_entries} if "$max_key_entries" in statement else None)
+        con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement} or None)
     return _scalar(con, "SELECT count(*) FROM cons_links")
 
 
@@ -199,8 +212,8 @@ def _statements(text: str) -> list[str]:
 
 # --------------------------------------------------------------------------- Splink model
 
-SPLINK_COLUMNS = ("unique_id", "source", "entity_type", "core_keys", "sorted_keys", "phon_keys", "phon_all",
-                  "phon_primary", "phon_names", "legal_forms", "dob_full", "dob_years", "dob_years_near", "countries",
+SPLINK_COLUMNS = ("unique_id", "source", "entity_type", "core_keys", "sorted_keys", "skeleton_keys", "phon_keys",
+                  "phon_all", "rare_words", "phon_primary", "phon_names", "legal_classes", "dob_full", "dob_years", "dob_years_near", "countries",
                   "cities", "addr_words", "doc_keys", "imo_keys")
 
 
@@ -235,16 +248,18 @@ def splink_settings(prior: float = 1e-4):
         _level(_either_empty("phon_all"), "no names", null=True),
         _level('list_has_any("core_keys_l", "core_keys_r")', "same name, word order kept"),
         _level('list_has_any("sorted_keys_l", "sorted_keys_r")', "same words, any order"),
+        _level('list_has_any("skeleton_keys_l", "skeleton_keys_r")', "same words up to spelling variants"),
         _level('list_has_any("phon_keys_l", "phon_keys_r")', "same phonetic words"),
         _level(f"({_subset('l', 'r')}) OR ({_subset('r', 'l')})", "all words of one name in the other"),
         _level('len(list_intersect("phon_all_l", "phon_all_r")) >= 2', "two words shared"),
-        _level('len(list_intersect("phon_all_l", "phon_all_r")) >= 1', "one word shared"),
+        _level('list_has_any("rare_words_l", "rare_words_r")', "one rare word shared"),
+        _level('len(list_intersect("phon_all_l", "phon_all_r")) >= 1', "one common word shared"),
         _level("ELSE", "no word shared"),
     ])
     legal = _comparison("legal_form", [
-        _level(_either_empty("legal_forms"), "legal form unknown", null=True),
-        _level('list_has_any("legal_forms_l", "legal_forms_r")', "same legal form"),
-        _level("ELSE", "different legal forms"),
+        _level(_either_empty("legal_classes"), "legal form unknown", null=True),
+        _level('list_has_any("legal_classes_l", "legal_classes_r")', "same class of legal form"),
+        _level("ELSE", "different classes of legal form"),
     ])
     dob = _comparison("dob", [
         _level(_either_empty("dob_years"), "date of birth unknown", null=True),
@@ -462,7 +477,7 @@ def _conflict(a: _Group, b: _Group, probabilistic: bool, max_size: int) -> str |
         return None
     if a.years and b.years and not any(abs(x - y) <= 1 for x in a.years for y in b.years):
         return "dob"
-    if (a.sources & b.sources) - AGGREGATOR_SOURCES:
+    if (a.sources & b.sources) - aggregator_sources():
         return "same_source"
     return None
 
@@ -594,7 +609,7 @@ def _nodes(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
 
 
 def _canonical(refs: list[str], nodes: dict[str, dict]) -> str:
-    rank = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
+    rank = {s: i for i, s in enumerate(_reference()['source_priority']['sources'])}
     return min(refs, key=lambda u: (rank.get(nodes[u]["source"], len(rank)), u))
 
 

@@ -1,31 +1,47 @@
--- Builds cons_input (TEMP): one row per list entry of the active versions, with the features the
--- consolidation compares. Needs the TEMP tables cons_name_norm (name -> latin tokens, keys) and
--- cons_id_norm (identifier value -> comparable keys), filled from Python (transliteration).
--- unique_id is 'source:source_id'; entries repeated under one source_id (us_csl) collapse into one row.
+-- Builds cons_word_weights and cons_input (TEMP). Needs cons_entry_types (consolidate_entry_types.sql)
+-- and the TEMP tables filled from Python: cons_name_norm ((name, entity_type) -> keys from
+-- screening.normalize), cons_id_norm (identifier value -> comparable keys).
+-- cons_word_weights: every name word (phonetic key of its spelling class) with the number of entries
+-- using it and its weight in bits, log2(entries / entries with the word): "bank" or "al" weigh little.
+-- cons_input: one row per list entry of the active versions, with the features the consolidation
+-- compares. unique_id is 'source:source_id'. Parameter: $rare_word_bits (a rarer word is "rare").
+CREATE OR REPLACE TEMP TABLE cons_names AS
+SELECT n.source, n.source_id, x.*
+FROM current_names n
+JOIN cons_entry_types t USING (source, source_id)
+JOIN cons_name_norm x ON x.name = n.name AND x.entity_type = t.entity_type
+WHERE n.kind <> 'weak' OR n.source = 'us_bis_dpl';
+
+CREATE OR REPLACE TEMP TABLE cons_word_weights AS
+WITH w AS (SELECT DISTINCT source, source_id, unnest(words) AS word FROM cons_names),
+total AS (SELECT count(*) AS entries FROM cons_entry_types)
+SELECT w.word, count(*) AS entries, log2(any_value(total.entries) / count(*)) AS bits
+FROM w, total GROUP BY w.word;
+
 CREATE OR REPLACE TEMP TABLE cons_input AS
-WITH ent AS (
-    SELECT source, source_id,
-           -- one entry, one type: a typed row wins over 'unknown'
-           coalesce(max(entity_type) FILTER (WHERE entity_type <> 'unknown'), 'unknown') AS entity_type,
-           min(primary_name) AS primary_name,
-           min(listed_on) AS listed_on
-    FROM current_entries GROUP BY source, source_id
-),
+WITH ent AS (SELECT * FROM cons_entry_types),
 nm AS (
-    SELECT n.source, n.source_id,
-           list(DISTINCT x.core_key) FILTER (WHERE x.core_key <> '') AS core_keys,
-           list(DISTINCT x.sorted_key) FILTER (WHERE x.sorted_key <> '') AS sorted_keys,
-           list(DISTINCT x.phon_key) FILTER (WHERE x.phon_key <> '') AS phon_keys,
-           flatten(list(x.phon_tokens)) AS phon_all,
-           list(x.phon_tokens) FILTER (WHERE len(x.phon_tokens) > 0) AS phon_names,
-           list(x.legal_forms) AS legal_form_lists
-    FROM current_names n JOIN cons_name_norm x ON x.name = n.name
-    WHERE n.kind <> 'weak' OR n.source = 'us_bis_dpl'
-    GROUP BY n.source, n.source_id
+    SELECT source, source_id,
+           list(DISTINCT core_key) FILTER (WHERE core_key <> '') AS core_keys,
+           list(DISTINCT sorted_key) FILTER (WHERE sorted_key <> '') AS sorted_keys,
+           list(DISTINCT skeleton_key) FILTER (WHERE skeleton_key <> '') AS skeleton_keys,
+           list(DISTINCT phon_key) FILTER (WHERE phon_key <> '') AS phon_keys,
+           flatten(list(words)) AS phon_all,
+           list(words) FILTER (WHERE len(words) > 0) AS phon_names,
+           list(DISTINCT legal_class) FILTER (WHERE legal_class <> '') AS legal_classes
+    FROM cons_names
+    GROUP BY source, source_id
+),
+rare AS (
+    SELECT source, source_id, list(DISTINCT w.word) AS rare_words
+    FROM (SELECT DISTINCT source, source_id, unnest(words) AS word FROM cons_names) n
+    JOIN cons_word_weights w USING (word)
+    WHERE w.bits >= $rare_word_bits
+    GROUP BY source, source_id
 ),
 prim AS (
-    SELECT e.source, e.source_id, x.phon_tokens AS phon_primary
-    FROM ent e JOIN cons_name_norm x ON x.name = e.primary_name
+    SELECT e.source, e.source_id, x.words AS phon_primary
+    FROM ent e JOIN cons_name_norm x ON x.name = e.primary_name AND x.entity_type = e.entity_type
 ),
 dob AS (
     SELECT source, source_id,
@@ -67,11 +83,13 @@ SELECT e.source || ':' || e.source_id AS unique_id, e.source, e.source_id, e.ent
        e.primary_name, e.listed_on,
        coalesce(nm.core_keys, []) AS core_keys,
        coalesce(nm.sorted_keys, []) AS sorted_keys,
+       coalesce(nm.skeleton_keys, []) AS skeleton_keys,
        coalesce(nm.phon_keys, []) AS phon_keys,
        coalesce(list_distinct(nm.phon_all), []) AS phon_all,
+       coalesce(rare.rare_words, []) AS rare_words,
        coalesce(prim.phon_primary, []) AS phon_primary,
        coalesce(nm.phon_names, []) AS phon_names,
-       coalesce(list_distinct(flatten(nm.legal_form_lists)), []) AS legal_forms,
+       coalesce(nm.legal_classes, []) AS legal_classes,
        coalesce(dob.dob_full, []) AS dob_full,
        coalesce(dob.dob_years, []) AS dob_years,
        coalesce(list_distinct(flatten(list_transform(dob.dob_years, y -> [y - 1, y, y + 1]))), []) AS dob_years_near,
@@ -84,6 +102,7 @@ SELECT e.source || ':' || e.source_id AS unique_id, e.source, e.source_id, e.ent
        coalesce(ids.imo_keys, []) AS imo_keys
 FROM ent e
 LEFT JOIN nm USING (source, source_id)
+LEFT JOIN rare USING (source, source_id)
 LEFT JOIN prim USING (source, source_id)
 LEFT JOIN dob USING (source, source_id)
 LEFT JOIN ctry USING (source, source_id)

@@ -5,9 +5,11 @@
 --   un_reference    both entries carry one UN reference number (the UN entry itself, or a list citing it)
 --   shared_document the same passport / national id / tax or registration number
 --   shared_imo      the same IMO number
--- Guards: names must share a (phonetic) word, a person never links to a non-person, dates of birth
+-- Guards: the names must share words worth at least $rare_word_bits bits (cons_word_weights: one
+-- common word such as "bank" is not enough), a person never links to a non-person, dates of birth
 -- must not conflict (years 2+ apart) for documents, and a number held by more than $max_key_entries
--- entries is not evidence. Needs cons_input (consolidate_features.sql) and cons_un_norm (value -> key).
+-- entries is not evidence. Needs cons_input, cons_word_weights (consolidate_features.sql) and
+-- cons_un_norm (value -> key).
 CREATE OR REPLACE TEMP TABLE cons_unref AS
     SELECT DISTINCT c.unique_id, k.key
     FROM current_identifiers i
@@ -45,15 +47,25 @@ ofac AS (
     SELECT s.unique_id, n.unique_id, 'ofac_ent_num', s.source_id
     FROM cons_input s JOIN cons_input n ON s.source = 'us_ofac_sdn' AND n.source = 'us_ofac_cons'
                                           AND s.source_id = n.source_id
+),
+candidates AS (
+    SELECT least(k.uid_l, k.uid_r) AS uid_l, greatest(k.uid_l, k.uid_r) AS uid_r, k.rule, k.detail,
+           list_intersect(l.phon_all, r.phon_all) AS shared_words
+    FROM (SELECT * FROM keyed UNION ALL SELECT * FROM ofac) k
+    JOIN cons_input l ON l.unique_id = k.uid_l
+    JOIN cons_input r ON r.unique_id = k.uid_r
+    WHERE NOT ((l.entity_type = 'person') <> (r.entity_type = 'person')
+               AND l.entity_type <> 'unknown' AND r.entity_type <> 'unknown')
+      AND NOT (k.rule = 'shared_document' AND len(l.dob_years) > 0 AND len(r.dob_years) > 0
+               AND NOT list_has_any(l.dob_years_near, r.dob_years))
+),
+shared_bits AS (
+    SELECT c.uid_l, c.uid_r, c.rule, sum(w.bits) AS bits
+    FROM (SELECT DISTINCT uid_l, uid_r, rule, unnest(shared_words) AS word FROM candidates) c
+    JOIN cons_word_weights w USING (word)
+    GROUP BY ALL
 )
-SELECT least(k.uid_l, k.uid_r) AS uid_l, greatest(k.uid_l, k.uid_r) AS uid_r, k.rule, k.detail
-FROM (SELECT * FROM keyed UNION ALL SELECT * FROM ofac) k
-JOIN cons_input l ON l.unique_id = k.uid_l
-JOIN cons_input r ON r.unique_id = k.uid_r
-WHERE (k.rule = 'ofac_uid'
-       OR len(list_intersect(l.phon_all, r.phon_all)) >= 1)
-  AND NOT ((l.entity_type = 'person') <> (r.entity_type = 'person')
-           AND l.entity_type <> 'unknown' AND r.entity_type <> 'unknown')
-  AND NOT (k.rule = 'shared_document' AND len(l.dob_years) > 0 AND len(r.dob_years) > 0
-           AND NOT list_has_any(l.dob_years_near, r.dob_years))
+SELECT c.uid_l, c.uid_r, c.rule, c.detail
+FROM candidates c LEFT JOIN shared_bits b USING (uid_l, uid_r, rule)
+WHERE c.rule = 'ofac_uid' OR coalesce(b.bits, 0) >= $rare_word_bits
 ORDER BY 1, 2, 3;
