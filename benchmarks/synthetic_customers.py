@@ -55,6 +55,25 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2:]
 
 
+def partial(name: str, rng: random.Random) -> str:
+    """A shortened name: middle names dropped ("SURNAME, First Middle" -> "SURNAME, First", or the
+    first and last word of a name in natural order), or a long name cut at a payment message's
+    35 characters, at a word boundary or inside a word."""
+    if len(name) > 40 and (rng.random() < 0.5 or "," not in name):
+        cut = name[:35]
+        return cut.rsplit(" ", 1)[0] if rng.random() < 0.5 and " " in cut else cut.rstrip()
+    if name.count(",") == 1:
+        surname, given = (p.strip() for p in name.split(","))
+        given_words = given.split()
+        if len(given_words) >= 2:
+            return f"{surname}, {given_words[0]}"
+        return name
+    words = name.split()
+    if len(words) >= 3:
+        return " ".join([words[0], words[-1]])
+    return name
+
+
 def _swap_text(text: str, pairs: list[tuple[str, str]], rng: random.Random) -> str:
     low = text.lower()
     options = [(a, b) for a, b in pairs if a in low] + [(b, a) for a, b in pairs if b in low]
@@ -77,8 +96,8 @@ def variant(name: str, kind: str, rng: random.Random) -> str:
             i = rng.choice(longs)
             words[i] = typo(words[i], rng)
         return " ".join(words)
-    if kind == "partial" and len(words) >= 3:
-        return " ".join([words[0], words[-1]]) if rng.random() < 0.5 else name[:35].rsplit(" ", 1)[0]
+    if kind == "partial":
+        return partial(name, rng)
     if kind == "form":
         return _swap_text(name, FORM_SWAPS, rng)
     if kind == "translit":

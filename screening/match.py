@@ -29,8 +29,8 @@ from splink.internals.predict import predict_from_comparison_vectors_sqls_using_
 
 from . import store
 from .countries import to_country_code
-from .match_features import address_features, blocking_keys, name_features
-from .match_index import IndexInfo, ensure_index, unknown_weight
+from .match_features import address_features, blocking_keys, may_be_cut, name_features
+from .match_index import IndexInfo, ensure_index, token_structs, unknown_weight
 from .match_model import ELSE_LABELS, ScreenConfig, load_config, load_settings
 
 CHUNK_ROWS = 50_000
@@ -164,16 +164,17 @@ class Matcher:
         return self._key_sets
 
     def _name_row(self, name: str, etype: str | None, known: set[str] | None) -> tuple:
+        """Everything the SQL needs about one customer name (cached: names repeat in a file)."""
         key = (name, etype)
         cached = self._name_cache.get(key)
         if cached is None:
             feats = name_features(name, etype)
-            toks = [{"t": t, "p": p, "s": k, "w": self.token_weights.get(t, self.unknown)}
-                    for t, p, k in zip(feats.tokens, feats.phonetic, feats.skeletons)]
-            keys = blocking_keys(feats)
+            toks = token_structs(feats, self.token_weights, self.unknown)
+            cut = may_be_cut(name)
+            keys = blocking_keys(feats, cut=cut)
             if known is not None:
                 keys = [k for k in keys if k in known]
-            cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, keys)
+            cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, cut, keys)
             if len(self._name_cache) > 500_000:
                 self._name_cache.clear()
             self._name_cache[key] = cached
@@ -182,7 +183,7 @@ class Matcher:
     def _load_customers(self, customers: list[Customer]) -> list[str | None]:
         """Normalise a chunk into the temp tables; return a per-row error (None when screened)."""
         cols: dict[str, list] = {k: [] for k in ("cust_uid", "core", "sorted_key", "compact", "legal_form",
-                                                 "toks", "country", "atoks", "street", "dob", "dob_year", "type")}
+                                                 "toks", "cut", "country", "atoks", "street", "dob", "dob_year", "type")}
         key_uid: list[int] = []
         key_val: list[str] = []
         akey_uid: list[int] = []
@@ -195,7 +196,7 @@ class Matcher:
                 dob, year = parse_dob(cust.dob)
                 if not cust.name or not str(cust.name).strip():
                     raise ValueError("empty name")
-                core, sorted_key, compact, legal_form, toks, keys = self._name_row(str(cust.name), etype, known_names)
+                core, sorted_key, compact, legal_form, toks, cut, keys = self._name_row(str(cust.name), etype, known_names)
                 if core is None:
                     raise ValueError(f"name {cust.name!r} has no letters or digits")
             except ValueError as exc:
@@ -204,7 +205,7 @@ class Matcher:
             errors.append(None)
             addr = address_features(cust.address) if cust.address else None
             atoks = [{"t": t, "w": self.address_weights.get(t, self.unknown_address)} for t in addr.tokens] if addr else []
-            for values, value in zip(cols.values(), (uid, core, sorted_key, compact, legal_form, toks,
+            for values, value in zip(cols.values(), (uid, core, sorted_key, compact, legal_form, toks, cut,
                                                      to_country_code(cust.country) if cust.country else None,
                                                      atoks, bool(addr and addr.street), dob, year, etype)):
                 values.append(value)
@@ -308,7 +309,8 @@ _CUST_SCHEMA = pa.schema([
     ("cust_uid", pa.int64()), ("core", pa.string()), ("sorted_key", pa.string()), ("compact", pa.string()),
     ("legal_form", pa.string()),
     ("toks", pa.list_(pa.struct([("t", pa.string()), ("p", pa.string()), ("s", pa.string()),
-                                         ("w", pa.float64())]))),
+                                 ("k", pa.string()), ("w", pa.float64())]))),
+    ("cut", pa.bool_()),
     ("country", pa.string()),
     ("atoks", pa.list_(pa.struct([("t", pa.string()), ("w", pa.float64())]))),
     ("street", pa.bool_()), ("dob", pa.date32()), ("dob_year", pa.int32()), ("type", pa.string()),

@@ -22,14 +22,18 @@ import pyarrow as pa
 
 from . import store
 from .consolidate import entity_id_for
-from .match_features import address_features, blocking_keys, derived_names, name_features
+from .match_features import (NameFeatures, address_features, blocking_keys, common_name_classes, derived_names,
+                             name_features)
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "8"
+INDEX_FORMAT = "10"
 # A blocking key is used for lookups only when at most this many entities share it.
-KEY_CAPS = {"d": 10, "t": 40, "p": 25, "b": 60, "q": 40, "c": 200, "x": 15, "y": 15, "g": 30}
+KEY_CAPS = {"d": 10, "t": 40, "s": 40, "p": 25, "b": 60, "k": 60, "q": 40, "c": 200, "x": 15, "y": 15,
+            "g": 30, "z": 15}
 ADDRESS_KEY_CAP = 12
 MIN_WEIGHT = 0.3
+# Weight cap of a common given name or surname (about that of "mohammed" or "ali" on the lists).
+COMMON_WEIGHT = 4.5
 
 
 @dataclass
@@ -123,7 +127,7 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) 
         if not feats.tokens:
             continue
         entity = _entity_of(members, source, source_id)
-        keys = blocking_keys(feats)
+        keys = blocking_keys(feats, listed=True)
         for t in feats.tokens:
             token_entities[t].add(entity)
         for k in keys:
@@ -153,9 +157,13 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) 
     return IndexInfo(fingerprint, len(rows), len(entity_ids), n_addr, base, rebuilt=True)
 
 
-def _tok_list(feats, weights: dict[str, float], default: float) -> list[dict]:
-    return [{"t": t, "p": p, "s": k, "w": weights.get(t, default)}
-            for t, p, k in zip(feats.tokens, feats.phonetic, feats.skeletons)]
+def token_structs(feats: NameFeatures, weights: dict[str, float], default: float) -> list[dict]:
+    """The token list of a name as stored and compared in SQL: token, phonetic key, spelling
+    class, loose consonant key and weight (customers: the same, see screening.match)."""
+    common = common_name_classes()
+    return [{"t": t, "p": p, "s": s, "k": k,
+             "w": min(weights.get(t, default), COMMON_WEIGHT) if s in common else weights.get(t, default)}
+            for t, p, s, k in zip(feats.tokens, feats.phonetic, feats.skeletons, feats.loose)]
 
 
 def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, float], usable: set[str]) -> None:
@@ -166,12 +174,12 @@ def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, 
         "name": [r[4] for r in rows], "kind": [r[5] for r in rows], "entity_type": [r[6] for r in rows],
         "core": [r[7].core for r in rows], "sorted_key": [r[7].sorted_key for r in rows],
         "compact": [r[7].compact for r in rows], "legal_form": [r[7].legal_form for r in rows],
-        "toks": [_tok_list(r[7], weights, default) for r in rows],
+        "toks": [token_structs(r[7], weights, default) for r in rows],
         "ntok": [len(r[7].tokens) for r in rows],
     })
     con.execute("CREATE OR REPLACE TABLE match_names AS SELECT * FROM names_arrow")
     con.execute("CREATE OR REPLACE TABLE match_name_tok AS "
-                "SELECT name_uid, j, tok.t AS t, tok.p AS p, tok.s AS s, tok.w AS w FROM "
+                "SELECT name_uid, j, tok.t AS t, tok.p AS p, tok.s AS s, tok.k AS k, tok.w AS w FROM "
                 "(SELECT name_uid, unnest(range(len(toks))) AS j, unnest(toks) AS tok FROM match_names) ORDER BY name_uid")
     key_uid = [(k, r[0]) for r in rows for k in r[8] if k in usable]
     keys_arrow = pa.table({"key": [k for k, _ in key_uid], "name_uid": [u for _, u in key_uid]})  # noqa: F841

@@ -29,6 +29,9 @@ COMPARISONS: list[tuple[str, list[tuple[str, str, bool]]]] = [
         ("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False),
         ("least(cover_l, cover_r) >= 0.92", "every word matches (spelling variants)", False),
         ("least(cover_l, cover_r) >= 0.8", "nearly every word matches", False),
+        ("cover_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
+         "AND (edges_r >= 0.85 OR aligned_r >= 0.85)",
+         "the listed name shortened: middle words left out or cut short (rare words)", False),
         ("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND matched_r >= 12",
          "every customer word is in the listed name, rare words (words left out)", False),
         ("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2",

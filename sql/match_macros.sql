@@ -1,18 +1,22 @@
 -- Builds the SQL functions the matcher uses to compare names and addresses token by token.
--- A token list is a list of STRUCT(t token, p phonetic key, w weight); the weight is the token's
+-- A token list is a list of STRUCT(t token, p phonetic key, s spelling class, k loose consonant key,
+-- w weight); the weight is the token's
 -- inverse frequency in the lists, so rare words count more than "trading" or "mohammed".
 
--- Similarity of two tokens: equal 1; otherwise the best of: same phonetic key 0.9, one edit 0.9
--- (two edits in long words 0.85), same consonant skeleton 0.85 (Seok/Sok), a customer word that
+-- Similarity of two tokens: equal 1; otherwise the best of: same spelling class 0.95 (Pak/Park,
+-- Zhang/Chang, Yevgeny/Evgenii: screening.normalize), same phonetic key of 3+ letters 0.9, one edit 0.9 (two
+-- edits in long words 0.85), same loose consonant key 0.85 (Seok/Sok), a customer word that
 -- starts the listed word 0.85, a close spelling (Jaro-Winkler).
 CREATE OR REPLACE MACRO match_tok_sim(a, b) AS
     CASE WHEN a.t = b.t THEN 1.0
+         -- short words (Ri/Lee, Su) count only in the same spelling class
+         WHEN a.s = b.s AND length(a.s) >= 2 THEN 0.95
          WHEN length(a.t) < 3 OR length(b.t) < 3 THEN 0.0
          ELSE greatest(
-             CASE WHEN a.p = b.p AND length(a.p) >= 2 THEN 0.9 ELSE 0.0 END,
+             CASE WHEN a.p = b.p AND length(a.p) >= 3 THEN 0.9 ELSE 0.0 END,  -- 'tk' fits too many words
              -- a word cut short, as a payment message field cuts a long name
              CASE WHEN length(a.t) >= 3 AND starts_with(b.t, a.t) THEN 0.85 ELSE 0.0 END,
-             CASE WHEN a.s = b.s AND length(a.s) >= 2 THEN 0.85 ELSE 0.0 END,
+             CASE WHEN a.k = b.k AND length(a.k) >= 2 THEN 0.85 ELSE 0.0 END,
              CASE WHEN left(a.t, 1) = left(b.t, 1) AND damerau_levenshtein(a.t, b.t) <= 1 THEN 0.9
                   WHEN least(length(a.t), length(b.t)) >= 7 AND damerau_levenshtein(a.t, b.t) <= 2 THEN 0.85
                   ELSE 0.0 END,

@@ -1,7 +1,7 @@
 -- Builds match_pairs: one row per (customer, listed entity) candidate with the features the
 -- Splink model compares (columns *_l = list side, *_r = customer side).
 -- Inputs (temp tables filled by screening/match.py): match_cust(cust_uid, core, sorted_key, compact,
--- legal_form, toks, country, atoks, street, dob, dob_year, type), match_cust_keys(cust_uid, key),
+-- legal_form, toks, cut, country, atoks, street, dob, dob_year, type), match_cust_keys(cust_uid, key),
 -- match_cust_akeys(cust_uid, key). Candidates come from rare name keys (blocking keeps recall:
 -- rare tokens, phonetic keys, token pairs, typo-tolerant prefixes/suffixes) and rare address tokens.
 CREATE OR REPLACE TEMP TABLE match_cand AS
@@ -27,8 +27,9 @@ SELECT cust_uid, entity_id, bool_or(by_address) AS by_address FROM (
 -- Token-by-token similarity of the customer's name with every name of each candidate entity,
 -- computed column-wise (no per-row lambdas): rows = (name pair, customer token, list token).
 CREATE OR REPLACE TEMP TABLE match_cust_tok AS
-SELECT cust_uid, i, tok.t AS t, tok.p AS p, tok.s AS s, tok.w AS w
-FROM (SELECT cust_uid, unnest(range(len(toks))) AS i, unnest(toks) AS tok FROM match_cust);
+SELECT cust_uid, i, tok.t AS t, tok.p AS p, tok.s AS s, tok.k AS k, tok.w AS w,
+       i = ntok - 1 AS last, cut AND i = ntok - 1 AS cut
+FROM (SELECT cust_uid, unnest(range(len(toks))) AS i, unnest(toks) AS tok, len(toks) AS ntok, cut FROM match_cust);
 
 -- the names of the candidate entities that share a blocking key with the customer
 CREATE OR REPLACE TEMP TABLE match_np AS
@@ -38,37 +39,55 @@ SELECT row_number() OVER () AS pid, cust_uid, entity_id, name_uid FROM (
     SEMI JOIN match_cand c ON c.cust_uid = k.cust_uid AND c.entity_id = n.entity_id
 );
 
--- each distinct (customer token, list token) pair is compared once
+-- each distinct (customer token, list token) pair is compared once; a customer name that may be
+-- cut (payment-message width) also matches when its last word starts the listed word at the
+-- same position, however short ("... of the Ca" for "... of the Caliphate")
 CREATE OR REPLACE TEMP TABLE match_tp AS
 WITH tp AS (
-    SELECT np.pid, ct.i, nt.j, ct.w AS wr, nt.w AS wl, ct.t AS rt, nt.t AS lt
+    SELECT np.pid, ct.i, nt.j, ct.w AS wr, nt.w AS wl, ct.t AS rt, nt.t AS lt, ct.last, ct.cut
     FROM match_np np JOIN match_cust_tok ct USING (cust_uid) JOIN match_name_tok nt USING (name_uid)
 ), sims AS (
-    SELECT rt, lt, match_tok_sim(struct_pack(t := rt, p := rp, s := rs), struct_pack(t := lt, p := lp, s := ls)) AS sim
-    FROM (SELECT DISTINCT ct.t AS rt, ct.p AS rp, ct.s AS rs, nt.t AS lt, nt.p AS lp, nt.s AS ls
+    SELECT rt, lt, match_tok_sim(struct_pack(t := rt, p := rp, s := rs, k := rk),
+                                 struct_pack(t := lt, p := lp, s := ls, k := lk)) AS sim
+    FROM (SELECT DISTINCT ct.t AS rt, ct.p AS rp, ct.s AS rs, ct.k AS rk, nt.t AS lt, nt.p AS lp, nt.s AS ls, nt.k AS lk
           FROM match_np np JOIN match_cust_tok ct USING (cust_uid) JOIN match_name_tok nt USING (name_uid))
 )
-SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, sims.sim FROM tp JOIN sims USING (rt, lt);
+SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, tp.last,
+       CASE WHEN tp.cut AND tp.i = tp.j AND starts_with(tp.lt, tp.rt) THEN greatest(sims.sim, 0.95)
+            ELSE sims.sim END AS sim
+FROM tp JOIN sims USING (rt, lt);
 
--- The entity's name closest to the customer's name.
+-- The entity's name closest to the customer's name. Besides the weighted covers, the shape of a
+-- shortened name: the customer's first and last words match the listed first and last words
+-- (middle names dropped: edges), or the customer's words match the listed words from the start
+-- in place (a name cut short: aligned = share of customer words matched at their own position).
 CREATE OR REPLACE TEMP TABLE match_best_name AS
 WITH cover_r AS (
-    SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r, sum(wr * s) AS matched_r
-    FROM (SELECT pid, i, any_value(wr) AS wr, max(sim) AS s FROM match_tp GROUP BY pid, i) GROUP BY pid
+    SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r, sum(wr * s) AS matched_r,
+           min(s_at) AS aligned
+    FROM (SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at
+          FROM match_tp GROUP BY pid, i) GROUP BY pid
 ), cover_l AS (
     SELECT pid, sum(wl * s) / nullif(sum(wl), 0) AS cover_l
     FROM (SELECT pid, j, any_value(wl) AS wl, max(sim) AS s FROM match_tp GROUP BY pid, j) GROUP BY pid
+), edges AS (
+    SELECT tp.pid, least(coalesce(max(tp.sim) FILTER (WHERE tp.i = 0 AND tp.j = 0), 0.0),
+                         coalesce(max(tp.sim) FILTER (WHERE tp.last AND tp.j = n.ntok - 1), 0.0)) AS edges
+    FROM match_tp tp JOIN match_np np USING (pid) JOIN match_names n USING (name_uid)
+    GROUP BY tp.pid
 )
 SELECT cust_uid, entity_id,
-       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, matched_r, ntok),
+       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, matched_r, ntok,
+                           edges, aligned),
                rank) AS best
 FROM (
     SELECT np.cust_uid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.legal_form,
            coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
+           coalesce(ed.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned,
            (n.core = r.core)::INT * 4 + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * 2
            + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r) AS rank
     FROM match_np np JOIN match_names n USING (name_uid) JOIN match_cust r USING (cust_uid)
-    LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid)
+    LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid) LEFT JOIN edges ed USING (pid)
 ) GROUP BY ALL;
 
 -- The entity's address closest to the customer's address (customers with an address only).
@@ -92,6 +111,7 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r,
        bn.best.ntok AS ntok_l, len(r.toks) AS ntok_r,
        NULL::DOUBLE AS matched_l, bn.best.matched_r AS matched_r,
+       NULL::DOUBLE AS edges_l, bn.best.edges AS edges_r, NULL::DOUBLE AS aligned_l, bn.best.aligned AS aligned_r,
        bn.best.legal_form AS legal_form_l, r.legal_form AS legal_form_r,
        NULL::VARCHAR AS country_l, r.country AS country_r,
        e.countries AS countries_l, NULL::VARCHAR[] AS countries_r,
