@@ -7,23 +7,12 @@ import pytest
 from screening.refresh import GatePolicy, RefreshLocked, list_versions, refresh_lists, refresh_lock
 
 from ..conftest import LISTS
+from ..hostile_xml import billion_laughs
 from .conftest import DPL_SNAPSHOTS, FAST, UN_DATES, ListServer, un_snapshot
 
-BOMB = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [
- <!ENTITY lol "lol">
- <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<CONSOLIDATED_LIST dateGenerated="2018-07-01T00:00:00"><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&lol9;</FIRST_NAME>
-</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>
-"""
+BOMB = billion_laughs(
+    '<CONSOLIDATED_LIST dateGenerated="2018-07-01T00:00:00"><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&lol9;</FIRST_NAME>\n'
+    "</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>").encode()
 HTML_PAGE = b"<!DOCTYPE html>\n<html><head><title>503 Service Unavailable</title></head><body>Try later</body></html>\n"
 
 
