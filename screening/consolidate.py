@@ -31,7 +31,8 @@ How (``consolidate_entities``):
    one year apart > further), ``country`` (nationalities and address countries), ``city`` (a city
    of one found in the other's address words), ``document`` and ``imo`` (shared / both known and
    different), ``entity_type``. Blocking: the same full date of birth, the same word-order name,
-   the same phonetic key. Training (``train_model``, run by ``benchmarks/train_consolidate_model.py``):
+   the same phonetic key, the same two heaviest words of a name (``rare_pairs``: a legal form left
+   in one name or an added word does not keep a pair from being compared). Training (``train_model``, run by ``benchmarks/train_consolidate_model.py``):
    u by random sampling (2 M pairs, seed 42); m from the deterministic UN-reference links used as
    labels, plus cross-publisher shared-document links (they show real name variation), Laplace-smoothed,
    with the two levels no label can show set by hand (``M_BY_HAND``: different documents, different
@@ -213,7 +214,7 @@ def _statements(text: str) -> list[str]:
 # --------------------------------------------------------------------------- Splink model
 
 SPLINK_COLUMNS = ("unique_id", "source", "entity_type", "core_keys", "sorted_keys", "skeleton_keys", "phon_keys",
-                  "phon_all", "rare_words", "phon_primary", "phon_names", "legal_classes", "dob_full", "dob_years", "dob_years_near", "countries",
+                  "phon_all", "rare_words", "rare_pairs", "phon_primary", "phon_names", "legal_classes", "dob_full", "dob_years", "dob_years_near", "countries",
                   "cities", "addr_words", "doc_keys", "imo_keys")
 
 
@@ -307,6 +308,7 @@ def splink_settings(prior: float = 1e-4):
             block_on("dob_full", arrays_to_explode=["dob_full"]),
             block_on("core_keys", arrays_to_explode=["core_keys"]),
             block_on("phon_keys", arrays_to_explode=["phon_keys"]),
+            block_on("rare_pairs", arrays_to_explode=["rare_pairs"]),
         ],
         retain_intermediate_calculation_columns=True,  # the gamma_* levels explain each merge
         retain_matching_columns=False,

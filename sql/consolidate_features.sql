@@ -18,10 +18,19 @@ total AS (SELECT count(*) AS entries FROM cons_entry_types)
 SELECT w.word, count(*) AS entries, log2(any_value(total.entries) / count(*)) AS bits
 FROM w, total GROUP BY w.word;
 
+-- The two heaviest words of each name of two words or more, as one key: names sharing their two
+-- most distinctive words are compared even when their other words differ (a legal form left in
+-- one of them, an added word).
+CREATE OR REPLACE TEMP TABLE cons_name_pairs AS
+SELECT name, entity_type, array_to_string(list_sort(list_slice(list(word ORDER BY bits DESC, word), 1, 2)), ' ') AS rare_pair
+FROM (SELECT DISTINCT name, entity_type, unnest(words) AS word FROM cons_names) JOIN cons_word_weights USING (word)
+GROUP BY name, entity_type HAVING count(*) >= 2;
+
 CREATE OR REPLACE TEMP TABLE cons_input AS
 WITH ent AS (SELECT * FROM cons_entry_types),
 nm AS (
     SELECT source, source_id,
+           list(DISTINCT p.rare_pair) FILTER (WHERE p.rare_pair IS NOT NULL) AS rare_pairs,
            list(DISTINCT core_key) FILTER (WHERE core_key <> '') AS core_keys,
            list(DISTINCT sorted_key) FILTER (WHERE sorted_key <> '') AS sorted_keys,
            list(DISTINCT skeleton_key) FILTER (WHERE skeleton_key <> '') AS skeleton_keys,
@@ -29,7 +38,7 @@ nm AS (
            flatten(list(words)) AS phon_all,
            list(words) FILTER (WHERE len(words) > 0) AS phon_names,
            list(DISTINCT legal_class) FILTER (WHERE legal_class <> '') AS legal_classes
-    FROM cons_names
+    FROM cons_names LEFT JOIN cons_name_pairs p USING (name, entity_type)
     GROUP BY source, source_id
 ),
 rare AS (
@@ -87,6 +96,7 @@ SELECT e.source || ':' || e.source_id AS unique_id, e.source, e.source_id, e.ent
        coalesce(nm.phon_keys, []) AS phon_keys,
        coalesce(list_distinct(nm.phon_all), []) AS phon_all,
        coalesce(rare.rare_words, []) AS rare_words,
+       coalesce(nm.rare_pairs, []) AS rare_pairs,
        coalesce(prim.phon_primary, []) AS phon_primary,
        coalesce(nm.phon_names, []) AS phon_names,
        coalesce(nm.legal_classes, []) AS legal_classes,
