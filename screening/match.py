@@ -19,6 +19,7 @@ import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -105,6 +106,16 @@ def parse_dob(text: str | None) -> tuple[date | None, int | None]:
         raise ValueError(f"date of birth {text!r} is not a valid date") from None
 
 
+@lru_cache(maxsize=100_000)
+def _parse_dob(text: str | None) -> tuple[date | None, int | None]:
+    return parse_dob(text)
+
+
+@lru_cache(maxsize=10_000)
+def _country(text: str) -> str | None:
+    return to_country_code(text)
+
+
 def parse_type(text: str | None) -> str | None:
     """Entity type of a customer (person, organization, vessel, aircraft), None when not given."""
     if not text or not str(text).strip():
@@ -125,13 +136,17 @@ class Matcher:
         self.config = config or load_config()
         self.settings = settings or load_settings(model_path)
         self.token_weights = dict(con.execute("SELECT token, weight FROM match_tokens").fetchall())
+        # token form -> id; a form the lists never use gets the next free id (stable per matcher)
+        self.token_ids: dict[tuple, int] = {
+            (t, p, s, k): tid for tid, t, p, s, k in con.execute("SELECT tid, t, p, s, k FROM match_tok_attr").fetchall()}
         self.address_weights = dict(con.execute("SELECT token, weight FROM match_address_tokens").fetchall())
         self._key_sets: tuple[set[str], set[str]] | None = None
         self.unknown = unknown_weight(self.info.tokens)
         self.unknown_address = unknown_weight(max(self.info.addresses, 2))
         self.levels = self._level_labels()
         self.predict_sql = self._predict_sql()
-        self._name_cache: dict[tuple[str, str | None], tuple] = {}
+        self._name_cache: dict[tuple, tuple] = {}
+        self._address_cache: dict[tuple, tuple] = {}
 
     # ---- model SQL -----------------------------------------------------------------------
     def _level_labels(self) -> dict[tuple[str, int], str]:
@@ -165,11 +180,14 @@ class Matcher:
 
     def _name_row(self, name: str, etype: str | None, known: set[str] | None) -> tuple:
         """Everything the SQL needs about one customer name (cached: names repeat in a file)."""
-        key = (name, etype)
+        key = (name, etype, known is not None)
         cached = self._name_cache.get(key)
         if cached is None:
             feats = name_features(name, etype)
             toks = token_structs(feats, self.token_weights, self.unknown)
+            for tok in toks:
+                form = (tok["t"], tok["p"], tok["s"], tok["k"])
+                tok["id"] = self.token_ids.setdefault(form, len(self.token_ids))
             cut = may_be_cut(name)
             keys = blocking_keys(feats, cut=cut)
             if known is not None:
@@ -180,11 +198,30 @@ class Matcher:
             self._name_cache[key] = cached
         return cached
 
+    def _address_row(self, text: str, known: set[str] | None) -> tuple[list[dict], bool, list[str]]:
+        """Weighted tokens, street flag and lookup keys of one customer address (cached)."""
+        key = (text, known is not None)
+        cached = self._address_cache.get(key)
+        if cached is None:
+            addr = address_features(text)
+            atoks = [{"t": t, "w": self.address_weights.get(t, self.unknown_address)} for t in addr.tokens]
+            keys = [t for t in addr.tokens if known is None or t in known]
+            cached = (atoks, bool(addr.street), keys)
+            if len(self._address_cache) > 500_000:
+                self._address_cache.clear()
+            self._address_cache[key] = cached
+        return cached
+
     def _load_customers(self, customers: list[Customer]) -> list[str | None]:
-        """Normalise a chunk into the temp tables; return a per-row error (None when screened)."""
-        cols: dict[str, list] = {k: [] for k in ("cust_uid", "core", "sorted_key", "compact", "legal_form",
-                                                 "toks", "cut", "country", "atoks", "street", "dob", "dob_year", "type")}
-        key_uid: list[int] = []
+        """Normalise a chunk into the temp tables; return a per-row error (None when screened).
+
+        The name side is loaded once per distinct name (``match_cname``): customer files repeat
+        names, and everything about the name comparison depends on the name alone."""
+        cols: dict[str, list] = {k: [] for k in ("cust_uid", "nid", "country", "atoks", "street", "dob",
+                                                 "dob_year", "type")}
+        ncols: dict[str, list] = {k: [] for k in ("nid", "core", "sorted_key", "compact", "legal_form", "toks", "cut")}
+        nids: dict[tuple, int] = {}
+        key_nid: list[int] = []
         key_val: list[str] = []
         akey_uid: list[int] = []
         akey_val: list[str] = []
@@ -193,32 +230,33 @@ class Matcher:
         for uid, cust in enumerate(customers):
             try:
                 etype = parse_type(cust.type)
-                dob, year = parse_dob(cust.dob)
+                dob, year = _parse_dob(cust.dob)
                 if not cust.name or not str(cust.name).strip():
                     raise ValueError("empty name")
-                core, sorted_key, compact, legal_form, toks, cut, keys = self._name_row(str(cust.name), etype, known_names)
-                if core is None:
+                name_key = (str(cust.name), etype)
+                row = self._name_row(*name_key, known_names)
+                if row[0] is None:
                     raise ValueError(f"name {cust.name!r} has no letters or digits")
             except ValueError as exc:
                 errors.append(str(exc))
                 continue
             errors.append(None)
-            addr = address_features(cust.address) if cust.address else None
-            atoks = [{"t": t, "w": self.address_weights.get(t, self.unknown_address)} for t in addr.tokens] if addr else []
-            for values, value in zip(cols.values(), (uid, core, sorted_key, compact, legal_form, toks, cut,
-                                                     to_country_code(cust.country) if cust.country else None,
-                                                     atoks, bool(addr and addr.street), dob, year, etype)):
+            nid = nids.get(name_key)
+            if nid is None:
+                nid = nids[name_key] = len(nids)
+                for values, value in zip(ncols.values(), (nid, *row[:6])):
+                    values.append(value)
+                key_nid += [nid] * len(row[6])
+                key_val += row[6]
+            atoks, street, akeys = self._address_row(cust.address, known_addresses) if cust.address else ([], False, [])
+            for values, value in zip(cols.values(), (uid, nid, _country(cust.country) if cust.country else None,
+                                                     atoks, street, dob, year, etype)):
                 values.append(value)
-            key_uid += [uid] * len(keys)
-            key_val += keys
-            if addr:
-                for t in addr.tokens:
-                    if known_addresses is None or t in known_addresses:
-                        akey_uid.append(uid)
-                        akey_val.append(t)
+            akey_uid += [uid] * len(akeys)
+            akey_val += akeys
         self._register("match_cust", pa.table(cols, schema=_CUST_SCHEMA))
-        self._register("match_cust_keys", pa.table({"cust_uid": key_uid, "key": key_val},
-                                                   schema=_KEY_SCHEMA))
+        self._register("match_cname", pa.table(ncols, schema=_NAME_SCHEMA))
+        self._register("match_cname_keys", pa.table({"nid": key_nid, "key": key_val}, schema=_NKEY_SCHEMA))
         self._register("match_cust_akeys", pa.table({"cust_uid": akey_uid, "key": akey_val},
                                                     schema=_KEY_SCHEMA))
         return errors
@@ -306,16 +344,19 @@ class Matcher:
 
 
 _CUST_SCHEMA = pa.schema([
-    ("cust_uid", pa.int64()), ("core", pa.string()), ("sorted_key", pa.string()), ("compact", pa.string()),
-    ("legal_form", pa.string()),
-    ("toks", pa.list_(pa.struct([("t", pa.string()), ("p", pa.string()), ("s", pa.string()),
-                                 ("k", pa.string()), ("w", pa.float64())]))),
-    ("cut", pa.bool_()),
-    ("country", pa.string()),
+    ("cust_uid", pa.int64()), ("nid", pa.int64()), ("country", pa.string()),
     ("atoks", pa.list_(pa.struct([("t", pa.string()), ("w", pa.float64())]))),
     ("street", pa.bool_()), ("dob", pa.date32()), ("dob_year", pa.int32()), ("type", pa.string()),
 ])
+_NAME_SCHEMA = pa.schema([
+    ("nid", pa.int64()), ("core", pa.string()), ("sorted_key", pa.string()), ("compact", pa.string()),
+    ("legal_form", pa.string()),
+    ("toks", pa.list_(pa.struct([("t", pa.string()), ("p", pa.string()), ("s", pa.string()),
+                                 ("k", pa.string()), ("w", pa.float64()), ("id", pa.int32())]))),
+    ("cut", pa.bool_()),
+])
 _KEY_SCHEMA = pa.schema([("cust_uid", pa.int64()), ("key", pa.string())])
+_NKEY_SCHEMA = pa.schema([("nid", pa.int64()), ("key", pa.string())])
 
 
 def explain_in_words(waterfall: list[dict], kind: str, score: float) -> str:
@@ -404,23 +445,25 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
     """
     customers = _customers(records)
     matcher = get_matcher(db, on_message)
-    results: list[RowResult] = []
-    for start in range(0, len(customers), CHUNK_ROWS):
-        chunk = customers[start:start + CHUNK_ROWS]
+    # rows with the same name go to the same chunk, where the name side is computed once
+    order = sorted(range(len(customers)), key=lambda i: customers[i].name or "")
+    results: list[RowResult | None] = [None] * len(customers)
+    for start in range(0, len(order), CHUNK_ROWS):
+        rows = order[start:start + CHUNK_ROWS]
+        chunk = [customers[row] for row in rows]
         errors, hits = matcher.score_chunk(chunk, threshold)
-        for i, cust in enumerate(chunk):
-            row = start + i
+        for i, (row, cust) in enumerate(zip(rows, chunk)):
             input_id = cust.id or str(row + 1)
             error = (read_errors[row] if read_errors else None) or errors[i]
             if error:
-                results.append(RowResult(row, input_id, "error", error=error))
+                results[row] = RowResult(row, input_id, "error", error=error)
             elif i in hits:
-                results.append(RowResult(row, input_id, "hit", hits[i]))
+                results[row] = RowResult(row, input_id, "hit", hits[i])
             else:
-                results.append(RowResult(row, input_id, "no_hit"))
+                results[row] = RowResult(row, input_id, "no_hit")
         if on_progress:
             on_progress(len(chunk))
-    return results
+    return results  # type: ignore[return-value] - every row is filled
 
 
 def check(name: str, country: str | None = None, address: str | None = None, dob: str | None = None,

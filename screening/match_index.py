@@ -3,7 +3,9 @@
 Tables (rebuilt when the active list versions or the entity membership change):
 
 * ``match_names``: one row per listed name with its normalised forms and weighted tokens;
-* ``match_name_tok``: the same tokens one per row, for column-wise token comparison;
+* ``match_name_tok``: the same tokens one per row (as token ids), for column-wise token comparison;
+* ``match_tok_attr``: one row per distinct token form (token, phonetic key, spelling class, loose
+  key) with its id: token pairs are joined and compared by id;
 * ``match_name_keys``: blocking keys of each name, only those rare enough to look candidates up;
 * ``match_tokens``: list token frequencies and weights (rare words weigh more);
 * ``match_entities``: one row per entity: type, list references, countries, birth dates;
@@ -26,7 +28,7 @@ from .match_features import (NameFeatures, address_features, blocking_keys, comm
                              name_features)
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "10"
+INDEX_FORMAT = "11"
 # A blocking key is used for lookups only when at most this many entities share it.
 KEY_CAPS = {"d": 10, "t": 40, "s": 40, "p": 25, "b": 60, "k": 60, "q": 40, "c": 200, "x": 15, "y": 15,
             "g": 30, "z": 15}
@@ -178,9 +180,15 @@ def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, 
         "ntok": [len(r[7].tokens) for r in rows],
     })
     con.execute("CREATE OR REPLACE TABLE match_names AS SELECT * FROM names_arrow")
+    con.execute("CREATE OR REPLACE TABLE match_tok_attr AS "
+                "SELECT (row_number() OVER (ORDER BY t, p, s, k) - 1)::INTEGER AS tid, t, p, s, k FROM "
+                "(SELECT DISTINCT tok.t AS t, tok.p AS p, tok.s AS s, tok.k AS k FROM "
+                "(SELECT unnest(toks) AS tok FROM match_names))")
     con.execute("CREATE OR REPLACE TABLE match_name_tok AS "
-                "SELECT name_uid, j, tok.t AS t, tok.p AS p, tok.s AS s, tok.k AS k, tok.w AS w FROM "
-                "(SELECT name_uid, unnest(range(len(toks))) AS j, unnest(toks) AS tok FROM match_names) ORDER BY name_uid")
+                "SELECT x.name_uid, x.j, a.tid, x.tok.w AS w, x.j = x.ntok - 1 AS jlast FROM "
+                "(SELECT name_uid, ntok, unnest(range(len(toks))) AS j, unnest(toks) AS tok FROM match_names) x "
+                "JOIN match_tok_attr a ON a.t = x.tok.t AND a.p = x.tok.p AND a.s = x.tok.s AND a.k = x.tok.k "
+                "ORDER BY x.name_uid, x.j")
     key_uid = [(k, r[0]) for r in rows for k in r[8] if k in usable]
     keys_arrow = pa.table({"key": [k for k, _ in key_uid], "name_uid": [u for _, u in key_uid]})  # noqa: F841
     con.execute("CREATE OR REPLACE TABLE match_name_keys AS SELECT DISTINCT * FROM keys_arrow ORDER BY key")

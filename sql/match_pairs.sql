@@ -1,93 +1,103 @@
 -- Builds match_pairs: one row per (customer, listed entity) candidate with the features the
 -- Splink model compares (columns *_l = list side, *_r = customer side).
--- Inputs (temp tables filled by screening/match.py): match_cust(cust_uid, core, sorted_key, compact,
--- legal_form, toks, cut, country, atoks, street, dob, dob_year, type), match_cust_keys(cust_uid, key),
--- match_cust_akeys(cust_uid, key). Candidates come from rare name keys (blocking keeps recall:
--- rare tokens, phonetic keys, token pairs, typo-tolerant prefixes/suffixes) and rare address tokens.
-CREATE OR REPLACE TEMP TABLE match_cand AS
-WITH by_name AS (
-    -- rank an entity by the rare keys it shares with the customer; keep the best few per customer
-    SELECT cust_uid, entity_id,
+-- Inputs (temp tables filled by screening/match.py): match_cname(nid, core, sorted_key, compact,
+-- legal_form, toks, cut) = the chunk's distinct customer names, match_cname_keys(nid, key),
+-- match_cust(cust_uid, nid, country, atoks, street, dob, dob_year, type), match_cust_akeys(cust_uid, key).
+-- Candidates come from rare name keys (blocking keeps recall: rare tokens, phonetic keys, token
+-- pairs, typo-tolerant prefixes/suffixes) and rare address tokens. The name side is computed once
+-- per distinct name (nid), then joined to every customer carrying that name.
+
+-- the listed names sharing a lookup key with a customer name
+CREATE OR REPLACE TEMP TABLE match_kn AS
+SELECT k.nid, n.entity_id, n.name_uid, k.key
+FROM match_cname_keys k JOIN match_name_keys nk USING (key) JOIN match_names n USING (name_uid);
+
+-- rank an entity by the rare keys it shares with the name; keep the best few per name
+CREATE OR REPLACE TEMP TABLE match_ncand AS
+SELECT nid, entity_id FROM (
+    SELECT nid, entity_id,
            sum(CASE left(key, 1) WHEN 'c' THEN 8 WHEN 't' THEN 3 WHEN 'b' THEN 3 WHEN 'g' THEN 1 ELSE 2 END) AS kscore
-    FROM (SELECT DISTINCT k.cust_uid, n.entity_id, k.key
-          FROM match_cust_keys k JOIN match_name_keys nk USING (key) JOIN match_names n USING (name_uid))
-    GROUP BY cust_uid, entity_id
+    FROM (SELECT DISTINCT nid, entity_id, key FROM match_kn)
+    GROUP BY nid, entity_id
     HAVING kscore >= 2  -- a shared 3-letter prefix pair alone is too weak a reason to compare
-    QUALIFY row_number() OVER (PARTITION BY cust_uid ORDER BY kscore DESC, entity_id) <= $max_candidates
-), by_address AS (
-    SELECT DISTINCT k.cust_uid, a.entity_id
-    FROM match_cust_akeys k JOIN match_address_keys ak USING (key) JOIN match_addresses a USING (addr_uid)
-)
+    QUALIFY row_number() OVER (PARTITION BY nid ORDER BY kscore DESC, entity_id) <= $max_candidates
+);
+
+CREATE OR REPLACE TEMP TABLE match_cand AS
 SELECT cust_uid, entity_id, bool_or(by_address) AS by_address FROM (
-    SELECT cust_uid, entity_id, false AS by_address FROM by_name
+    SELECT c.cust_uid, nc.entity_id, false AS by_address FROM match_cust c JOIN match_ncand nc USING (nid)
     UNION ALL
-    SELECT cust_uid, entity_id, true FROM by_address
+    SELECT DISTINCT k.cust_uid, a.entity_id, true
+    FROM match_cust_akeys k JOIN match_address_keys ak USING (key) JOIN match_addresses a USING (addr_uid)
 ) GROUP BY ALL;
 
 -- Token-by-token similarity of the customer's name with every name of each candidate entity,
 -- computed column-wise (no per-row lambdas): rows = (name pair, customer token, list token).
+-- Tokens carry ids (tid: one per distinct token form, list ids from match_tok_attr).
 CREATE OR REPLACE TEMP TABLE match_cust_tok AS
-SELECT cust_uid, i, tok.t AS t, tok.p AS p, tok.s AS s, tok.k AS k, tok.w AS w,
+SELECT nid, i, tok.id AS tid, tok.t AS t, tok.p AS p, tok.s AS s, tok.k AS k, tok.w AS w,
        i = ntok - 1 AS last, cut AND i = ntok - 1 AS cut
-FROM (SELECT cust_uid, unnest(range(len(toks))) AS i, unnest(toks) AS tok, len(toks) AS ntok, cut FROM match_cust);
+FROM (SELECT nid, unnest(range(len(toks))) AS i, unnest(toks) AS tok, len(toks) AS ntok, cut FROM match_cname);
 
--- the names of the candidate entities that share a blocking key with the customer
+-- the names of the candidate entities that share a blocking key with the customer name
 CREATE OR REPLACE TEMP TABLE match_np AS
-SELECT row_number() OVER () AS pid, cust_uid, entity_id, name_uid FROM (
-    SELECT DISTINCT k.cust_uid, n.entity_id, n.name_uid
-    FROM match_cust_keys k JOIN match_name_keys nk USING (key) JOIN match_names n USING (name_uid)
-    SEMI JOIN match_cand c ON c.cust_uid = k.cust_uid AND c.entity_id = n.entity_id
+SELECT row_number() OVER () AS pid, nid, entity_id, name_uid FROM (
+    SELECT DISTINCT kn.nid, kn.entity_id, kn.name_uid
+    FROM match_kn kn SEMI JOIN (
+        SELECT nid, entity_id FROM match_ncand
+        UNION  -- an entity found by address has its names compared too
+        SELECT r.nid, c.entity_id FROM match_cand c JOIN match_cust r USING (cust_uid) WHERE c.by_address
+    ) c ON c.nid = kn.nid AND c.entity_id = kn.entity_id
 );
 
 -- each distinct (customer token, list token) pair is compared once; a customer name that may be
 -- cut (payment-message width) also matches when its last word starts the listed word at the
 -- same position, however short ("... of the Ca" for "... of the Caliphate")
 CREATE OR REPLACE TEMP TABLE match_tp AS
-WITH tp AS (
-    SELECT np.pid, ct.i, nt.j, ct.w AS wr, nt.w AS wl, ct.t AS rt, nt.t AS lt, ct.last, ct.cut
-    FROM match_np np JOIN match_cust_tok ct USING (cust_uid) JOIN match_name_tok nt USING (name_uid)
+WITH tp AS MATERIALIZED (
+    SELECT np.pid, ct.i, nt.j, ct.w AS wr, nt.w AS wl, ct.last, nt.jlast, ct.cut, ct.tid AS rid, nt.tid AS lid
+    FROM match_np np JOIN match_cust_tok ct USING (nid) JOIN match_name_tok nt USING (name_uid)
 ), sims AS (
-    SELECT rt, lt, match_tok_sim(struct_pack(t := rt, p := rp, s := rs, k := rk),
-                                 struct_pack(t := lt, p := lp, s := ls, k := lk)) AS sim
-    FROM (SELECT DISTINCT ct.t AS rt, ct.p AS rp, ct.s AS rs, ct.k AS rk, nt.t AS lt, nt.p AS lp, nt.s AS ls, nt.k AS lk
-          FROM match_np np JOIN match_cust_tok ct USING (cust_uid) JOIN match_name_tok nt USING (name_uid))
+    SELECT pr.rid, pr.lid, starts_with(l.t, r.t) AS pre,
+           match_tok_sim(struct_pack(t := r.t, p := r.p, s := r.s, k := r.k),
+                         struct_pack(t := l.t, p := l.p, s := l.s, k := l.k)) AS sim
+    FROM (SELECT DISTINCT rid, lid FROM tp) pr
+    JOIN (SELECT DISTINCT tid, t, p, s, k FROM match_cust_tok) r ON r.tid = pr.rid
+    JOIN match_tok_attr l ON l.tid = pr.lid
 )
-SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, tp.last,
-       CASE WHEN tp.cut AND tp.i = tp.j AND starts_with(tp.lt, tp.rt) THEN greatest(sims.sim, 0.95)
-            ELSE sims.sim END AS sim
-FROM tp JOIN sims USING (rt, lt);
+SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, tp.last, tp.jlast,
+       CASE WHEN tp.cut AND tp.i = tp.j AND sims.pre THEN greatest(sims.sim, 0.95) ELSE sims.sim END AS sim
+FROM tp JOIN sims USING (rid, lid);
 
 -- The entity's name closest to the customer's name. Besides the weighted covers, the shape of a
 -- shortened name: the customer's first and last words match the listed first and last words
 -- (middle names dropped: edges), or the customer's words match the listed words from the start
 -- in place (a name cut short: aligned = share of customer words matched at their own position).
 CREATE OR REPLACE TEMP TABLE match_best_name AS
-WITH cover_r AS (
-    SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r, sum(wr * s) AS matched_r,
-           min(s_at) AS aligned
-    FROM (SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at
-          FROM match_tp GROUP BY pid, i) GROUP BY pid
+WITH per_i AS (
+    SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at,
+           max(sim) FILTER (WHERE i = 0 AND j = 0) AS e_first, max(sim) FILTER (WHERE last AND jlast) AS e_last
+    FROM match_tp GROUP BY pid, i
+), cover_r AS (
+    SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r, sum(wr * s) AS matched_r, min(s_at) AS aligned,
+           least(coalesce(max(e_first), 0.0), coalesce(max(e_last), 0.0)) AS edges
+    FROM per_i GROUP BY pid
 ), cover_l AS (
     SELECT pid, sum(wl * s) / nullif(sum(wl), 0) AS cover_l
     FROM (SELECT pid, j, any_value(wl) AS wl, max(sim) AS s FROM match_tp GROUP BY pid, j) GROUP BY pid
-), edges AS (
-    SELECT tp.pid, least(coalesce(max(tp.sim) FILTER (WHERE tp.i = 0 AND tp.j = 0), 0.0),
-                         coalesce(max(tp.sim) FILTER (WHERE tp.last AND tp.j = n.ntok - 1), 0.0)) AS edges
-    FROM match_tp tp JOIN match_np np USING (pid) JOIN match_names n USING (name_uid)
-    GROUP BY tp.pid
 )
-SELECT cust_uid, entity_id,
+SELECT nid, entity_id,
        arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, matched_r, ntok,
                            edges, aligned),
                rank) AS best
 FROM (
-    SELECT np.cust_uid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.legal_form,
+    SELECT np.nid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.legal_form,
            coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
-           coalesce(ed.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned,
+           coalesce(cr.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned,
            (n.core = r.core)::INT * 4 + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * 2
            + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r) AS rank
-    FROM match_np np JOIN match_names n USING (name_uid) JOIN match_cust r USING (cust_uid)
-    LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid) LEFT JOIN edges ed USING (pid)
+    FROM match_np np JOIN match_names n USING (name_uid) JOIN match_cname r USING (nid)
+    LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid)
 ) GROUP BY ALL;
 
 -- The entity's address closest to the customer's address (customers with an address only).
@@ -105,14 +115,14 @@ CREATE OR REPLACE TEMP TABLE match_pairs AS
 SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        c.entity_id AS uid_l, c.cust_uid AS uid_r, c.by_address,
        bn.best.name_uid AS name_uid, coalesce(bn.best.name, e.primary_name) AS matched_name,
-       bn.best.core AS core_l, r.core AS core_r,
-       bn.best.sorted_key AS sorted_key_l, r.sorted_key AS sorted_key_r,
-       bn.best.compact AS compact_l, r.compact AS compact_r,
+       bn.best.core AS core_l, cn.core AS core_r,
+       bn.best.sorted_key AS sorted_key_l, cn.sorted_key AS sorted_key_r,
+       bn.best.compact AS compact_l, cn.compact AS compact_r,
        bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r,
-       bn.best.ntok AS ntok_l, len(r.toks) AS ntok_r,
+       bn.best.ntok AS ntok_l, len(cn.toks) AS ntok_r,
        NULL::DOUBLE AS matched_l, bn.best.matched_r AS matched_r,
        NULL::DOUBLE AS edges_l, bn.best.edges AS edges_r, NULL::DOUBLE AS aligned_l, bn.best.aligned AS aligned_r,
-       bn.best.legal_form AS legal_form_l, r.legal_form AS legal_form_r,
+       bn.best.legal_form AS legal_form_l, cn.legal_form AS legal_form_r,
        NULL::VARCHAR AS country_l, r.country AS country_r,
        e.countries AS countries_l, NULL::VARCHAR[] AS countries_r,
        ba.best.address AS matched_address,
@@ -126,6 +136,7 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        e.list_refs, 0 AS match_key
 FROM match_cand c
 JOIN match_cust r USING (cust_uid)
+JOIN match_cname cn USING (nid)
 JOIN match_entities e USING (entity_id)
-LEFT JOIN match_best_name bn USING (cust_uid, entity_id)
+LEFT JOIN match_best_name bn USING (nid, entity_id)
 LEFT JOIN match_best_address ba USING (cust_uid, entity_id);
