@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -131,6 +132,7 @@ def load_lists(db: str | Path | None = None, sources: Iterable[str] | None = Non
     """
     names = list(sources) if sources else list(SOURCE_NAMES)
     base = Path(from_dir) if from_dir else None
+    _release_matcher(db)
     con = store.connect(db)
     outcome: list[SourceLoad] = []
     try:
@@ -151,7 +153,19 @@ def load_lists(db: str | Path | None = None, sources: Iterable[str] | None = Non
         if on_source:
             on_source("consolidation")
         consolidate_entities(db)
+        from .match_index import update_index
+
+        if on_source:
+            on_source("match index")
+        update_index(db)  # built here once, so that screening opens the store read-only
     return outcome
+
+
+def _release_matcher(db: str | Path | None) -> None:
+    """Close this process's cached matcher of the store (it reads the store) before writing to it."""
+    match = sys.modules.get("screening.match")
+    if match is not None:
+        match.release(db)
 
 
 def normalise_identifier(value: str) -> str:

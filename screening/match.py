@@ -129,9 +129,14 @@ class Matcher:
     def __init__(self, con: duckdb.DuckDBPyConnection, config: ScreenConfig | None = None,
                  model_path: str | None = None, settings: Any = None) -> None:
         self.con = con
+        self.writable = False
+        try:  # Splink writes `x -> expr` lambdas (a read-only store is opened without this setting)
+            con.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
+        except duckdb.Error:
+            pass
         # bound the engine's memory so a large batch spills instead of growing (peak under 4 GiB)
         con.execute("SET memory_limit = '2GB'")
-        self.info: IndexInfo = ensure_index(con)
+        self.info: IndexInfo = ensure_index(con, read_only=True)
         con.execute(store.sql("match_macros"))
         self.config = config or load_config()
         self.settings = settings or load_settings(model_path)
@@ -381,46 +386,112 @@ def explain_in_words(waterfall: list[dict], kind: str, score: float) -> str:
 # ---- the library API ---------------------------------------------------------------------------
 _MATCHERS: dict[str, Matcher] = {}
 _LOCK = threading.Lock()
+LOCK_WAIT_SECONDS = 30.0  # how long a reader waits for another process writing the store
 
 
-def open_store(db: str | Path | None, on_message: Callable[[str], None] | None = None
-               ) -> duckdb.DuckDBPyConnection:
-    """Open the store; when it has no active list, load the bundled lists (and consolidate) first."""
-    con = store.connect(db)
-    active = con.execute("SELECT count(*) FROM active_versions").fetchall()[0][0]
-    if active:
-        return con
-    con.close()
+class StoreBusy(OSError):
+    """The store stayed locked by another process (a load or refresh) for too long."""
+
+
+def connect_waiting(db: str | Path | None, read_only: bool, wait: float = LOCK_WAIT_SECONDS,
+                    on_message: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store, retrying with a short backoff while another process holds it read-write."""
+    deadline = time.monotonic() + wait
+    pause, told = 0.05, False
+    while True:
+        try:
+            return store.connect(db, read_only=read_only)
+        except duckdb.ConnectionException:
+            if not read_only:
+                raise
+            # this process already holds the store read-write: share that configuration
+            return store.connect(db)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(f"the store {store.resolve_db_path(db)} is locked by another process (a list load "
+                                f"or refresh?) and stayed locked for {wait:.0f} s; try again when it ends") from None
+            if not told and on_message:
+                on_message(f"the store is busy (another process is writing it): waiting up to {wait:.0f} s")
+                told = True
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+
+def _load_bundled(db: str | Path | None, on_message: Callable[[str], None] | None) -> None:
+    """An empty store: load and consolidate the bundled lists (which also builds the match index)."""
     if on_message:
         on_message("the store has no active lists: loading the bundled lists first")
     from .load import load_lists
 
-    load_lists(db)
     try:
-        from . import consolidate
-
-        if hasattr(consolidate, "consolidate_entities"):
-            consolidate.consolidate_entities(db)
+        load_lists(db, consolidate=True)
     except Exception as exc:  # noqa: BLE001 - screening works per list entry without consolidation
         if on_message:
             on_message(f"consolidation skipped: {exc}")
-    return store.connect(db)
 
 
-def get_matcher(db: str | Path | None = None, on_message: Callable[[str], None] | None = None) -> Matcher:
-    """A cached matcher for the store (rebuilt when the lists changed since it was made)."""
+def open_store(db: str | Path | None, on_message: Callable[[str], None] | None = None,
+               writable: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store for matching: read-only when its match index is up to date (the normal case:
+    loads and refreshes build it), else rebuild the index first (read-write, said on stderr).
+    An empty store gets the bundled lists loaded first."""
+    from .match_index import list_fingerprint, stored_fingerprint
+
+    path = store.resolve_db_path(db)
+    if path.exists():
+        con = connect_waiting(db, read_only=True, on_message=on_message)
+        try:
+            active = con.execute("SELECT count(*) FROM active_versions").fetchall()[0][0]
+            fresh = bool(active) and stored_fingerprint(con) == list_fingerprint(con)
+        except duckdb.CatalogException:  # a store made before the schema had these views
+            active, fresh = 0, False
+        if fresh and not writable:
+            return con
+        con.close()
+    else:
+        active = 0
+    if not active:
+        _load_bundled(db, on_message)
+    con = connect_waiting(db, read_only=False, on_message=on_message)
+    info = ensure_index(con)
+    if info.rebuilt and on_message:
+        on_message(f"the match index was out of date: rebuilt ({info.names} names, {info.entities} entities)")
+    if writable:
+        return con
+    con.close()
+    return connect_waiting(db, read_only=True, on_message=on_message)
+
+
+def get_matcher(db: str | Path | None = None, on_message: Callable[[str], None] | None = None,
+                writable: bool = False) -> Matcher:
+    """A cached matcher for the store (made again when the lists changed since it was made).
+
+    It reads the store read-only unless ``writable`` (for callers that also write, such as
+    re-screening); a read-only store does not block other readers."""
     key = str(store.resolve_db_path(db))
     with _LOCK:
-        matcher = _MATCHERS.get(key)
+        matcher = _MATCHERS.pop(key, None)
         if matcher is not None:
-            from .match_index import list_fingerprint
+            from .match_index import stored_fingerprint
 
-            if list_fingerprint(matcher.con) == matcher.info.fingerprint:
+            if (not writable or matcher.writable) and stored_fingerprint(matcher.con) == matcher.info.fingerprint:
+                _MATCHERS[key] = matcher
                 return matcher
             matcher.con.close()
-        matcher = Matcher(open_store(db, on_message))
+        matcher = Matcher(open_store(db, on_message, writable))
+        matcher.writable = writable
         _MATCHERS[key] = matcher
         return matcher
+
+
+def release(db: str | Path | None = None) -> None:
+    """Close the cached matcher of a store (before this process writes to it)."""
+    with _LOCK:
+        matcher = _MATCHERS.pop(str(store.resolve_db_path(db)), None)
+        if matcher is not None:
+            matcher.con.close()
 
 
 def _customers(records: Iterable[dict | Customer]) -> list[Customer]:

@@ -75,13 +75,29 @@ def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     return rows[0][0] if rows else None
 
 
-def ensure_index(con: duckdb.DuckDBPyConnection, force: bool = False) -> IndexInfo:
-    """Build the list-side tables unless they already match the current list state."""
+def ensure_index(con: duckdb.DuckDBPyConnection, force: bool = False, read_only: bool = False) -> IndexInfo:
+    """Build the list-side tables unless they already match the current list state.
+
+    ``read_only``: the caller checked the index is fresh (or has no right to rebuild it); its
+    stored description is returned as it is."""
+    if read_only:
+        row = con.execute("SELECT fingerprint, names, entities, addresses, base FROM match_index_meta").fetchall()[0]
+        return IndexInfo(*row, rebuilt=False)
     fingerprint = list_fingerprint(con)
     if not force and stored_fingerprint(con) == fingerprint:
         counts = con.execute("SELECT names, entities, addresses, base FROM match_index_meta").fetchall()[0]
         return IndexInfo(fingerprint, *counts, rebuilt=False)
     return build_index(con, fingerprint)
+
+
+def update_index(db=None) -> IndexInfo:
+    """Bring the store's match index up to date (after lists were loaded or refreshed), so that
+    screening opens the store read-only and never has to rebuild it."""
+    con = store.connect(db)
+    try:
+        return ensure_index(con)
+    finally:
+        con.close()
 
 
 def _entity_map(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:

@@ -170,6 +170,9 @@ def refresh_lists(db: str | Path | None = None, sources: list[str] | None = None
     """
     db_path = store.resolve_db_path(db)
     policy = policy or GatePolicy()
+    from .load import _release_matcher
+
+    _release_matcher(db_path)
     with refresh_lock(db_path):
         names = list(sources) if sources else default_sources(db_path)
         outcomes = []
@@ -455,6 +458,12 @@ def rebuild_entities(db_path: Path) -> str | None:
         build(db_path)
     except Exception as exc:  # the lists are updated either way; say why entities lag behind
         return f"consolidated entities not rebuilt: {type(exc).__name__}: {exc}"
+    try:  # built here once, so that screening opens the store read-only
+        from .match_index import update_index
+
+        update_index(db_path)
+    except Exception as exc:  # screening rebuilds a stale index itself
+        return f"match index not rebuilt: {type(exc).__name__}: {exc}"
     return None
 
 

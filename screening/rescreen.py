@@ -84,8 +84,8 @@ def register_customers(path: str | Path, name: str | None = None, columns: dict[
     cols = {key: (table.columns[col] if col else None) for key, col in table.mapping.items()}
     customers = [Customer(**{key: (values[i] if values else None) for key, values in cols.items()})
                  for i in range(len(table))]
+    matcher = get_matcher(db, on_message, writable=True)  # it also records the file in the store
     results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors, on_message=on_message)
-    matcher = get_matcher(db, on_message)
     con = matcher.con
     con.execute(store.sql("rescreen_schema"))
     own_names = list(table.columns)
@@ -200,7 +200,7 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
     Each file is screened at the threshold it was registered with (register it again to change it),
     so that its hits compare with its baseline.
     """
-    matcher = get_matcher(db, on_message)
+    matcher = get_matcher(db, on_message, writable=True)
     con = matcher.con
     con.execute(store.sql("rescreen_schema"))
     wanted = list(names or [])

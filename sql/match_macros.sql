@@ -7,7 +7,7 @@
 -- Zhang/Chang, Yevgeny/Evgenii: screening.normalize), same phonetic key of 3+ letters 0.9, one edit 0.9 (two
 -- edits in long words 0.85), same loose consonant key 0.85 (Seok/Sok), a customer word that
 -- starts the listed word 0.85, a close spelling (Jaro-Winkler).
-CREATE OR REPLACE MACRO match_tok_sim(a, b) AS
+CREATE OR REPLACE TEMP MACRO match_tok_sim(a, b) AS
     CASE WHEN a.t = b.t THEN 1.0
          -- short words (Ri/Lee, Su) count only in the same spelling class
          WHEN a.s = b.s AND length(a.s) >= 2 THEN 0.95
@@ -24,11 +24,11 @@ CREATE OR REPLACE MACRO match_tok_sim(a, b) AS
                   THEN jaro_winkler_similarity(a.t, b.t) ELSE 0.0 END) END;
 
 -- Weighted share of the tokens of xs that find a similar token in ys (0..1).
-CREATE OR REPLACE MACRO match_cover(xs, ys) AS
+CREATE OR REPLACE TEMP MACRO match_cover(xs, ys) AS
     coalesce(list_sum(list_transform(xs, lambda x: x.w * coalesce(list_max(list_transform(ys, lambda y: match_tok_sim(x, y))), 0.0)))
              / nullif(list_sum(list_transform(xs, lambda x: x.w)), 0), 0.0);
 
 -- Weighted share of the address tokens of xs found exactly in ys (0..1).
-CREATE OR REPLACE MACRO match_addr_cover(xs, ys) AS
+CREATE OR REPLACE TEMP MACRO match_addr_cover(xs, ys) AS
     coalesce(list_sum(list_transform(list_filter(xs, lambda x: list_contains(list_transform(ys, lambda y: y.t), x.t)), lambda x: x.w))
              / nullif(list_sum(list_transform(xs, lambda x: x.w)), 0), 0.0);
