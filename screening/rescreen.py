@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from . import store
 from .customer_files import read_customer_file
-from .match import CHUNK_ROWS, Customer, Hit, Matcher, get_matcher, parse_type, screen_records
+from .match import CHUNK_ROWS, Customer, Hit, Matcher, get_matcher, parse_type, release, screen_records
 from .match_features import address_features, blocking_keys, name_features
 from .report import RESULT_COLUMNS, neutralise
 
@@ -181,6 +181,7 @@ def _digest_sql() -> str:
 
 def list_customer_files(db: str | Path | None = None) -> list[dict]:
     """Registered customer files with their size and last screening time."""
+    release(db)  # a cached read-only matcher of this store would refuse a read-write connection
     con = store.connect(db)
     try:
         con.execute(store.sql("rescreen_schema"))

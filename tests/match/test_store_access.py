@@ -1,0 +1,49 @@
+"""How screening opens the store: the index is built by the load, readers open it read-only,
+and a reader waits (bounded) for another process writing the store."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from screening import store
+from screening.match import StoreBusy, connect_waiting, get_matcher, release
+from screening.match_index import list_fingerprint, stored_fingerprint
+
+
+def test_consolidating_load_leaves_a_fresh_match_index(screen_db):
+    con = store.connect(screen_db, read_only=True)
+    try:
+        assert stored_fingerprint(con) == list_fingerprint(con)
+    finally:
+        con.close()
+
+
+def test_matcher_reads_the_store_read_only_and_other_processes_can_read_too(screen_db):
+    release(screen_db)
+    matcher = get_matcher(screen_db)
+    assert not matcher.writable
+    assert not matcher.info.rebuilt
+    code = f"import duckdb; duckdb.connect({screen_db!r}, read_only=True).execute('SELECT 1').fetchall()"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+def test_reader_waits_then_fails_clearly_while_another_process_writes(tmp_path):
+    db = tmp_path / "busy.duckdb"
+    store.connect(db).close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
+                               "print('held', flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        messages: list[str] = []
+        start = time.monotonic()
+        with pytest.raises(StoreBusy, match="locked by another process"):
+            connect_waiting(db, read_only=True, wait=0.6, on_message=messages.append)
+        assert time.monotonic() - start >= 0.6
+        assert messages and "busy" in messages[0]
+    finally:
+        holder.kill()
+        holder.wait()
+    connect_waiting(db, read_only=True, wait=5).close()  # free again once the writer is gone
