@@ -1,6 +1,8 @@
 """Click groups and options shared by every command module."""
 from __future__ import annotations
 
+import functools
+
 import click
 
 from screening.sources import SOURCE_NAMES
@@ -38,3 +40,26 @@ def entity() -> None:
 @main.group()
 def customers() -> None:
     """Registered customer files, re-screened after each list refresh."""
+
+
+# The column options of every command that reads a customer file (screen, customers add).
+CUSTOMER_COLUMNS = (
+    ("id", "Column holding the customer id (default: guessed; else the row number)."),
+    ("name", "Column holding the name (default: guessed)."),
+    ("address", "Column holding the address."),
+    ("country", "Column holding the country (code or name)."),
+    ("dob", "Column holding the date of birth (YYYY or YYYY-MM-DD)."),
+    ("type", "Column holding the entity type (person/organization/vessel)."),
+)
+
+
+def customer_column_options(func):
+    """Add ``--id-column`` .. ``--type-column``, passed to the command as one ``columns`` dict."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        kwargs["columns"] = {key: kwargs.pop(f"{key}_column") for key, _ in CUSTOMER_COLUMNS}
+        return func(*args, **kwargs)
+
+    for key, text in reversed(CUSTOMER_COLUMNS):
+        wrapper = click.option(f"--{key}-column", f"{key}_column", help=text)(wrapper)
+    return wrapper

@@ -13,7 +13,7 @@ from screening.refresh import (DEFAULT_KEEP, DEFAULT_MAX_SHRINK, GatePolicy, Ref
                                list_versions, refresh_lists, rollback)
 from screening.rescreen import register_customers, rescreen, write_rescreen
 
-from .groups import customers, db_option, lists, main, source_choice
+from .groups import customer_column_options, customers, db_option, lists, main, source_choice
 from .output import is_tty, print_json, print_table
 
 
@@ -189,16 +189,10 @@ def lists_diff(source, db, from_ref, to_ref, as_json) -> None:
 @click.argument("input_file", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option("--name", help="Name of the registration (default: the file name without extension).")
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
-@click.option("--id-column", help="Column holding the customer id (default: guessed; else the row number).")
-@click.option("--name-column", help="Column holding the name (default: guessed).")
-@click.option("--address-column", help="Column holding the address.")
-@click.option("--country-column", help="Column holding the country (code or name).")
-@click.option("--dob-column", help="Column holding the date of birth (YYYY or YYYY-MM-DD).")
-@click.option("--type-column", help="Column holding the entity type (person/organization/vessel).")
+@customer_column_options
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def customers_add(input_file, name, threshold, id_column, name_column, address_column, country_column,
-                  dob_column, type_column, db, as_json) -> None:
+def customers_add(input_file, name, threshold, columns, db, as_json) -> None:
     """Register a customer file: screen it in full now, and re-screen it after each refresh.
 
     Registering again under the same name replaces the registration.
@@ -208,8 +202,6 @@ def customers_add(input_file, name, threshold, id_column, name_column, address_c
       screening customers add clients.xlsx --name clients --name-column "Legal name"
       screening lists refresh --all && screening rescreen -o changes.csv
     """
-    columns = {"id": id_column, "name": name_column, "address": address_column, "country": country_column,
-               "dob": dob_column, "type": type_column}
     try:
         summary = register_customers(input_file, name, columns, db=db, threshold=threshold,
                                      on_message=lambda m: click.echo(m, err=True))

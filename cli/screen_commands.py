@@ -10,7 +10,7 @@ from screening.match import check
 from screening.report import FORMATS
 from screening.screen_batch import screen_file
 
-from .groups import db_option, main
+from .groups import customer_column_options, db_option, main
 from .output import is_tty, print_json
 
 
@@ -23,15 +23,9 @@ def _say(message: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout, csv/json only).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's extension, else csv).")
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
-@click.option("--id-column", help="Column holding the customer id (default: guessed; else the row number).")
-@click.option("--name-column", help="Column holding the name (default: guessed).")
-@click.option("--address-column", help="Column holding the address.")
-@click.option("--country-column", help="Column holding the country (code or name).")
-@click.option("--dob-column", help="Column holding the date of birth (YYYY or YYYY-MM-DD).")
-@click.option("--type-column", help="Column holding the entity type (person/organization/vessel).")
+@customer_column_options
 @db_option
-def screen(input_file, output, fmt, threshold, id_column, name_column, address_column, country_column,
-           dob_column, type_column, db) -> None:
+def screen(input_file, output, fmt, threshold, columns, db) -> None:
     """Screen a customer file (CSV, XLSX, Parquet, JSON lines) against the lists.
 
     Writes one row per (input row, hit) with input_id, status (hit | no_hit | error), entity_id,
@@ -46,8 +40,6 @@ def screen(input_file, output, fmt, threshold, id_column, name_column, address_c
     if fmt is None:
         suffix = (output or "").rsplit(".", 1)[-1].lower() if output and "." in output else "csv"
         fmt = {"jsonl": "json", "pq": "parquet"}.get(suffix, suffix if suffix in FORMATS else "csv")
-    columns = {"id": id_column, "name": name_column, "address": address_column, "country": country_column,
-               "dob": dob_column, "type": type_column}
     bar = _ProgressBar() if is_tty() else None
     try:
         summary = screen_file(input_file, output, fmt, threshold, columns, db=db, on_message=_say,
