@@ -18,6 +18,8 @@ import hashlib
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -29,6 +31,10 @@ from .match_features import (NameFeatures, address_features, blocking_keys, comm
 
 # Bump when features or keys change, so stored indexes are rebuilt.
 INDEX_FORMAT = "11"
+_PACKAGE = Path(__file__).resolve().parent
+# Files whose content shapes the index besides the code: the normalisation reference data and
+# the screen model and thresholds. Editing one makes a stored index stale.
+REFERENCE_GLOBS = ("data/*.csv", "models/screen_model.json", "models/screen_config.json")
 # A blocking key is used for lookups only when at most this many entities share it.
 KEY_CAPS = {"d": 10, "t": 40, "s": 40, "p": 25, "b": 60, "k": 60, "q": 40, "c": 200, "x": 15, "y": 15,
             "g": 30, "z": 15}
@@ -55,9 +61,22 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(row and row[0])
 
 
+@lru_cache(maxsize=1)
+def reference_digest() -> str:
+    """A digest of the reference data and model files the index depends on (read once per process)."""
+    digest = hashlib.sha256()
+    for pattern in REFERENCE_GLOBS:
+        for path in sorted(_PACKAGE.glob(pattern)):
+            digest.update(f"{path.relative_to(_PACKAGE).as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def list_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """A digest of the active versions and of the entity membership (when consolidated)."""
+    """A digest of the index format, the reference data and model files, the active versions and
+    the entity membership (when consolidated)."""
     digest = hashlib.sha256(INDEX_FORMAT.encode())
+    digest.update(reference_digest().encode())
     for source, version_id, sha in con.execute(
             "SELECT source, version_id, sha256 FROM active_versions ORDER BY source").fetchall():
         digest.update(f"{source}:{version_id}:{sha}\n".encode())

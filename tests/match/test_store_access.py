@@ -2,6 +2,7 @@
 and a reader waits (bounded) for another process writing the store."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -10,6 +11,7 @@ import pytest
 
 from screening import store
 from screening.match import StoreBusy, connect_waiting, get_matcher, release
+from screening import match_index
 from screening.match_index import list_fingerprint, stored_fingerprint
 
 
@@ -19,6 +21,28 @@ def test_consolidating_load_leaves_a_fresh_match_index(screen_db):
         assert stored_fingerprint(con) == list_fingerprint(con)
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("changed", ["data/name_titles.csv", "models/screen_model.json",
+                                     "models/screen_config.json"])
+def test_reference_data_or_model_change_makes_the_index_stale(screen_db, tmp_path, monkeypatch, changed):
+    package = tmp_path / "screening"
+    for folder in ("data", "models"):
+        shutil.copytree(match_index._PACKAGE / folder, package / folder)
+    monkeypatch.setattr(match_index, "_PACKAGE", package)
+    con = store.connect(screen_db, read_only=True)
+    try:
+        match_index.reference_digest.cache_clear()
+        same = list_fingerprint(con)
+        assert same == stored_fingerprint(con)  # an identical copy: still fresh
+        with (package / changed).open("a", encoding="utf-8") as handle:
+            handle.write("\n")
+        match_index.reference_digest.cache_clear()
+        assert list_fingerprint(con) != same
+    finally:
+        con.close()
+        monkeypatch.undo()
+        match_index.reference_digest.cache_clear()
 
 
 def test_matcher_reads_the_store_read_only_and_other_processes_can_read_too(screen_db):
