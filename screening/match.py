@@ -46,7 +46,7 @@ _TYPES = {"person": "person", "individual": "person", "natural person": "person"
           "e": "organization", "vessel": "vessel", "ship": "vessel", "aircraft": "aircraft"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     """One listed entity that a customer matches."""
 
@@ -59,7 +59,7 @@ class Hit:
     waterfall: list[dict]      # the same for machines: one dict per comparison, prior and total
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     """The outcome for one input row: hits, no hit, or an error with its reason."""
 
@@ -73,7 +73,7 @@ class RowResult:
         return asdict(self)
 
 
-@dataclass
+@dataclass(slots=True)
 class Customer:
     """A customer as screened: the raw values, one per field."""
 
@@ -231,7 +231,13 @@ class Matcher:
         akey_uid: list[int] = []
         akey_val: list[str] = []
         errors: list[str | None] = []
-        known_names, known_addresses = self.key_sets() if len(customers) >= 1000 else (None, None)
+        large = len(customers) >= 1000
+        known_names, known_addresses = self.key_sets() if large else (None, None)
+        if large:
+            # a batch arrives sorted by name, so a name seldom recurs in a later chunk: the caches
+            # would only grow (they hold token lists of every name seen)
+            self._name_cache.clear()
+            self._address_cache.clear()
         for uid, cust in enumerate(customers):
             try:
                 etype = parse_type(cust.type)
