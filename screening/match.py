@@ -138,6 +138,7 @@ class Matcher:
         con.execute("SET memory_limit = '2GB'")
         self.info: IndexInfo = ensure_index(con, read_only=True)
         con.execute(store.sql("match_macros"))
+        con.execute(store.sql("match_resident"))
         self.config = config or load_config()
         self.settings = settings or load_settings(model_path)
         self.token_weights = dict(con.execute("SELECT token, weight FROM match_tokens").fetchall())

@@ -10,7 +10,7 @@
 -- the listed names sharing a lookup key with a customer name
 CREATE OR REPLACE TEMP TABLE match_kn AS
 SELECT k.nid, n.entity_id, n.name_uid, k.key
-FROM match_cname_keys k JOIN match_name_keys nk USING (key) JOIN match_names n USING (name_uid);
+FROM match_cname_keys k JOIN match_name_keys nk USING (key) JOIN match_names_mem n USING (name_uid);
 
 -- rank an entity by the rare keys it shares with the name; keep the best few per name
 CREATE OR REPLACE TEMP TABLE match_ncand AS
@@ -28,7 +28,7 @@ SELECT cust_uid, entity_id, bool_or(by_address) AS by_address FROM (
     SELECT c.cust_uid, nc.entity_id, false AS by_address FROM match_cust c JOIN match_ncand nc USING (nid)
     UNION ALL
     SELECT DISTINCT k.cust_uid, a.entity_id, true
-    FROM match_cust_akeys k JOIN match_address_keys ak USING (key) JOIN match_addresses a USING (addr_uid)
+    FROM match_cust_akeys k JOIN match_address_keys ak USING (key) JOIN match_addresses_mem a USING (addr_uid)
 ) GROUP BY ALL;
 
 -- Token-by-token similarity of the customer's name with every name of each candidate entity,
@@ -56,14 +56,14 @@ SELECT row_number() OVER () AS pid, nid, entity_id, name_uid FROM (
 CREATE OR REPLACE TEMP TABLE match_tp AS
 WITH tp AS MATERIALIZED (
     SELECT np.pid, ct.i, nt.j, ct.w AS wr, nt.w AS wl, ct.last, nt.jlast, ct.cut, ct.tid AS rid, nt.tid AS lid
-    FROM match_np np JOIN match_cust_tok ct USING (nid) JOIN match_name_tok nt USING (name_uid)
+    FROM match_np np JOIN match_cust_tok ct USING (nid) JOIN match_name_tok_mem nt USING (name_uid)
 ), sims AS (
     SELECT pr.rid, pr.lid, starts_with(l.t, r.t) AS pre,
            match_tok_sim(struct_pack(t := r.t, p := r.p, s := r.s, k := r.k),
                          struct_pack(t := l.t, p := l.p, s := l.s, k := l.k)) AS sim
     FROM (SELECT DISTINCT rid, lid FROM tp) pr
     JOIN (SELECT DISTINCT tid, t, p, s, k FROM match_cust_tok) r ON r.tid = pr.rid
-    JOIN match_tok_attr l ON l.tid = pr.lid
+    JOIN match_tok_attr_mem l ON l.tid = pr.lid
 )
 SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, tp.last, tp.jlast,
        CASE WHEN tp.cut AND tp.i = tp.j AND sims.pre THEN greatest(sims.sim, 0.95) ELSE sims.sim END AS sim
@@ -96,7 +96,7 @@ FROM (
            coalesce(cr.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned,
            (n.core = r.core)::INT * 4 + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * 2
            + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r) AS rank
-    FROM match_np np JOIN match_names n USING (name_uid) JOIN match_cname r USING (nid)
+    FROM match_np np JOIN match_names_mem n USING (name_uid) JOIN match_cname r USING (nid)
     LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid)
 ) GROUP BY ALL;
 
@@ -107,7 +107,7 @@ SELECT cust_uid, entity_id,
 FROM (
     SELECT c.cust_uid, c.entity_id, a.addr_uid, a.address,
            match_addr_cover(a.atoks, r.atoks) AS acov_l, match_addr_cover(r.atoks, a.atoks) AS acov_r
-    FROM match_cand c JOIN match_cust r USING (cust_uid) JOIN match_addresses a USING (entity_id)
+    FROM match_cand c JOIN match_cust r USING (cust_uid) JOIN match_addresses_mem a USING (entity_id)
     WHERE len(r.atoks) > 0
 ) GROUP BY ALL;
 
@@ -137,6 +137,6 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
 FROM match_cand c
 JOIN match_cust r USING (cust_uid)
 JOIN match_cname cn USING (nid)
-JOIN match_entities e USING (entity_id)
+JOIN match_entities_mem e USING (entity_id)
 LEFT JOIN match_best_name bn USING (nid, entity_id)
 LEFT JOIN match_best_address ba USING (cust_uid, entity_id);

@@ -1,0 +1,14 @@
+-- Builds in-memory temp copies (*_mem) of the list-side tables that sql/match_pairs.sql joins,
+-- once per matcher: only the columns it reads. The stored tables are compressed and small
+-- enough to sit in one row group each, so every lookup decompressed them whole; a one-off
+-- lookup reads the copies directly (the key table stays stored: too large to copy for one call).
+CREATE OR REPLACE TEMP TABLE match_names_mem AS
+SELECT name_uid, entity_id, name, ntok, core, sorted_key, compact, legal_form FROM match_names ORDER BY name_uid;
+
+CREATE OR REPLACE TEMP TABLE match_name_tok_mem AS SELECT * FROM match_name_tok;
+
+CREATE OR REPLACE TEMP TABLE match_tok_attr_mem AS SELECT * FROM match_tok_attr;
+
+CREATE OR REPLACE TEMP TABLE match_entities_mem AS SELECT * FROM match_entities;
+
+CREATE OR REPLACE TEMP TABLE match_addresses_mem AS SELECT * FROM match_addresses
