@@ -88,9 +88,12 @@ def list_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
-    if not _table_exists(con, "match_index_meta"):
+    """The fingerprint the stored index was built for (None when there is no index)."""
+    # one direct query: asking the information schema first costs as much again on every lookup
+    try:
+        rows = con.execute("SELECT fingerprint FROM match_index_meta").fetchall()
+    except duckdb.CatalogException:
         return None
-    rows = con.execute("SELECT fingerprint FROM match_index_meta").fetchall()
     return rows[0][0] if rows else None
 
 

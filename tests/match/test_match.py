@@ -156,3 +156,19 @@ def test_parse_dob_allows_year_only():
     assert parse_dob("1937-04-28")[1] == 1937
     with pytest.raises(ValueError):
         parse_dob("yesterday")
+
+
+def test_repeated_lookups_use_the_indexed_keys_with_the_same_hits(screen_db):
+    from screening.match import get_matcher
+
+    matcher = get_matcher(screen_db)
+    names = ["Saddam Husein al-Tikriti", "FADLALLAH, Shaykh Mohammed Hussein", "Centre Bright Electronics Co., Ltd."]
+    matcher._keys_indexed, matcher._small_calls = False, -100  # the stored key table, as a first lookup
+    stored = [check(n, db=screen_db) for n in names]
+    assert not matcher._keys_indexed
+    matcher._small_calls = 1  # the next one-off lookup is a process's second: it builds the index
+    indexed = [check(n, db=screen_db) for n in names]
+    assert matcher._keys_indexed
+    assert all(r.hits for r in indexed)
+    assert [[(h.entity_id, h.score) for h in r.hits] for r in indexed] == \
+        [[(h.entity_id, h.score) for h in r.hits] for r in stored]
