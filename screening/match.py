@@ -152,10 +152,15 @@ class Matcher:
         self.unknown_address = unknown_weight(max(self.info.addresses, 2))
         self.levels = self._level_labels()
         self.predict_sql = self._predict_sql()
+        # the pair-building statements, read and split once (a one-off lookup runs them all)
+        self.pair_statements = [st for st in store.sql("match_pairs").split(";\n") if st.strip() and not all(
+            line.startswith("--") for line in st.strip().splitlines())]
         self._name_cache: dict[tuple, tuple] = {}
         self._address_cache: dict[tuple, tuple] = {}
         self._small_calls = 0
         self._keys_indexed = False
+        self._has_address = True  # does the loaded chunk have a customer address
+        self._best_address_empty = False  # match_best_address exists and holds no row
 
     # ---- model SQL -----------------------------------------------------------------------
     def _level_labels(self) -> dict[tuple[str, int], str]:
@@ -269,6 +274,7 @@ class Matcher:
                 values.append(value)
             akey_uid += [uid] * len(akeys)
             akey_val += akeys
+        self._has_address = any(cols["atoks"])
         self._register("match_cust", pa.table(cols, schema=_CUST_SCHEMA))
         self._register("match_cname", pa.table(ncols, schema=_NAME_SCHEMA))
         self._register("match_cname_keys", pa.table({"nid": key_nid, "key": key_val}, schema=_NKEY_SCHEMA))
@@ -291,12 +297,20 @@ class Matcher:
         self._keys_indexed = True
 
     def _pairs(self) -> None:
-        for statement in store.sql("match_pairs").split(";\n"):
-            if statement.strip() and not all(l.startswith("--") for l in statement.strip().splitlines()):
-                if self._keys_indexed:
-                    statement = statement.replace("JOIN match_name_keys nk", "JOIN match_name_keys_mem nk")
-                params = {"max_candidates": MAX_CANDIDATES} if "$max_candidates" in statement else None
-                self.con.execute(statement, params)
+        for statement in self.pair_statements:
+            best_address = "TEMP TABLE match_best_address AS" in statement
+            if best_address:
+                # a chunk without any customer address makes this table empty: when the previous
+                # chunk left it empty already, a lookup by name alone skips planning the statement
+                if not self._has_address and self._best_address_empty:
+                    continue
+                self._best_address_empty = False
+            if self._keys_indexed:
+                statement = statement.replace("JOIN match_name_keys nk", "JOIN match_name_keys_mem nk")
+            params = {"max_candidates": MAX_CANDIDATES} if "$max_candidates" in statement else None
+            self.con.execute(statement, params)
+            if best_address:
+                self._best_address_empty = not self._has_address
 
     def _register(self, name: str, table: pa.Table) -> None:
         self.con.register(f"{name}_arrow", table)

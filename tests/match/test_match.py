@@ -172,3 +172,22 @@ def test_repeated_lookups_use_the_indexed_keys_with_the_same_hits(screen_db):
     assert all(r.hits for r in indexed)
     assert [[(h.entity_id, h.score) for h in r.hits] for r in indexed] == \
         [[(h.entity_id, h.score) for h in r.hits] for r in stored]
+
+
+def test_lookups_without_an_address_after_one_with_an_address(screen_db):
+    """A lookup by name alone skips the best-address step once its table is empty: a previous
+    lookup's address match must not leak into it, and the next lookup with an address still hits."""
+    from screening.match import get_matcher
+
+    name, kwargs = "Centre Bright Electronics Co., Ltd.", {"country": "HK", "db": screen_db}
+    with_address = check(name, address=CENTRE_BRIGHT_ADDRESS, **kwargs)
+    assert hit_for(with_address, CENTRE_BRIGHT).match_kind == "name+address"
+    by_name = [check(name, **kwargs) for _ in range(2)]
+    assert get_matcher(screen_db)._best_address_empty
+    for result in by_name:
+        hit = hit_for(result, CENTRE_BRIGHT)
+        assert hit.match_kind == "name"
+        address_step = next(s for s in hit.waterfall if s["comparison"] == "address")
+        assert address_step["list_value"] is None
+    again = check("Blue Lagoon Garden Supplies Limited", country="HK", address=SERKO_ADDRESS, db=screen_db)
+    assert hit_for(again, SERKO).match_kind == "address"
