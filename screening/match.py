@@ -161,6 +161,7 @@ class Matcher:
         self._keys_indexed = False
         self._has_address = True  # does the loaded chunk have a customer address
         self._best_address_empty = False  # match_best_address exists and holds no row
+        self._akeys_empty = False  # match_cust_akeys exists and holds no row
 
     # ---- model SQL -----------------------------------------------------------------------
     def _level_labels(self) -> dict[tuple[str, int], str]:
@@ -278,8 +279,11 @@ class Matcher:
         self._register("match_cust", pa.table(cols, schema=_CUST_SCHEMA))
         self._register("match_cname", pa.table(ncols, schema=_NAME_SCHEMA))
         self._register("match_cname_keys", pa.table({"nid": key_nid, "key": key_val}, schema=_NKEY_SCHEMA))
-        self._register("match_cust_akeys", pa.table({"cust_uid": akey_uid, "key": akey_val},
-                                                    schema=_KEY_SCHEMA))
+        if akey_uid or not self._akeys_empty:  # an empty key table left by the last chunk serves again
+            self._akeys_empty = False
+            self._register("match_cust_akeys", pa.table({"cust_uid": akey_uid, "key": akey_val},
+                                                        schema=_KEY_SCHEMA))
+            self._akeys_empty = not akey_uid
         return errors
 
     def _index_keys(self, rows: int) -> None:

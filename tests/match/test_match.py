@@ -183,7 +183,10 @@ def test_lookups_without_an_address_after_one_with_an_address(screen_db):
     with_address = check(name, address=CENTRE_BRIGHT_ADDRESS, **kwargs)
     assert hit_for(with_address, CENTRE_BRIGHT).match_kind == "name+address"
     by_name = [check(name, **kwargs) for _ in range(2)]
-    assert get_matcher(screen_db)._best_address_empty
+    matcher = get_matcher(screen_db)
+    assert matcher._best_address_empty and matcher._akeys_empty
+    for table in ("match_cust_akeys", "match_best_address"):  # skipped, yet nothing left from the first lookup
+        assert matcher.con.execute(f"SELECT count(*) FROM {table}").fetchall() == [(0,)]
     for result in by_name:
         hit = hit_for(result, CENTRE_BRIGHT)
         assert hit.match_kind == "name"
