@@ -29,6 +29,7 @@ import pyarrow as pa
 from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
 
 from . import store
+from .store import StoreBusy, connect_waiting  # noqa: F401 - re-exported for callers of the matcher
 from .countries import to_country_code
 from .match_features import address_features, blocking_keys, may_be_cut, name_features
 from .match_index import IndexInfo, ensure_index, token_structs, unknown_weight
@@ -431,37 +432,6 @@ def explain_in_words(waterfall: list[dict], kind: str, score: float) -> str:
 # ---- the library API ---------------------------------------------------------------------------
 _MATCHERS: dict[str, Matcher] = {}
 _LOCK = threading.Lock()
-LOCK_WAIT_SECONDS = 30.0  # how long a reader waits for another process writing the store
-
-
-class StoreBusy(OSError):
-    """The store stayed locked by another process (a load or refresh) for too long."""
-
-
-def connect_waiting(db: str | Path | None, read_only: bool, wait: float = LOCK_WAIT_SECONDS,
-                    on_message: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the store, retrying with a short backoff while another process holds it read-write."""
-    deadline = time.monotonic() + wait
-    pause, told = 0.05, False
-    while True:
-        try:
-            return store.connect(db, read_only=read_only)
-        except duckdb.ConnectionException:
-            if not read_only:
-                raise
-            # this process already holds the store read-write: share that configuration
-            return store.connect(db)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise
-            if time.monotonic() >= deadline:
-                raise StoreBusy(f"the store {store.resolve_db_path(db)} is locked by another process (a list load "
-                                f"or refresh?) and stayed locked for {wait:.0f} s; try again when it ends") from None
-            if not told and on_message:
-                on_message(f"the store is busy (another process is writing it): waiting up to {wait:.0f} s")
-                told = True
-            time.sleep(pause)
-            pause = min(pause * 2, 1.0)
 
 
 def _load_bundled(db: str | Path | None, on_message: Callable[[str], None] | None) -> None:

@@ -34,7 +34,7 @@ from .sources import SOURCE_NAMES, Source, load_source
 
 DEFAULT_MAX_SHRINK = 0.10
 DEFAULT_KEEP = 10
-LOCK_WAIT_SECONDS = 30.0
+LOCK_WAIT_SECONDS = store.LOCK_WAIT_SECONDS
 _PART_TABLES = ("names", "addresses", "identifiers", "birth_dates", "nationalities", "parse_issues", "entries")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?")
 
@@ -91,21 +91,11 @@ class _Active:
 def open_store(db: str | Path | None, read_only: bool = False,
                wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
     """Open the store, retrying for up to ``wait`` seconds while another process holds it."""
-    deadline = time.monotonic() + wait
-    pause = 0.05
-    while True:
-        try:
-            return store.connect(db, read_only=read_only)
-        except duckdb.ConnectionException:
-            if not read_only:
-                raise
-            # this process already holds the store read-write (e.g. a cached matcher): share it
-            return store.connect(db)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                raise
-            time.sleep(pause)
-            pause = min(pause * 2, 1.0)
+    try:
+        return store.connect_waiting(db, read_only=read_only, wait=wait)
+    except store.StoreBusy as exc:
+        # Refresh reports a busy store per source through DuckDB's own error type.
+        raise duckdb.IOException(str(exc)) from exc
 
 
 @contextmanager

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 from platformdirs import user_data_dir
@@ -54,3 +56,36 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
         pass
     con.execute(sql("schema"))
     return con
+
+
+LOCK_WAIT_SECONDS = 30.0  # how long a reader waits for another process writing the store
+
+
+class StoreBusy(OSError):
+    """The store stayed locked by another process (a load or refresh) for too long."""
+
+
+def connect_waiting(db: str | Path | None, read_only: bool, wait: float = LOCK_WAIT_SECONDS,
+                    on_message: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store, retrying with a short backoff while another process holds it read-write."""
+    deadline = time.monotonic() + wait
+    pause, told = 0.05, False
+    while True:
+        try:
+            return connect(db, read_only=read_only)
+        except duckdb.ConnectionException:
+            if not read_only:
+                raise
+            # this process already holds the store read-write: share that configuration
+            return connect(db)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(f"the store {resolve_db_path(db)} is locked by another process (a list load "
+                                f"or refresh?) and stayed locked for {wait:.0f} s; try again when it ends") from None
+            if not told and on_message:
+                on_message(f"the store is busy (another process is writing it): waiting up to {wait:.0f} s")
+                told = True
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
