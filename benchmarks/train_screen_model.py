@@ -69,7 +69,7 @@ def train(db: str | None, n: int, seed: int) -> dict:
           f"blocking found {len(found)}/{listed} list-derived customers", file=sys.stderr)
     m_u = {}
     for name, levels in COMPARISONS:
-        n_levels = sum(1 for *_, null in levels if not null) + 1
+        n_levels = sum(1 for level in levels if not level.is_null) + 1
         gammas = list(range(n_levels - 1, -1, -1))  # best level first, ELSE = 0
         mc = Counter(p[f"gamma_{name}"] for p in true if p[f"gamma_{name}"] >= 0)
         uc = Counter(p[f"gamma_{name}"] for p in false if p[f"gamma_{name}"] >= 0)

@@ -33,10 +33,12 @@ from .store import StoreBusy, connect_waiting  # noqa: F401 - re-exported for ca
 from .countries import to_country_code
 from .match_features import address_features, blocking_keys, may_be_cut, name_features
 from .match_index import IndexInfo, ensure_index, token_structs, unknown_weight
+from .match_lookup import ListSide, LookupScorer, candidate_pairs, load_list_side
 from .match_model import ELSE_LABELS, ScreenConfig, load_config, load_settings
 
 CHUNK_ROWS = 50_000
 SMALL_CHUNK = 1000  # fewer customers than this: a one-off lookup (no key sets, indexed key lookups)
+LOOKUP_ROWS = 8  # this many customers or fewer: scored in Python once the list side is resident
 MAX_CANDIDATES = 20  # entities per customer kept from name blocking, best-ranked by shared rare keys
 ADDRESS_LEVEL = 3  # gamma of "same street address"
 _DOB = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
@@ -156,10 +158,14 @@ class Matcher:
         # the pair-building statements, read and split once (a one-off lookup runs them all)
         self.pair_statements = [st for st in store.sql("match_pairs").split(";\n") if st.strip() and not all(
             line.startswith("--") for line in st.strip().splitlines())]
+        self.lookup_keys_sql = store.sql("match_lookup_keys")
         self._name_cache: dict[tuple, tuple] = {}
         self._address_cache: dict[tuple, tuple] = {}
         self._small_calls = 0
         self._keys_indexed = False
+        self._list_side: ListSide | None = None
+        self._lookup: LookupScorer | None = None
+        self._lookup_setting = False  # dynamic_or_filter_threshold raised for lookups
         self._has_address = True  # does the loaded chunk have a customer address
         self._best_address_empty = False  # match_best_address exists and holds no row
         self._akeys_empty = False  # match_cust_akeys exists and holds no row
@@ -228,6 +234,19 @@ class Matcher:
             self._address_cache[key] = cached
         return cached
 
+    def _prepare(self, cust: Customer, known_names: set[str] | None, known_addresses: set[str] | None) -> tuple:
+        """(type, dob, dob year, name row, address row, country code) of one customer, or ValueError
+        saying why the row cannot be screened."""
+        etype = parse_type(cust.type)
+        dob, year = _parse_dob(cust.dob)
+        if not cust.name or not str(cust.name).strip():
+            raise ValueError("empty name")
+        row = self._name_row(str(cust.name), etype, known_names)
+        if row[0] is None:
+            raise ValueError(f"name {cust.name!r} has no letters or digits")
+        address = self._address_row(cust.address, known_addresses) if cust.address else ([], False, [])
+        return etype, dob, year, row, address, _country(cust.country) if cust.country else None
+
     def _load_customers(self, customers: list[Customer]) -> list[str | None]:
         """Normalise a chunk into the temp tables; return a per-row error (None when screened).
 
@@ -251,18 +270,13 @@ class Matcher:
             self._address_cache.clear()
         for uid, cust in enumerate(customers):
             try:
-                etype = parse_type(cust.type)
-                dob, year = _parse_dob(cust.dob)
-                if not cust.name or not str(cust.name).strip():
-                    raise ValueError("empty name")
-                name_key = (str(cust.name), etype)
-                row = self._name_row(*name_key, known_names)
-                if row[0] is None:
-                    raise ValueError(f"name {cust.name!r} has no letters or digits")
+                etype, dob, year, row, (atoks, street, akeys), country = self._prepare(
+                    cust, known_names, known_addresses)
             except ValueError as exc:
                 errors.append(str(exc))
                 continue
             errors.append(None)
+            name_key = (str(cust.name), etype)
             nid = nids.get(name_key)
             if nid is None:
                 nid = nids[name_key] = len(nids)
@@ -270,9 +284,7 @@ class Matcher:
                     values.append(value)
                 key_nid += [nid] * len(row[6])
                 key_val += row[6]
-            atoks, street, akeys = self._address_row(cust.address, known_addresses) if cust.address else ([], False, [])
-            for values, value in zip(cols.values(), (uid, nid, _country(cust.country) if cust.country else None,
-                                                     atoks, street, dob, year, etype)):
+            for values, value in zip(cols.values(), (uid, nid, country, atoks, street, dob, year, etype)):
                 values.append(value)
             akey_uid += [uid] * len(akeys)
             akey_val += akeys
@@ -288,18 +300,30 @@ class Matcher:
         return errors
 
     def _index_keys(self, rows: int) -> None:
-        """From the second one-off lookup of a process on, look name keys up in an in-memory copy of
-        the key table with an index on key: scanning the stored table costs ~15-20 ms a lookup, but
-        building the index costs ~1.3 s, which a process making a single lookup should not pay."""
+        """From the second one-off lookup of a process on, prepare lookups in Python (a first and
+        only lookup, as ``screening check`` makes, should not pay the ~2 s)."""
         if self._keys_indexed or rows >= SMALL_CHUNK:
             return
         self._small_calls += 1
-        if self._small_calls < 2:
+        if self._small_calls >= 2:
+            self.prepare_lookups()
+
+    def prepare_lookups(self) -> None:
+        """Make one-off lookups fast (a few ms instead of ~80): an in-memory copy of the name key
+        table indexed on key, and the rest of the list side held in Python for
+        :mod:`screening.match_lookup`. Costs ~2 s and ~150 MB once per matcher."""
+        if self._keys_indexed:
             return
         self.con.execute("CREATE OR REPLACE TEMP TABLE match_name_keys_mem AS "
                          "SELECT key, name_uid FROM match_name_keys")
         self.con.execute("CREATE INDEX match_name_keys_mem_key ON match_name_keys_mem (key)")
         self._keys_indexed = True
+        try:
+            self._lookup = LookupScorer(self.settings)
+        except ValueError:  # a model file with other comparisons than the code's: SQL only
+            return
+        self._list_side = load_list_side(self.con)
+        _country("United States")  # load the country name tables now, not in the next lookup
 
     def _pairs(self) -> None:
         for statement in self.pair_statements:
@@ -325,9 +349,27 @@ class Matcher:
     # ---- scoring -------------------------------------------------------------------------------
     def score_chunk(self, customers: list[Customer], threshold: float | None = None
                     ) -> tuple[list[str | None], dict[int, list[Hit]]]:
-        """Screen one chunk; return the per-row errors and the hits by row position."""
-        errors = self._load_customers(customers)
+        """Screen one chunk; return the per-row errors and the hits by row position.
+
+        A few customers are scored in Python once lookups are prepared, any other chunk in SQL:
+        both give the same hits."""
         self._index_keys(len(customers))
+        if self._list_side is not None and len(customers) <= LOOKUP_ROWS:
+            return self.score_in_python(customers, threshold)
+        return self.score_in_sql(customers, threshold)
+
+    def _dynamic_filters(self, lookup: bool) -> None:
+        if lookup != self._lookup_setting:
+            # a name has up to ~120 keys; DuckDB turns the keys of a join into an index lookup only
+            # up to this many values (default 50; above it, a 40 ms scan of 2.4M keys per lookup)
+            self.con.execute("SET dynamic_or_filter_threshold = 1000" if lookup else "RESET dynamic_or_filter_threshold")
+            self._lookup_setting = lookup
+
+    def score_in_sql(self, customers: list[Customer], threshold: float | None = None
+                     ) -> tuple[list[str | None], dict[int, list[Hit]]]:
+        """Screen a chunk with ``sql/match_pairs.sql`` and Splink's prediction SQL."""
+        self._dynamic_filters(False)
+        errors = self._load_customers(customers)
         self._pairs()
         floor = threshold if threshold is not None else self.config.lowest
         rows = self.con.execute(self.predict_sql, {"floor": floor}).fetchall()
@@ -339,11 +381,53 @@ class Matcher:
             if hit:
                 hits.setdefault(rec["uid_r"], []).append(hit)
         for found in hits.values():
-            found.sort(key=lambda h: -h.score)
+            found.sort(key=lambda h: (-h.score, h.entity_id))
         return errors, hits
 
+    def score_in_python(self, customers: list[Customer], threshold: float | None = None
+                        ) -> tuple[list[str | None], dict[int, list[Hit]]]:
+        """Screen a few customers in Python (:mod:`screening.match_lookup`): the same hits as
+        :meth:`score_in_sql`, without DuckDB planning ten statements per call."""
+        self.prepare_lookups()
+        if self._list_side is None:  # a model the Python scorer does not know
+            return self.score_in_sql(customers, threshold)
+        floor = threshold if threshold is not None else self.config.lowest
+        errors: list[str | None] = []
+        hits: dict[int, list[Hit]] = {}
+        for uid, cust in enumerate(customers):
+            try:
+                scored = self.candidate_scores_in_python(cust)
+            except ValueError as exc:
+                errors.append(str(exc))
+                continue
+            errors.append(None)
+            scored = [p for p in scored if p["match_probability"] >= floor or p["address_probability"] >= floor]
+            scored.sort(key=lambda p: (-max(p["match_probability"], p["address_probability"]), p["uid_l"]))
+            found = [hit for hit in (self._hit(p, cust, threshold) for p in scored) if hit]
+            if found:
+                found.sort(key=lambda h: (-h.score, h.entity_id))
+                hits[uid] = found
+        return errors, hits
+
+    def candidate_scores_in_python(self, cust: Customer) -> list[dict]:
+        """Every candidate pair of one customer with its comparison levels and weights, as
+        :meth:`candidate_scores` gives them from SQL (ValueError for a row that cannot be screened)."""
+        self.prepare_lookups()
+        if self._list_side is None or self._lookup is None:
+            raise RuntimeError("the model's comparisons are not those the Python scorer knows")
+        self._dynamic_filters(True)
+        etype, dob, year, row, (atoks, street, akeys), country = self._prepare(cust, None, None)
+        key_names = self.con.execute(self.lookup_keys_sql, {"keys": row[6]}).fetchall()
+        features = {"core": row[0], "sorted_key": row[1], "compact": row[2], "legal_form": row[3],
+                    "toks": row[4], "cut": row[5], "country": country,
+                    "atoks": tuple((a["t"], a["w"]) for a in atoks), "street": street, "akeys": akeys,
+                    "dob": dob, "dob_year": year, "type": etype}
+        return [self._lookup.score(pair)
+                for pair in candidate_pairs(features, key_names, self._list_side, MAX_CANDIDATES)]
+
     def candidate_scores(self, customers: list[Customer]) -> list[dict]:
-        """Every candidate pair of a chunk with its comparison levels and weights (for training)."""
+        """Every candidate pair of a chunk with its comparison levels and weights (SQL; training)."""
+        self._dynamic_filters(False)
         self._load_customers(customers)
         self._pairs()
         rows = self.con.execute(self.predict_sql, {"floor": 0.0}).fetchall()

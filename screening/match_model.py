@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -21,51 +22,90 @@ MODELS_DIR = Path(__file__).resolve().parent / "models"
 MODEL_PATH = MODELS_DIR / "screen_model.json"
 CONFIG_PATH = MODELS_DIR / "screen_config.json"
 
-# (comparison, [(sql condition, label, is_null_level)]), levels from best to worst; ELSE is added.
-COMPARISONS: list[tuple[str, list[tuple[str, str, bool]]]] = [
+class Level(NamedTuple):
+    """One comparison level: its SQL condition (Splink), label, whether it is the null level, and
+    the same condition in Python over a dict of pair features (one-off lookups score their few
+    candidates in Python: :mod:`screening.match_lookup`; a test checks both give the same levels)."""
+
+    sql: str
+    label: str
+    is_null: bool
+    test: Callable[[dict], bool]
+
+
+def _least(f: dict, a: str, b: str) -> float:
+    return min(f[a], f[b])
+
+
+# (comparison, levels from best to worst); ELSE is added.
+COMPARISONS: list[tuple[str, list[Level]]] = [
     ("name", [
-        ("core_l IS NULL OR core_r IS NULL", "no name to compare", True),
-        ("core_l = core_r", "same name", False),
-        ("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False),
-        ("least(cover_l, cover_r) >= 0.92", "every word matches (spelling variants)", False),
-        ("least(cover_l, cover_r) >= 0.8", "nearly every word matches", False),
-        ("cover_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
-         "AND (edges_r >= 0.85 OR aligned_r >= 0.85)",
-         "the listed name shortened: middle words left out or cut short (rare words)", False),
-        ("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND matched_r >= 12",
-         "every customer word is in the listed name, rare words (words left out)", False),
-        ("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2",
-         "every customer word is in the listed name (words left out)", False),
-        ("cover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2",
-         "every listed word is in the customer name (words added)", False),
-        ("least(cover_l, cover_r) >= 0.6", "most rare words match", False),
+        Level("core_l IS NULL OR core_r IS NULL", "no name to compare", True,
+              lambda f: f["core_l"] is None or f["core_r"] is None),
+        Level("core_l = core_r", "same name", False, lambda f: f["core_l"] == f["core_r"]),
+        Level("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False,
+              lambda f: f["sorted_key_l"] == f["sorted_key_r"] or f["compact_l"] == f["compact_r"]),
+        Level("least(cover_l, cover_r) >= 0.92", "every word matches (spelling variants)", False,
+              lambda f: _least(f, "cover_l", "cover_r") >= 0.92),
+        Level("least(cover_l, cover_r) >= 0.8", "nearly every word matches", False,
+              lambda f: _least(f, "cover_l", "cover_r") >= 0.8),
+        Level("cover_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
+              "AND (edges_r >= 0.85 OR aligned_r >= 0.85)",
+              "the listed name shortened: middle words left out or cut short (rare words)", False,
+              lambda f: (f["cover_r"] >= 0.95 and f["ntok_r"] >= 2 and f["ntok_l"] > f["ntok_r"]
+                         and f["matched_r"] >= 12 and (f["edges_r"] >= 0.85 or f["aligned_r"] >= 0.85))),
+        Level("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND matched_r >= 12",
+              "every customer word is in the listed name, rare words (words left out)", False,
+              lambda f: f["cover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2 and f["matched_r"] >= 12),
+        Level("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2",
+              "every customer word is in the listed name (words left out)", False,
+              lambda f: f["cover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2),
+        Level("cover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2",
+              "every listed word is in the customer name (words added)", False,
+              lambda f: f["cover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_l"] >= 2),
+        Level("least(cover_l, cover_r) >= 0.6", "most rare words match", False,
+              lambda f: _least(f, "cover_l", "cover_r") >= 0.6),
     ]),
     ("legal_form", [
-        ("legal_form_l IS NULL OR legal_form_r IS NULL", "legal form not given", True),
-        ("legal_form_l = legal_form_r", "same legal form", False),
+        Level("legal_form_l IS NULL OR legal_form_r IS NULL", "legal form not given", True,
+              lambda f: f["legal_form_l"] is None or f["legal_form_r"] is None),
+        Level("legal_form_l = legal_form_r", "same legal form", False,
+              lambda f: f["legal_form_l"] == f["legal_form_r"]),
     ]),
     ("country", [
-        ("country_r IS NULL OR len(countries_l) = 0", "country not given", True),
-        ("list_contains(countries_l, country_r)", "country among the listed countries", False),
-        ("(country_r IN ('HK', 'MO') AND list_contains(countries_l, 'CN')) "
-         "OR (country_r = 'CN' AND list_has_any(countries_l, ['HK', 'MO']))",
-         "China and its special administrative regions", False),
+        Level("country_r IS NULL OR len(countries_l) = 0", "country not given", True,
+              lambda f: f["country_r"] is None or not f["countries_l"]),
+        Level("list_contains(countries_l, country_r)", "country among the listed countries", False,
+              lambda f: f["country_r"] in f["countries_l"]),
+        Level("(country_r IN ('HK', 'MO') AND list_contains(countries_l, 'CN')) "
+              "OR (country_r = 'CN' AND list_has_any(countries_l, ['HK', 'MO']))",
+              "China and its special administrative regions", False,
+              lambda f: ((f["country_r"] in ("HK", "MO") and "CN" in f["countries_l"])
+                         or (f["country_r"] == "CN" and bool({"HK", "MO"} & set(f["countries_l"]))))),
     ]),
     ("address", [
-        ("acov_r IS NULL OR acov_l IS NULL", "no address to compare", True),
-        ("street_r AND least(acov_l, acov_r) >= 0.8", "same street address", False),
-        ("street_r AND acov_r >= 0.6", "similar street address", False),
-        ("acov_r >= 0.99", "same city or area", False),
+        Level("acov_r IS NULL OR acov_l IS NULL", "no address to compare", True,
+              lambda f: f["acov_r"] is None or f["acov_l"] is None),
+        Level("street_r AND least(acov_l, acov_r) >= 0.8", "same street address", False,
+              lambda f: bool(f["street_r"]) and _least(f, "acov_l", "acov_r") >= 0.8),
+        Level("street_r AND acov_r >= 0.6", "similar street address", False,
+              lambda f: bool(f["street_r"]) and f["acov_r"] >= 0.6),
+        Level("acov_r >= 0.99", "same city or area", False, lambda f: f["acov_r"] >= 0.99),
     ]),
     ("dob", [
-        ("dob_year_r IS NULL OR len(birth_years_l) = 0", "date of birth not given", True),
-        ("list_contains(birth_dates_l, dob_r)", "same date of birth", False),
-        ("list_contains(birth_years_l, dob_year_r)", "same year of birth", False),
-        ("list_has_any(birth_years_l, [dob_year_r - 1, dob_year_r + 1])", "year of birth one apart", False),
+        Level("dob_year_r IS NULL OR len(birth_years_l) = 0", "date of birth not given", True,
+              lambda f: f["dob_year_r"] is None or not f["birth_years_l"]),
+        Level("list_contains(birth_dates_l, dob_r)", "same date of birth", False,
+              lambda f: f["dob_r"] is not None and f["dob_r"] in f["birth_dates_l"]),
+        Level("list_contains(birth_years_l, dob_year_r)", "same year of birth", False,
+              lambda f: f["dob_year_r"] in f["birth_years_l"]),
+        Level("list_has_any(birth_years_l, [dob_year_r - 1, dob_year_r + 1])", "year of birth one apart", False,
+              lambda f: f["dob_year_r"] - 1 in f["birth_years_l"] or f["dob_year_r"] + 1 in f["birth_years_l"]),
     ]),
     ("entity_type", [
-        ("type_l IS NULL OR type_r IS NULL OR type_l = 'unknown'", "type not given", True),
-        ("type_l = type_r", "same type", False),
+        Level("type_l IS NULL OR type_r IS NULL OR type_l = 'unknown'", "type not given", True,
+              lambda f: f["type_l"] is None or f["type_r"] is None or f["type_l"] == "unknown"),
+        Level("type_l = type_r", "same type", False, lambda f: f["type_l"] == f["type_r"]),
     ]),
 ]
 ELSE_LABELS = {"name": "names differ", "legal_form": "different legal form", "country": "different country",
@@ -79,9 +119,9 @@ def build_settings(m_u: dict[str, list[tuple[float, float]]] | None = None,
     for name, levels in COMPARISONS:
         built = []
         probs = iter((m_u or {}).get(name, []))
-        for condition, label, is_null in levels:
-            level = cll.CustomLevel(condition, label_for_charts=label)
-            if is_null:
+        for level_spec in levels:
+            level = cll.CustomLevel(level_spec.sql, label_for_charts=level_spec.label)
+            if level_spec.is_null:
                 built.append(level.configure(is_null_level=True))
                 continue
             built.append(_with_probs(level, next(probs, None)))

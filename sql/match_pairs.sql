@@ -89,7 +89,9 @@ WITH per_i AS (
 SELECT nid, entity_id,
        arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, matched_r, ntok,
                            edges, aligned),
-               rank) AS best
+               -- equal ranks (to 9 places: sums in another order differ in the last bits): the
+               -- lowest name_uid, so that the result does not vary
+               (round(rank, 9), -name_uid)) AS best
 FROM (
     SELECT np.nid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.legal_form,
            coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
@@ -103,7 +105,8 @@ FROM (
 -- The entity's address closest to the customer's address (customers with an address only).
 CREATE OR REPLACE TEMP TABLE match_best_address AS
 SELECT cust_uid, entity_id,
-       arg_max(struct_pack(addr_uid, address, acov_l, acov_r), least(acov_l, acov_r) + 0.1 * acov_r) AS best
+       arg_max(struct_pack(addr_uid, address, acov_l, acov_r),
+               (round(least(acov_l, acov_r) + 0.1 * acov_r, 9), -addr_uid)) AS best
 FROM (
     SELECT c.cust_uid, c.entity_id, a.addr_uid, a.address,
            match_addr_cover(a.atoks, r.atoks) AS acov_l, match_addr_cover(r.atoks, a.atoks) AS acov_r

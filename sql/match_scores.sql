@@ -12,4 +12,4 @@ FROM (
 ) s
 JOIN match_pairs mp ON mp.uid_l = s.uid_l AND mp.uid_r = s.uid_r
 WHERE s.match_probability >= $floor OR s.address_probability >= $floor
-ORDER BY s.uid_r, greatest(s.match_probability, s.address_probability) DESC
+ORDER BY s.uid_r, greatest(s.match_probability, s.address_probability) DESC, s.uid_l

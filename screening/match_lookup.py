@@ -1,0 +1,262 @@
+"""One-off lookups: the few candidates of one customer scored in Python.
+
+A batch screens its chunks with ``sql/match_pairs.sql`` and Splink's prediction SQL, where DuckDB
+spends most of a one-customer call planning about ten statements (some 70 ms), not running them.
+A process making many one-off lookups (a service, a notebook, an analyst's session) therefore
+keeps a copy of the list side in Python and scores a customer's ~20 candidates here, with the
+same arithmetic step for step:
+
+* candidates: the listed names sharing a rare key with the customer name (one indexed query),
+  the best-ranked entities by shared keys, and the entities at a listed address sharing a rare
+  address token (``match_kn``, ``match_ncand``, ``match_cand``);
+* the closest name and address of each candidate (``match_tp``, ``match_best_name``,
+  ``match_best_address``), the token similarity being ``match_tok_sim`` of ``sql/match_macros.sql``
+  (jellyfish's Damerau-Levenshtein and Jaro-Winkler equal DuckDB's);
+* comparison levels from the Python form of each level beside its SQL in
+  :data:`screening.match_model.COMPARISONS`, and Splink's match weights and probability.
+
+``tests/match/test_match_lookup.py`` checks that both paths give the same hits, scores and
+explanations on real list variants.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import duckdb
+import jellyfish
+
+from .match_model import COMPARISONS
+
+# key prefix -> points an entity scores for sharing a key of that kind (as in match_ncand)
+_KEY_POINTS = {"c": 8, "t": 3, "b": 3, "g": 1}
+_OTHER_KEY_POINTS = 2
+_MIN_KEY_POINTS = 2
+
+
+@dataclass
+class ListSide:
+    """The list side of the match index held in Python (about 100 MB for the bundled lists)."""
+
+    names: dict[int, tuple]           # name_uid -> (entity_id, name, ntok, core, sorted_key, compact, legal_form)
+    name_tokens: dict[int, tuple]     # name_uid -> ((j, w, jlast, (t, p, s, k)), ...)
+    entities: dict[str, tuple]        # entity_id -> (entity_type, list_refs, primary_name, countries, years, dates)
+    addresses: dict[str, list]        # entity_id -> [(addr_uid, address, ((t, w), ...)), ...]
+    address_entities: dict[str, set]  # rare address token -> entity_ids with a listed address using it
+
+
+def load_list_side(con: duckdb.DuckDBPyConnection) -> ListSide:
+    """Read the stored match index (``match_*`` tables) into Python."""
+    attrs = {tid: (t, p, s, k) for tid, t, p, s, k in con.execute("SELECT tid, t, p, s, k FROM match_tok_attr").fetchall()}
+    names = {r[0]: r[1:] for r in con.execute(
+        "SELECT name_uid, entity_id, name, ntok, core, sorted_key, compact, legal_form FROM match_names").fetchall()}
+    tokens: dict[int, list] = defaultdict(list)
+    for uid, j, tid, w, jlast in con.execute(
+            "SELECT name_uid, j, tid, w, jlast FROM match_name_tok ORDER BY name_uid, j").fetchall():
+        tokens[uid].append((j, w, jlast, attrs[tid]))
+    entities = {r[0]: r[1:] for r in con.execute(
+        "SELECT entity_id, entity_type, list_refs, primary_name, countries, birth_years, birth_dates "
+        "FROM match_entities").fetchall()}
+    addresses: dict[str, list] = defaultdict(list)
+    owner = {}
+    for uid, entity, address, atoks in con.execute(
+            "SELECT addr_uid, entity_id, address, atoks FROM match_addresses ORDER BY addr_uid").fetchall():
+        addresses[entity].append((uid, address, tuple((a["t"], a["w"]) for a in atoks)))
+        owner[uid] = entity
+    address_entities: dict[str, set] = defaultdict(set)
+    for key, uid in con.execute("SELECT key, addr_uid FROM match_address_keys").fetchall():
+        if uid in owner:
+            address_entities[key].add(owner[uid])
+    return ListSide(names, {k: tuple(v) for k, v in tokens.items()}, entities, dict(addresses), dict(address_entities))
+
+
+@lru_cache(maxsize=500_000)
+def token_similarity(a: tuple, b: tuple) -> float:
+    """``match_tok_sim`` of ``sql/match_macros.sql``: a and b are (token, phonetic, class, loose key)."""
+    at, ap, as_, ak = a
+    bt, bp, bs, bk = b
+    if at == bt:
+        return 1.0
+    if as_ == bs and len(as_) >= 2:
+        return 0.95
+    if len(at) < 3 or len(bt) < 3:
+        return 0.0
+    best = 0.9 if ap == bp and len(ap) >= 3 else 0.0
+    if bt.startswith(at):
+        best = max(best, 0.85)
+    if ak == bk and len(ak) >= 2:
+        best = max(best, 0.85)
+    edits = jellyfish.damerau_levenshtein_distance(at, bt)
+    if at[0] == bt[0] and edits <= 1:
+        best = max(best, 0.9)
+    elif min(len(at), len(bt)) >= 7 and edits <= 2:
+        best = max(best, 0.85)
+    if len(at) >= 4 and len(bt) >= 4:
+        jw = jellyfish.jaro_winkler_similarity(at, bt)
+        if jw >= 0.88:
+            best = max(best, jw)
+    return best
+
+
+def rank_candidates(key_names: list[tuple[str, int]], side: ListSide, limit: int) -> list[str]:
+    """``match_ncand``: entities ranked by the rare keys they share with the name, best ``limit``."""
+    keys_of: dict[str, set[str]] = defaultdict(set)
+    for key, name_uid in key_names:
+        keys_of[side.names[name_uid][0]].add(key)
+    scored = []
+    for entity, keys in keys_of.items():
+        points = sum(_KEY_POINTS.get(k[0], _OTHER_KEY_POINTS) for k in keys)
+        if points >= _MIN_KEY_POINTS:
+            scored.append((-points, entity))
+    return [entity for _, entity in sorted(scored)[:limit]]
+
+
+def name_closeness(cust_toks: list[dict], cut: bool, list_toks: tuple) -> dict[str, float]:
+    """``match_tp`` + the covers of ``match_best_name`` for one (customer name, listed name) pair."""
+    n = len(cust_toks)
+    if not n or not list_toks:
+        return {"cover_l": 0.0, "cover_r": 0.0, "matched_r": 0.0, "edges": 0.0, "aligned": 0.0}
+    best_j = [0.0] * len(list_toks)
+    sum_wr = matched_r = 0.0
+    aligned = math.inf
+    e_first = e_last = None
+    for i, ct in enumerate(cust_toks):
+        form = (ct["t"], ct["p"], ct["s"], ct["k"])
+        last = i == n - 1
+        best_i, at_i = 0.0, 0.0
+        for pos, (j, _, jlast, lform) in enumerate(list_toks):
+            sim = token_similarity(form, lform)
+            if cut and last and i == j and lform[0].startswith(ct["t"]):
+                sim = max(sim, 0.95)  # the customer's last word cut short at the listed word's place
+            best_i = max(best_i, sim)
+            best_j[pos] = max(best_j[pos], sim)
+            if i == j:
+                at_i = max(at_i, sim)
+            if i == 0 and j == 0:
+                e_first = sim if e_first is None else max(e_first, sim)
+            if last and jlast:
+                e_last = sim if e_last is None else max(e_last, sim)
+        sum_wr += ct["w"]
+        matched_r += ct["w"] * best_i
+        aligned = min(aligned, at_i)
+    sum_wl = sum(w for _, w, _, _ in list_toks)
+    matched_l = sum(w * s for (_, w, _, _), s in zip(list_toks, best_j))
+    return {"cover_l": matched_l / sum_wl if sum_wl else 0.0, "cover_r": matched_r / sum_wr if sum_wr else 0.0,
+            "matched_r": matched_r, "edges": min(e_first or 0.0, e_last or 0.0), "aligned": aligned}
+
+
+def best_name(cust: dict, name_uids: list[int], side: ListSide) -> dict | None:
+    """``match_best_name``: the listed name of one entity closest to the customer's name."""
+    best, best_order = None, None
+    for uid in name_uids:
+        entity, name, ntok, core, sorted_key, compact, legal_form = side.names[uid]
+        close = name_closeness(cust["toks"], cust["cut"], side.name_tokens.get(uid, ()))
+        rank = ((core == cust["core"]) * 4 + (sorted_key == cust["sorted_key"] or compact == cust["compact"]) * 2
+                + min(close["cover_l"], close["cover_r"]) + 0.1 * max(close["cover_l"], close["cover_r"]))
+        order = (round(rank, 9), -uid)  # as the SQL: ties to 9 places go to the lowest name_uid
+        if best_order is None or order > best_order:
+            best_order = order
+            best = {"name_uid": uid, "name": name, "core": core, "sorted_key": sorted_key, "compact": compact,
+                    "legal_form": legal_form, "ntok": ntok, **close}
+    return best
+
+
+def address_cover(xs: tuple, ys: tuple) -> float:
+    """``match_addr_cover``: weighted share of the address tokens of xs found in ys."""
+    total = sum(w for _, w in xs)
+    found = {t for t, _ in ys}
+    matched = sum(w for t, w in xs if t in found)
+    return matched / total if total and matched else 0.0
+
+
+def best_address(cust_atoks: tuple, entity: str, side: ListSide) -> dict | None:
+    """``match_best_address``: the listed address of one entity closest to the customer's address."""
+    best, best_order = None, None
+    for uid, address, atoks in side.addresses.get(entity, ()):
+        acov_l, acov_r = address_cover(atoks, cust_atoks), address_cover(cust_atoks, atoks)
+        order = (round(min(acov_l, acov_r) + 0.1 * acov_r, 9), -uid)
+        if best_order is None or order > best_order:
+            best_order, best = order, {"address": address, "acov_l": acov_l, "acov_r": acov_r}
+    return best
+
+
+def candidate_pairs(cust: dict, key_names: list[tuple[str, int]], side: ListSide, limit: int) -> list[dict]:
+    """``match_pairs`` for one customer: the features of each candidate entity, as the SQL names them.
+
+    ``cust`` holds the customer's normalised name (core, sorted_key, compact, legal_form, toks, cut),
+    country, address tokens (atoks as (t, w) pairs), street flag, address keys, dob, dob_year, type."""
+    by_name = rank_candidates(key_names, side, limit)
+    by_address = sorted({e for key in cust["akeys"] for e in side.address_entities.get(key, ())})
+    names_of: dict[str, list[int]] = defaultdict(list)
+    for _, uid in dict.fromkeys(key_names):
+        entity = side.names[uid][0]
+        if uid not in names_of[entity]:
+            names_of[entity].append(uid)
+    pairs = []
+    for entity in dict.fromkeys(by_name + by_address):
+        etype, list_refs, primary_name, countries, years, dates = side.entities[entity]
+        bn = best_name(cust, names_of.get(entity, []), side)
+        ba = best_address(cust["atoks"], entity, side) if cust["atoks"] else None
+        bn = bn or {}
+        pairs.append({
+            "uid_l": entity, "uid_r": 0, "by_address": entity in by_address,
+            "matched_name": bn.get("name", primary_name),
+            "core_l": bn.get("core"), "core_r": cust["core"],
+            "sorted_key_l": bn.get("sorted_key"), "sorted_key_r": cust["sorted_key"],
+            "compact_l": bn.get("compact"), "compact_r": cust["compact"],
+            "cover_l": bn.get("cover_l"), "cover_r": bn.get("cover_r"),
+            "ntok_l": bn.get("ntok"), "ntok_r": len(cust["toks"]),
+            "matched_r": bn.get("matched_r"), "edges_r": bn.get("edges"), "aligned_r": bn.get("aligned"),
+            "legal_form_l": bn.get("legal_form"), "legal_form_r": cust["legal_form"],
+            "country_r": cust["country"], "countries_l": countries,
+            "matched_address": ba["address"] if ba else None,
+            "acov_l": ba["acov_l"] if ba else None, "acov_r": ba["acov_r"] if ba else None,
+            "street_r": cust["street"], "dob_year_r": cust["dob_year"], "dob_r": cust["dob"],
+            "birth_years_l": years, "birth_dates_l": dates,
+            "type_l": etype, "type_r": cust["type"], "list_refs": list_refs,
+        })
+    return pairs
+
+
+class LookupScorer:
+    """Splink's prediction for pair features in Python: comparison levels, weights, probability."""
+
+    def __init__(self, settings: Any) -> None:
+        self.prior_weight = math.log2(settings._probability_two_random_records_match
+                                      / (1 - settings._probability_two_random_records_match))
+        self.comparisons = []
+        for (name, levels), comparison in zip(COMPARISONS, settings.comparisons):
+            model_levels = [lv for lv in comparison.comparison_levels if not lv._is_else_level]
+            if comparison.output_column_name != name or [lv.sql_condition for lv in model_levels] != [
+                    lv.sql for lv in levels]:
+                raise ValueError(f"the model's {comparison.output_column_name} levels are not those of the code")
+            weights = {lv.comparison_vector_value: lv._match_weight for lv in comparison.comparison_levels}
+            gammas = [lv.comparison_vector_value for lv in model_levels]
+            else_gamma = next(lv.comparison_vector_value for lv in comparison.comparison_levels if lv._is_else_level)
+            self.comparisons.append((name, list(zip(gammas, (lv.test for lv in levels))), else_gamma, weights))
+        if len(self.comparisons) != len(settings.comparisons):
+            raise ValueError("the model's comparisons are not those of the code")
+
+    def score(self, pair: dict) -> dict:
+        """Add gamma_*, mw_*, match_weight, match_probability and address_probability to a pair."""
+        total = self.prior_weight
+        for name, tests, else_gamma, weights in self.comparisons:
+            gamma = next((g for g, test in tests if test(pair)), else_gamma)
+            pair[f"gamma_{name}"] = gamma
+            pair[f"mw_{name}"] = weights[gamma]
+            total += weights[gamma]
+        pair["match_weight"] = total
+        pair["match_probability"] = _probability(total)
+        pair["address_probability"] = (_probability(total - pair["mw_name"] - pair["mw_legal_form"])
+                                       if pair["gamma_address"] == 3 else 0.0)
+        return pair
+
+
+def _probability(weight: float) -> float:
+    # as Splink writes it, stable for large weights of either sign
+    if weight >= 0:
+        return 1.0 / (1.0 + math.pow(2.0, -weight))
+    return math.pow(2.0, weight) / (1.0 + math.pow(2.0, weight))

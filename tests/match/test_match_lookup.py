@@ -1,0 +1,138 @@
+"""One-off lookups scored in Python give what the SQL path gives: same candidates, levels, scores, hits."""
+from __future__ import annotations
+
+import copy
+import random
+
+import pyarrow as pa
+import pytest
+
+from screening.match import Customer, Matcher, check, connect_waiting, get_matcher
+from screening.match_features import name_features
+from screening.match_lookup import LookupScorer, token_similarity
+from screening.match_model import load_settings
+
+COMPARED = ("gamma_name", "gamma_legal_form", "gamma_country", "gamma_address", "gamma_dob", "gamma_entity_type",
+            "matched_name", "matched_address", "list_refs", "by_address")
+NUMBERS = ("match_weight", "match_probability", "address_probability", "cover_l", "cover_r", "acov_l", "acov_r")
+LEGITIMATE = ["Maria Schneider", "Bright Future Electronics Limited", "Nordic Timber Trading AB", "Chen Wei",
+              "Global Logistics Solutions LLC", "Ahmed Hassan", "Sunrise Instruments Pte Ltd", "Kim Min-jun",
+              "Pacific Rim Semiconductor Co., Ltd.", "Oleksandr Kovalenko"]
+
+
+@pytest.fixture(scope="module")
+def matcher(screen_db) -> Matcher:
+    """A matcher of its own (not the cached one), with lookups in Python prepared."""
+    m = Matcher(connect_waiting(screen_db, read_only=True))
+    m.prepare_lookups()
+    yield m
+    m.con.close()
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word)) if len(word) > 2 else 0
+    return word[:i] + rng.choice("aeioukst") + word[i + 1:]
+
+
+def real_variants(con, n: int = 160) -> list[Customer]:
+    """Variants of real listed names (order, typo, dropped word, legal form, listed address,
+    country, birth year), made from the store, plus legitimate names."""
+    rng = random.Random(7)
+    rows = con.execute("""
+        SELECT n.name, e.entity_type, e.countries, e.birth_years, a.address
+        FROM match_names n JOIN match_entities e USING (entity_id)
+        LEFT JOIN (SELECT entity_id, any_value(address) AS address FROM match_addresses GROUP BY ALL) a USING (entity_id)
+        WHERE hash(n.name_uid) % 97 = 3 ORDER BY n.name_uid LIMIT ?""", [n]).fetchall()
+    out = []
+    for i, (name, etype, countries, years, address) in enumerate(rows):
+        words = name.replace(",", " ").split()
+        kind = i % 6
+        if kind == 1 and len(words) > 1:
+            words = words[1:] + words[:1]
+        elif kind == 2:
+            longest = max(range(len(words)), key=lambda j: len(words[j]))
+            words[longest] = _typo(words[longest], rng)
+        elif kind == 3 and len(words) > 2:
+            del words[1]
+        elif kind == 4 and etype != "person":
+            words += ["Trading", "Co.,", "Ltd."]
+        out.append(Customer(
+            name=" ".join(words), type=etype if kind % 2 else None,
+            country=countries[0] if countries and kind != 5 else ("HK" if kind == 5 else None),
+            dob=str(years[0]) if years and etype == "person" and kind in (0, 3) else None,
+            address=address if address and kind in (4, 5) else None))
+        if address and kind == 5:  # the shell-company pattern: another name at the listed address
+            out.append(Customer(name="Lucky Star Garden Supplies Limited", address=address, country="HK"))
+    out += [Customer(name=name, country=rng.choice(["DE", "HK", "CN", "US", None])) for name in LEGITIMATE]
+    return out
+
+
+def test_python_and_sql_give_the_same_candidates_levels_and_scores(matcher):
+    customers = real_variants(matcher.con)
+    sql_pairs: dict[int, dict[str, dict]] = {}
+    for rec in matcher.candidate_scores(customers):
+        sql_pairs.setdefault(rec["uid_r"], {})[rec["uid_l"]] = rec
+    compared = with_address_hit = 0
+    for uid, cust in enumerate(customers):
+        py = {p["uid_l"]: p for p in matcher.candidate_scores_in_python(cust)}
+        sql = sql_pairs.get(uid, {})
+        assert set(py) == set(sql), cust
+        for entity, p in py.items():
+            for col in COMPARED:
+                assert p[col] == sql[entity][col], (cust, entity, col)
+            for col in NUMBERS:
+                assert p[col] == pytest.approx(sql[entity][col], abs=1e-9, nan_ok=False), (cust, entity, col)
+            compared += 1
+            with_address_hit += p["gamma_address"] == 3
+    assert compared > 1000  # the variants found many candidates, near and far
+    assert with_address_hit >= 5
+
+
+def test_python_and_sql_give_the_same_hits_and_explanations(matcher):
+    customers = real_variants(matcher.con, 60)
+    sql_errors, sql_hits = matcher.score_in_sql(customers)
+    hit_rows = 0
+    for uid, cust in enumerate(customers):
+        errors, hits = matcher.score_in_python([cust])
+        assert errors == [sql_errors[uid]]
+        got = [(h.entity_id, h.score, h.match_kind, h.matched_name, h.explanation) for h in hits.get(0, [])]
+        want = [(h.entity_id, h.score, h.match_kind, h.matched_name, h.explanation) for h in sql_hits.get(uid, [])]
+        assert got == want, cust
+        hit_rows += bool(got)
+    assert hit_rows >= 30
+
+
+def test_token_similarity_equals_the_sql_macro(matcher):
+    rng = random.Random(3)
+    listed = matcher.con.execute("SELECT t, p, s, k FROM match_tok_attr WHERE hash(tid) % 20 = 0").fetchall()
+    pairs = []
+    for form in listed[:1500]:
+        word = rng.choice([form[0], _typo(form[0], rng), form[0][:-1], form[0] + "a", rng.choice(listed)[0]])
+        feats = name_features(word or "x", "person")
+        for cust in zip(feats.tokens, feats.phonetic, feats.skeletons, feats.loose):
+            pairs.append((cust, form))
+    table = pa.table({"a": [dict(zip("tpsk", c)) for c, _ in pairs], "b": [dict(zip("tpsk", f)) for _, f in pairs]})
+    matcher.con.register("sim_pairs", table)
+    sql = [r[0] for r in matcher.con.execute("SELECT match_tok_sim(a, b) FROM sim_pairs").fetchall()]
+    matcher.con.unregister("sim_pairs")
+    py = [token_similarity(c, f) for c, f in pairs]
+    assert len(pairs) > 1000
+    assert py == pytest.approx(sql, abs=1e-12)
+    assert sum(0 < s < 1 for s in py) > 100  # spelling variants, not only equal or unrelated words
+
+
+def test_a_model_with_other_levels_is_refused_by_the_python_scorer():
+    settings = copy.deepcopy(load_settings())
+    LookupScorer(settings)  # the shipped model is the code's
+    settings.comparisons[0].comparison_levels[2]._sql_condition = "core_l = core_r AND 1 = 1"
+    with pytest.raises(ValueError, match="name levels"):
+        LookupScorer(settings)
+
+
+def test_repeated_lookups_switch_to_python_and_keep_their_answer(screen_db):
+    first = check("Saddam Husein al-Tikriti", country="IQ", db=screen_db)
+    second = check("Saddam Husein al-Tikriti", country="IQ", db=screen_db)
+    assert get_matcher(screen_db)._list_side is not None
+    third = check("Saddam Husein al-Tikriti", country="IQ", db=screen_db)
+    assert first.hits and [h.entity_id for h in first.hits] == [h.entity_id for h in third.hits]
+    assert [h.score for h in first.hits] == [h.score for h in second.hits] == [h.score for h in third.hits]
