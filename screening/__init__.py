@@ -24,6 +24,7 @@ _API = {
     "normalize_address": "screening.normalize",
     "screen_records": "screening.match",
     "check": "screening.match",
+    "prepare_lookups": "screening.match",
     "screen_file": "screening.screen_batch",
     "refresh_lists": "screening.refresh",
     "diff_lists": "screening.diff",

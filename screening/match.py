@@ -644,5 +644,11 @@ def check(name: str, country: str | None = None, address: str | None = None, dob
     return screen_records([rec], db=db, threshold=threshold, on_message=on_message)[0]
 
 
+def prepare_lookups(db: str | Path | None = None, on_message: Callable[[str], None] | None = None) -> None:
+    """Make this process's one-off lookups fast from the first one (a service at start-up): the
+    matcher otherwise prepares them at the second lookup (~2 s and ~360 MB once)."""
+    get_matcher(db, on_message).prepare_lookups()
+
+
 def elapsed_since(start: float) -> float:
     return round(time.perf_counter() - start, 3)

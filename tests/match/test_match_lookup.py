@@ -136,3 +136,13 @@ def test_repeated_lookups_switch_to_python_and_keep_their_answer(screen_db):
     third = check("Saddam Husein al-Tikriti", country="IQ", db=screen_db)
     assert first.hits and [h.entity_id for h in first.hits] == [h.entity_id for h in third.hits]
     assert [h.score for h in first.hits] == [h.score for h in second.hits] == [h.score for h in third.hits]
+
+
+def test_prepare_lookups_up_front(screen_db):
+    from screening import prepare_lookups
+
+    prepare_lookups(db=screen_db)
+    matcher = get_matcher(screen_db)
+    assert matcher._list_side is not None and matcher._list_side.names
+    result = check("FADLALLAH, Shaykh Mohammed Hussein", country="LB", db=screen_db)
+    assert any("us_ofac_sdn:2679" in h.list_refs.split(";") for h in result.hits)
