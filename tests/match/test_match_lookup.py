@@ -146,3 +146,20 @@ def test_prepare_lookups_up_front(screen_db):
     assert matcher._list_side is not None and matcher._list_side.names
     result = check("FADLALLAH, Shaykh Mohammed Hussein", country="LB", db=screen_db)
     assert any("us_ofac_sdn:2679" in h.list_refs.split(";") for h in result.hits)
+
+
+def test_python_path_reports_bad_rows_as_the_sql_path_does(matcher):
+    customers = [Customer(name="Saddam Husein al-Tikriti", country="IQ"), Customer(name=""),
+                 Customer(name="!!!"), Customer(name="Maria Schneider", dob="31/31/2000"),
+                 Customer(name="Blue Lagoon Garden Supplies Limited", country="HK", address=(
+                     "Room 1509, Unit A, 15th Floor, Mai Shun Industrial Building, No. 18-24 Kwai Cheong Road, "
+                     "New Territories, Hong Kong"))]
+    py_errors, py_hits = matcher.score_in_python(customers)
+    sql_errors, sql_hits = matcher.score_in_sql(customers)
+    assert py_errors == sql_errors
+    assert [e is None for e in py_errors] == [True, False, False, False, True]
+    assert sorted(py_hits) == sorted(sql_hits) == [0, 4]
+    assert {h.match_kind for h in py_hits[4]} >= {"address"}
+    for threshold in (0.99, 1.0):
+        assert {h.entity_id for h in matcher.score_in_python(customers, threshold)[1].get(0, [])} == \
+            {h.entity_id for h in matcher.score_in_sql(customers, threshold)[1].get(0, [])}
