@@ -45,8 +45,10 @@ def customers() -> None:
 # The column options of every command that reads a customer file (screen, customers add).
 CUSTOMER_COLUMNS = (
     ("id", "Column holding the customer id (default: guessed; else the row number)."),
-    ("name", "Column holding the name (default: guessed)."),
-    ("address", "Column holding the address."),
+    ("name", "Column holding the name (default: guessed, joining first, middle and last name columns). "
+             "Repeat it or separate with commas to join several columns, in that order: "
+             "--name-column first_name,last_name."),
+    ("address", "Column holding the address (several: repeat it or separate with commas, joined in that order)."),
     ("country", "Column holding the country (code or name)."),
     ("dob", "Column holding the date of birth (YYYY or YYYY-MM-DD)."),
     ("type", "Column holding the entity type (person/organization/vessel)."),
@@ -54,12 +56,20 @@ CUSTOMER_COLUMNS = (
 
 
 def customer_column_options(func):
-    """Add ``--id-column`` .. ``--type-column``, passed to the command as one ``columns`` dict."""
+    """Add ``--id-column`` .. ``--type-column`` (passed to the command as one ``columns`` dict of
+    column lists), ``--header-row`` and ``--sheet``."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         kwargs["columns"] = {key: kwargs.pop(f"{key}_column") for key, _ in CUSTOMER_COLUMNS}
         return func(*args, **kwargs)
 
+    wrapper = click.option("--sheet", metavar="NAME_OR_INDEX",
+                           help="XLSX: the sheet to read, by name or 1-based number (default: the first).")(wrapper)
+    wrapper = click.option("--header-row", type=click.IntRange(1), metavar="N",
+                           help="Row holding the column headers, 1-based; rows above it are skipped "
+                                "(default: the first non-empty row).")(wrapper)
     for key, text in reversed(CUSTOMER_COLUMNS):
-        wrapper = click.option(f"--{key}-column", f"{key}_column", help=text)(wrapper)
+        # every column option is repeatable: a second --country-column is refused, not silently kept
+        wrapper = click.option(f"--{key}-column", f"{key}_column", multiple=True, metavar="COLUMN",
+                               help=text)(wrapper)
     return wrapper

@@ -192,7 +192,7 @@ def lists_diff(source, db, from_ref, to_ref, as_json) -> None:
 @customer_column_options
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def customers_add(input_file, name, threshold, columns, db, as_json) -> None:
+def customers_add(input_file, name, threshold, columns, header_row, sheet, db, as_json) -> None:
     """Register a customer file: screen it in full now, and re-screen it after each refresh.
 
     Registering again under the same name replaces the registration.
@@ -204,7 +204,7 @@ def customers_add(input_file, name, threshold, columns, db, as_json) -> None:
     """
     try:
         summary = register_customers(input_file, name, columns, db=db, threshold=threshold,
-                                     on_message=lambda m: click.echo(m, err=True))
+                                     on_message=lambda m: click.echo(m, err=True), header_row=header_row, sheet=sheet)
     except (InputFileError, ValueError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -25,7 +25,7 @@ def _say(message: str) -> None:
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
 @customer_column_options
 @db_option
-def screen(input_file, output, fmt, threshold, columns, db) -> None:
+def screen(input_file, output, fmt, threshold, columns, header_row, sheet, db) -> None:
     """Screen a customer file (CSV, XLSX, Parquet, JSON lines) against the lists.
 
     Writes one row per (input row, hit) with input_id, status (hit | no_hit | error), entity_id,
@@ -36,6 +36,7 @@ def screen(input_file, output, fmt, threshold, columns, db) -> None:
     Examples:
       screening screen customers.csv -o hits.csv
       screening screen clients.xlsx -o hits.xlsx --name-column "Legal name" --threshold 0.8
+      screening screen kunden.csv -o hits.csv --header-row 3 --name-column Vorname,Name
     """
     if fmt is None:
         suffix = (output or "").rsplit(".", 1)[-1].lower() if output and "." in output else "csv"
@@ -43,7 +44,8 @@ def screen(input_file, output, fmt, threshold, columns, db) -> None:
     bar = _ProgressBar() if is_tty() else None
     try:
         summary = screen_file(input_file, output, fmt, threshold, columns, db=db, on_message=_say,
-                              on_progress=bar.update if bar else None, on_total=bar.start if bar else None)
+                              on_progress=bar.update if bar else None, on_total=bar.start if bar else None,
+                              header_row=header_row, sheet=sheet)
     except (InputFileError, ValueError, OSError) as exc:
         _say(f"error: {exc}")
         sys.exit(2)

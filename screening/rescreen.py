@@ -73,15 +73,16 @@ class RescreenResult:
 
 def register_customers(path: str | Path, name: str | None = None, columns: dict[str, str | None] | None = None,
                        db: str | Path | None = None, threshold: float | None = None,
-                       on_message: Callable[[str], None] | None = None) -> RegisterSummary:
+                       on_message: Callable[[str], None] | None = None, header_row: int | None = None,
+                       sheet: str | None = None) -> RegisterSummary:
     """Screen a customer file in full and keep it (rows, keys, hits, entity digests) for re-screening.
 
     Registering a file under a name already used replaces that registration.
     """
     path = Path(path)
     name = name or path.stem
-    table = read_customer_file(path, columns)
-    cols = {key: (table.columns[col] if col else None) for key, col in table.mapping.items()}
+    table = read_customer_file(path, columns, header_row=header_row, sheet=sheet)
+    cols = table.field_values()
     customers = [Customer(**{key: (values[i] if values else None) for key, values in cols.items()})
                  for i in range(len(table))]
     matcher = get_matcher(db, on_message, writable=True)  # it also records the file in the store

@@ -35,16 +35,20 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                 threshold: float | None = None, columns: dict[str, str | None] | None = None,
                 db: str | Path | None = None, on_message: Callable[[str], None] | None = None,
                 on_progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
-                stdout=None) -> BatchSummary:
-    """Screen a customer file and write the results (``output`` None: CSV/JSON to stdout)."""
+                stdout=None, header_row: int | None = None, sheet: str | None = None) -> BatchSummary:
+    """Screen a customer file and write the results (``output`` None: CSV/JSON to stdout).
+
+    ``columns`` names each field's column (name and address may take several); ``header_row``
+    and ``sheet`` say where the header is (see ``read_customer_file``).
+    """
     start = time.perf_counter()
-    table = read_customer_file(path, columns)
+    table = read_customer_file(path, columns, header_row=header_row, sheet=sheet)
     for note in table.notes:
         if on_message:
             on_message(note)
     if on_total:
         on_total(len(table))
-    cols = {key: (table.columns[col] if col else None) for key, col in table.mapping.items()}
+    cols = table.field_values()
     customers = [Customer(**{key: (values[i] if values else None) for key, values in cols.items()})
                  for i in range(len(table))]
     results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors,
