@@ -11,6 +11,7 @@ from screening.diff import diff_lists
 from screening.fetch import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, FetchOptions
 from screening.refresh import (DEFAULT_KEEP, DEFAULT_MAX_SHRINK, GatePolicy, RefreshLocked, VersionNotFound,
                                list_versions, refresh_lists, rollback)
+from screening.report import check_output
 from screening.rescreen import register_customers, rescreen, write_rescreen
 
 from .groups import customer_column_options, customers, db_option, lists, main, source_choice
@@ -237,6 +238,7 @@ def rescreen_command(db, output, fmt, names) -> None:
     if fmt is None:
         fmt = "json" if output and output.lower().endswith((".json", ".jsonl")) else "csv"
     try:
+        check_output(output, fmt)  # before the baseline moves on: its changes are reported once
         result = rescreen(db, names, on_message=lambda m: click.echo(m, err=True))
         write_rescreen(result, output, fmt)
     except (ValueError, OSError) as exc:

@@ -23,20 +23,24 @@ def _say(message: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout, csv/json only).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's extension, else csv).")
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
+@click.option("--excel", is_flag=True,
+              help="Write CSV as UTF-8 with a byte-order mark, so that Excel shows non-Latin names "
+                   "(or write XLSX: -o hits.xlsx).")
 @customer_column_options
 @db_option
-def screen(input_file, output, fmt, threshold, columns, header_row, sheet, db) -> None:
+def screen(input_file, output, fmt, threshold, excel, columns, header_row, sheet, db) -> None:
     """Screen a customer file (CSV, XLSX, Parquet, JSON lines) against the lists.
 
-    Writes one row per (input row, hit) with input_id, status (hit | no_hit | error), entity_id,
-    score, list_refs, matched_name, match_kind (name | address | name+address), explanation, and
-    the input's own columns. Exit code 0 when no hit, 1 when any hit, 2 on error.
+    Writes one row per (input row, hit) with input_id, input_row (1-based row in the input),
+    status (hit | no_hit | error), entity_id, score, list_refs, matched_name, match_kind
+    (name | address | name+address), explanation, and the input's own columns. For Excel, write
+    XLSX (-o hits.xlsx) or CSV with --excel. Exit code 0 when no hit, 1 when any hit, 2 on error.
 
     \b
     Examples:
       screening screen customers.csv -o hits.csv
       screening screen clients.xlsx -o hits.xlsx --name-column "Legal name" --threshold 0.8
-      screening screen kunden.csv -o hits.csv --header-row 3 --name-column Vorname,Name
+      screening screen kunden.csv -o hits.csv --excel --header-row 3 --name-column Vorname,Name
     """
     if fmt is None:
         suffix = (output or "").rsplit(".", 1)[-1].lower() if output and "." in output else "csv"
@@ -45,7 +49,7 @@ def screen(input_file, output, fmt, threshold, columns, header_row, sheet, db) -
     try:
         summary = screen_file(input_file, output, fmt, threshold, columns, db=db, on_message=_say,
                               on_progress=bar.update if bar else None, on_total=bar.start if bar else None,
-                              header_row=header_row, sheet=sheet)
+                              header_row=header_row, sheet=sheet, excel=excel)
     except (InputFileError, ValueError, OSError) as exc:
         _say(f"error: {exc}")
         sys.exit(2)

@@ -37,7 +37,7 @@ from . import store
 from .customer_files import read_customer_file
 from .match import CHUNK_ROWS, Customer, Hit, Matcher, get_matcher, parse_type, release, screen_records
 from .match_features import address_features, blocking_keys, name_features
-from .report import RESULT_COLUMNS, neutralise
+from .report import RESULT_COLUMNS, atomic_output, neutralise
 
 SCORE_EPSILON = 0.005
 CHANGES = ("new", "changed", "delisted")
@@ -228,7 +228,8 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
         own = _own_values(con, file_id, [r["row"] for r in changes])
         for r in changes:
             values = dict(zip(cols or [], own.get(r["row"], [])))
-            rows.append({**r, "customer_file": name, **{_own_name(c): values.get(c) for c in own_columns}})
+            rows.append({**r, "customer_file": name, "input_row": r["row"] + 1,
+                         **{_own_name(c): values.get(c) for c in own_columns}})
     for table in ("rescreen_now", "rescreen_changed", "rescreen_gone", "rescreen_rows"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     columns = ["change", "customer_file"] + RESULT_COLUMNS + [_own_name(c) for c in own_columns]
@@ -375,20 +376,26 @@ def _own_values(con, file_id: int, rows: list[int]) -> dict[int, list]:
 # ----------------------------------------------------------------------------- output
 
 def write_rescreen(result: RescreenResult, output: str | Path | None, fmt: str = "csv", stdout=None) -> int:
-    """Write the hit changes as CSV or JSON lines (to ``stdout`` when no output file); return rows written."""
-    handle = open(output, "w", newline="", encoding="utf-8") if output else (stdout or sys.stdout)
-    try:
-        if fmt == "json":
-            for row in result.rows:
-                handle.write(json.dumps({c: row.get(c) for c in result.columns}, ensure_ascii=False) + "\n")
-        elif fmt == "csv":
-            writer = csv.writer(handle)
-            writer.writerow(result.columns)
-            for row in result.rows:
-                writer.writerow([neutralise(row.get(c)) for c in result.columns])
-        else:
-            raise ValueError(f"rescreen writes csv or json, not {fmt!r}")
-    finally:
-        if output:
-            handle.close()
+    """Write the hit changes as CSV or JSON lines (to ``stdout`` when no output file); return rows written.
+
+    A file is written beside its place and moved there complete, as ``screen`` writes its output.
+    """
+    if fmt not in ("csv", "json"):
+        raise ValueError(f"rescreen writes csv or json, not {fmt!r}")
+    if output is None:
+        _write_changes(result, fmt, stdout or sys.stdout)
+    else:
+        with atomic_output(output) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
+            _write_changes(result, fmt, handle)
     return len(result.rows)
+
+
+def _write_changes(result: RescreenResult, fmt: str, handle) -> None:
+    if fmt == "json":
+        for row in result.rows:
+            handle.write(json.dumps({c: row.get(c) for c in result.columns}, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.writer(handle)
+        writer.writerow(result.columns)
+        for row in result.rows:
+            writer.writerow([neutralise(row.get(c)) for c in result.columns])

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 
+import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
@@ -68,7 +70,7 @@ def test_screen_xlsx_output_is_formula_safe(screen_db, tmp_path):
     assert result.exit_code == 1, result.output
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
     header = rows[0]
-    assert header[:8] == ["input_id", "status", "entity_id", "score", "list_refs", "matched_name",
+    assert header[:9] == ["input_id", "input_row", "status", "entity_id", "score", "list_refs", "matched_name",
                           "match_kind", "explanation"]
     names = [r[header.index("full_name")] for r in rows[1:]]
     assert "'=HYPERLINK(\"http://x\")" in names
@@ -92,7 +94,7 @@ def test_screen_explicit_columns_and_missing_file(screen_db, tmp_path):
     path.write_text("ref,who\nR1,Saddam Hussein al-Tikriti\n", encoding="utf-8")
     result = run(["screen", str(path), "--id-column", "ref", "--name-column", "who", "--db", screen_db])
     assert result.exit_code == 1
-    assert "R1,hit," in result.stdout
+    assert "R1,1,hit," in result.stdout
     result = run(["screen", str(tmp_path / "nope.csv"), "--db", screen_db])
     assert result.exit_code == 2
 
@@ -108,3 +110,116 @@ def test_check_hit_json_and_no_hit(screen_db):
     assert "no hit" in result.stdout
     result = run(["check", "X", "--dob", "not a date", "--db", screen_db])
     assert result.exit_code == 2
+
+
+def test_screen_split_name_columns_and_repeated_name_column(screen_db, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("id,first_name,last_name,country\nP1,Saddam Hussein,al-Tikriti,IQ\n", encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    result = run(["screen", str(path), "-o", str(out), "--db", screen_db])
+    assert "name=first_name+last_name" in result.stderr
+    hit = read_csv(out)[0]
+    assert result.exit_code == 1 and "un_sc:IQi.001" in hit["list_refs"].split(";")
+    assert "'Saddam Hussein al-Tikriti'" in hit["explanation"]  # the whole name was compared
+    result = run(["screen", str(path), "--name-column", "last_name", "--name-column", "first_name",
+                  "--db", screen_db])
+    assert "name=last_name+first_name" in result.stderr
+    assert "'al-Tikriti Saddam Hussein'" in result.stdout
+
+
+def test_screen_german_file_below_a_title_row(screen_db, tmp_path):
+    path = tmp_path / "kunden.csv"
+    path.write_text("Kundenliste;;\nKundennummer;Firmenname;Land\nK1;Saddam Hussein al-Tikriti;Irak\n",
+                    encoding="utf-8")
+    result = run(["screen", str(path), "--header-row", "2", "--db", screen_db])
+    assert result.exit_code == 1, result.output
+    assert "columns used: id=Kundennummer, name=Firmenname, country=Land" in result.stderr
+    assert "K1,1,hit," in result.stdout
+
+
+def test_screen_bad_byte_is_an_error_row_and_other_rows_are_screened(screen_db, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_bytes("id,name\nC1,صدام حسين التكريتي\n".encode() + b"C2,Jos\xff Garcia\n")
+    out = tmp_path / "hits.csv"
+    result = run(["screen", str(path), "-o", str(out), "--db", screen_db])
+    assert result.exit_code == 1, result.output
+    rows = read_csv(out)
+    assert any(r["input_id"] == "C1" and "un_sc:IQi.001" in r["list_refs"] for r in rows)
+    bad = [r for r in rows if r["input_id"] == "C2"]
+    assert [(b["status"], b["explanation"]) for b in bad] == [("error", "line 3: invalid UTF-8 byte 0xff at column 7")]
+    assert "1 errors" in result.stderr
+
+
+def test_screen_gzip_named_csv_is_one_clean_error_line(screen_db, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_bytes(gzip.compress(b"name\nIvan Petrov\n"))
+    result = run(["screen", str(path), "--db", screen_db])
+    assert result.exit_code == 2
+    assert result.stderr == "error: customers.csv: looks like a gzip file, not CSV text\n"
+
+
+@pytest.fixture
+def no_screening(monkeypatch):
+    """Fail the test if anything is screened."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("screened before the output was checked")
+
+    monkeypatch.setattr("screening.screen_batch.screen_records", refuse)
+
+
+def test_screen_checks_the_output_before_screening(screen_db, tmp_path, no_screening):
+    source = write_input(tmp_path)
+    before = source.read_bytes()
+    for output, message in ((tmp_path / "missing" / "hits.csv", "does not exist"),
+                            (tmp_path / "." / "customers.csv", "is the input file")):
+        result = run(["screen", str(source), "-o", str(output), "--db", screen_db])
+        assert result.exit_code == 2 and message in result.stderr, result.output
+    assert source.read_bytes() == before
+    result = run(["screen", str(source), "--format", "parquet", "--db", screen_db])
+    assert result.exit_code == 2 and "needs an output file" in result.stderr
+
+
+def test_screen_repeated_ids_are_warned_and_told_apart_by_input_row(screen_db, tmp_path):
+    path = tmp_path / "dups.csv"
+    path.write_text("customer_id,name\nC1,Maria Schneider\nC1,Tomas Novak\nC2,Anna Berg\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run(["screen", str(path), "-o", str(out), "--db", screen_db])
+    assert "warning: 1 customer id appears on more than one row ('C1' on rows 1, 2)" in result.stderr
+    rows = read_csv(out)
+    assert [(r["input_id"], r["input_row"], r["name"]) for r in rows] == [
+        ("C1", "1", "Maria Schneider"), ("C1", "2", "Tomas Novak"), ("C2", "3", "Anna Berg")]
+
+
+def test_screen_excel_csv_has_a_byte_order_mark(screen_db, tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text("name\nИван Петров\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run(["screen", str(path), "-o", str(out), "--excel", "--db", screen_db])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfinput_id,input_row,")
+    result = run(["screen", str(path), "-o", str(tmp_path / "out.xlsx"), "--excel", "--db", screen_db])
+    assert result.exit_code == 2 and "--excel applies to CSV output" in result.stderr
+
+
+def test_customers_add_shares_the_reading_options(tmp_path, monkeypatch):
+    seen = {}
+
+    def register(path, name, columns, **kwargs):
+        seen.update(columns=columns, **kwargs)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr("cli.refresh_commands.register_customers", register)
+    result = run(["customers", "add", "book.xlsx", "--name-column", "first,last", "--name-column", "middle",
+                  "--header-row", "3", "--sheet", "Kunden", "--db", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 2
+    assert seen["columns"]["name"] == ("first,last", "middle")
+    assert (seen["header_row"], seen["sheet"]) == (3, "Kunden")
+
+
+def test_rescreen_checks_the_output_before_moving_its_baseline(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("re-screened before the output was checked")
+
+    monkeypatch.setattr("cli.refresh_commands.rescreen", refuse)
+    result = run(["rescreen", "-o", str(tmp_path / "missing" / "changes.csv"), "--db", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 2 and "does not exist" in result.stderr, result.output
