@@ -563,7 +563,10 @@ def read_customer_file(path: str | Path, given: dict[str, str | Iterable[str] | 
         raw = _read_jsonl(path, path.read_bytes())
     else:
         raw = _read_csv(path, path.read_bytes(), header_row)
-    mapping = guess_mapping(raw.headers, given)
+    try:
+        mapping = guess_mapping(raw.headers, given)
+    except InputFileError as exc:
+        raise InputFileError(f"{path.name}: {exc}") from None
     table = CustomerTable(columns=raw.columns, errors=raw.errors, mapping=mapping,
                           notes=raw.notes + mapping_notes(raw.headers, mapping))
     table.notes += id_notes(raw.columns[mapping["id"][0]] if mapping["id"] else None)

@@ -105,7 +105,7 @@ def test_control_bytes_in_headers_are_never_echoed(tmp_path):
     path.write_text("a\x1b[31m,b\x07\nx,y\n", encoding="utf-8")
     with pytest.raises(InputFileError) as err:
         read_customer_file(path)
-    assert "no name column" in str(err.value) and str(err.value).isprintable()
+    assert str(err.value).startswith("customers.csv: no name column") and str(err.value).isprintable()
     assert "\\x1b[31m" in str(err.value)
 
 
