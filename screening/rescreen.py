@@ -82,6 +82,9 @@ def register_customers(path: str | Path, name: str | None = None, columns: dict[
     path = Path(path)
     name = name or path.stem
     table = read_customer_file(path, columns, header_row=header_row, sheet=sheet)
+    if on_message:  # the columns used and ignored, repeated ids: said as screen says them
+        for note in table.notes:
+            on_message(note)
     cols = table.field_values()
     customers = [Customer(**{key: (values[i] if values else None) for key, values in cols.items()})
                  for i in range(len(table))]

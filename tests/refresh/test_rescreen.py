@@ -105,6 +105,8 @@ def test_customers_add_and_rescreen_cli(tmp_path: Path, db: Path):
     added = run(main, ["customers", "add", str(tmp_path / "book.csv"), "--db", str(db), "--id-column", "customer_ref",
                        "--name-column", "legal_name", "--type-column", "kind", "--json"], catch_exceptions=False)
     assert added.exit_code == 0, added.output
+    assert "columns used: id=customer_ref, name=legal_name, type=kind" in added.stderr
+    assert "columns ignored (kept in the output): note" in added.stderr
     assert json.loads(added.output[added.output.index("{"):])["rows"] == len(rows)
     refresh_lists(db, ["us_ofac_sdn"], str(sdn_snapshot("2024-05-03")))
     out = tmp_path / "changes.csv"
