@@ -1,0 +1,177 @@
+"""Alert quality per threshold: dev recall and FPR, third-country recall, alert rate on a legitimate book.
+
+    python benchmarks/alert_quality.py --db DB --shared PATH [--book book.csv] [--curve curve.csv]
+                                       [--alerts 50] [--seed 5]
+
+Screens, once each and at the lowest threshold of the grid (0.10, 0.15 .. 0.95 and the
+default threshold):
+
+* the dev evaluation set (``PATH/eval/queries.csv``, scored with its own ``score.py`` as
+  benchmarks/eval_screen.py does): recall, FPR and the lowest per-category recall;
+* the third-country positives of benchmarks/third_country.py (every listed person and
+  organisation name of two words or more, with a country that is not its own and an ordinary
+  street address; verbatim and with a legal-form or word-order variant): recall;
+* a legitimate customer book (``--book``, or one made by benchmarks/legit_book.py with
+  ``--book-rows``/``--book-seed``): the share of rows with any alert.
+
+A hit found at a low threshold is counted at a higher one by the matcher's own rule, so one pass
+gives the whole curve. Prints the table, writes it as CSV (``--curve``), and lists ``--alerts``
+random book alerts at the product's default threshold for a look.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import legit_book  # noqa: E402
+import third_country  # noqa: E402
+from third_country import hit_at  # noqa: E402
+
+from screening.customer_files import read_customer_file  # noqa: E402
+from screening.match import Customer, RowResult, screen_records  # noqa: E402
+from screening.match_model import load_config  # noqa: E402
+
+# 0.10 .. 0.95, and the product's default threshold
+GRID = tuple(sorted({round(0.10 + 0.05 * k, 2) for k in range(18)} | {load_config().threshold}))
+CURVE_COLUMNS = ("threshold", "dev_recall", "dev_fpr", "dev_min_category_recall", "dev_min_category",
+                 "third_country_recall_verbatim", "third_country_recall_variants", "book_alert_rate")
+
+
+def screen_path(path: str | Path, db: str | Path, threshold: float) -> tuple[list[RowResult], dict[str, list]]:
+    """Read a customer file as ``screening screen`` does and screen it; also return its columns."""
+    table = read_customer_file(path)
+    cols = {key: (table.columns[col] if col else None) for key, col in table.mapping.items()}
+    customers = [Customer(**{key: (values[i] if values else None) for key, values in cols.items()})
+                 for i in range(len(table))]
+    return screen_records(customers, db=db, threshold=threshold, read_errors=table.errors), table.columns
+
+
+def _load_scorer(shared: Path):
+    """The evaluation set's own scorer module (score.py beside queries.csv)."""
+    spec = importlib.util.spec_from_file_location("eval_score", shared / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def dev_curve(shared: Path, db: str | Path, floor: float) -> dict[float, dict]:
+    """Dev recall, FPR and weakest category per grid threshold, by score.py's Scorer."""
+    score = _load_scorer(shared)
+    expected = score.load_expected(str(shared / "eval" / "expected.csv"))
+    results, _ = screen_path(shared / "eval" / "queries.csv", db, floor)
+    out = {}
+    for t in GRID:
+        hits: dict[str, list] = {}
+        order = 0
+        for res in results:
+            for hit in res.hits:
+                if hit_at(hit, t):
+                    refs = [tuple(r.split(":", 1)) for r in hit.list_refs.split(";") if r]
+                    hits.setdefault(res.input_id, []).append((hit.score, order, refs))
+                    order += 1
+        at = score.Scorer(expected, hits).at(t)
+        cats = {c: v["recall"] for c, v in at["per_category"].items() if v["expect"] == "match"}
+        weakest = min(cats, key=cats.__getitem__)
+        out[t] = {"dev_recall": at["recall"], "dev_fpr": at["fpr"], "dev_min_category_recall": cats[weakest],
+                  "dev_min_category": weakest}
+    return out
+
+
+def third_country_curve(db: str | Path, floor: float, seed: int, sample: int | None) -> dict[float, dict]:
+    positives = third_country.make_positives(db, seed, sample)
+    results = third_country.screen(positives, db, floor)
+    out = {}
+    for t in GRID:
+        table = third_country.recall_table(positives, results, t)
+        verbatim = table["variant=verbatim"]
+        variants = [v for k, v in table.items() if k in ("variant=legal_form", "variant=word_order")]
+        found, rows = sum(v[0] for v in variants), sum(v[1] for v in variants)
+        out[t] = {"third_country_recall_verbatim": round(verbatim[0] / verbatim[1], 4),
+                  "third_country_recall_variants": round(found / rows, 4) if rows else None}
+    return out
+
+
+def book_curve(results: list[RowResult]) -> dict[float, dict]:
+    out = {}
+    for t in GRID:
+        alerts = sum(any(hit_at(h, t) for h in res.hits) for res in results)
+        out[t] = {"book_alert_rate": round(alerts / len(results), 5)}
+    return out
+
+
+def sample_alerts(results: list[RowResult], columns: dict[str, list], threshold: float, n: int,
+                  seed: int) -> list[str]:
+    """``n`` random book rows with an alert at ``threshold``, one line each with their best hit."""
+    names, countries = columns.get("name", []), columns.get("country", [])
+    alerted = [(res, [h for h in res.hits if hit_at(h, threshold)]) for res in results]
+    alerted = [(res, hits) for res, hits in alerted if hits]
+    picked = random.Random(seed).sample(alerted, min(n, len(alerted)))
+    lines = []
+    for res, hits in sorted(picked, key=lambda p: p[0].row):
+        best = hits[0]
+        lines.append(f"{res.input_id} {names[res.row]!r} ({countries[res.row]}) -> {best.matched_name!r} "
+                     f"[{best.list_refs.split(';')[0]}] {best.score:.2f} {best.match_kind}: {best.explanation}")
+    return lines
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--db", required=True, help="a store loaded with 'screening lists load --db DB'")
+    ap.add_argument("--shared", required=True, help="folder holding eval/ (queries.csv, expected.csv, score.py)")
+    ap.add_argument("--book", help="legitimate customer book CSV (default: made with legit_book.py)")
+    ap.add_argument("--book-rows", type=int, default=100_000)
+    ap.add_argument("--book-seed", type=int, default=7)
+    ap.add_argument("--seed", type=int, default=11, help="seed of the third-country positives")
+    ap.add_argument("--sample", type=int, help="third-country positives from this many entries (default all)")
+    ap.add_argument("--curve", help="write the curve as CSV to this path")
+    ap.add_argument("--alerts", type=int, default=50, help="random book alerts to list at the default threshold")
+    args = ap.parse_args()
+    floor, default = GRID[0], load_config().threshold
+    start = time.perf_counter()
+    curve = {t: {"threshold": t} for t in GRID}
+    for part in dev_curve(Path(args.shared), args.db, floor), third_country_curve(args.db, floor, args.seed,
+                                                                                  args.sample):
+        for t, values in part.items():
+            curve[t].update(values)
+    book = args.book
+    if not book:
+        book = str(Path(args.curve or ".").resolve().parent / "legit_book.csv")
+        rows = legit_book.make_book(args.book_rows, args.book_seed)
+        with open(book, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, ["id", "name", "address", "country", "dob", "type"])
+            writer.writeheader()
+            writer.writerows(rows)
+    results, columns = screen_path(book, args.db, floor)
+    for t, values in book_curve(results).items():
+        curve[t].update(values)
+    print(f"screened in {time.perf_counter() - start:.0f} s; default threshold {default}", file=sys.stderr)
+    print(" ".join(f"{c:>12}" for c in ("threshold", "dev_recall", "dev_fpr", "dev_min_cat", "3rd_verbatim",
+                                         "3rd_variants", "book_alerts")))
+    for t in GRID:
+        row = curve[t]
+        print(f"{t:12.2f} {row['dev_recall']:12.4f} {row['dev_fpr']:12.4f} {row['dev_min_category_recall']:12.4f} "
+              f"{row['third_country_recall_verbatim']:12.4f} {row['third_country_recall_variants']:12.4f} "
+              f"{row['book_alert_rate']:12.5f}")
+    if args.curve:
+        with open(args.curve, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, CURVE_COLUMNS)
+            writer.writeheader()
+            writer.writerows(curve[t] for t in GRID)
+    if args.alerts:
+        print(f"\n{args.alerts} random book alerts at threshold {default}:")
+        for line in sample_alerts(results, columns, max(default, floor), args.alerts, args.book_seed):
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
