@@ -165,7 +165,7 @@ def _open_waiting(path: Path, read_only: bool, wait: float,
                 raise StoreBusy(f"the store {path} is locked by another process: {holder}; waited {wait:g} s "
                                 f"(--wait or {LOCK_WAIT_ENV} to wait longer); try again when it ends") from None
             if not told and on_message:
-                on_message(f"the store is in use by {holder}: waiting up to {wait:g} s")
+                on_message(f"the store is busy, in use by {holder}: waiting up to {wait:g} s")
                 told = True
             time.sleep(pause)
             pause = min(pause * 2, 1.0)
