@@ -5,33 +5,41 @@ import sys
 
 import click
 
-from screening.consolidate import consolidate_entities, show_entity
+from screening.consolidate import show_entity
 from screening.export import FORMATS, export_entities
+from screening.load import consolidate_store
 
 from .groups import db_option, entity, lists
 from .output import print_json
+from .store_access import store_errors, wait_option
 
 
 @lists.command("consolidate")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
+@wait_option
+@store_errors
 def lists_consolidate(db, as_json) -> None:
-    """Rebuild the entities: one record per real-world party across all lists.
+    """Rebuild the entities: one record per real-world party across all lists; then the match index.
 
     \b
     Also run by `screening lists load` (unless --no-consolidate).
     Example:
       screening lists consolidate --json
     """
-    report = consolidate_entities(db)
+    result = consolidate_store(db, on_progress=lambda line: click.echo(line, err=True))
+    report = result.report
     if as_json:
-        print_json(report.as_dict())
+        print_json({**report, "match_index": {"names": result.index_names, "entities": result.index_entities,
+                                              "seconds": result.index_seconds}})
         return
-    links = ", ".join(f"{k} {v}" for k, v in report.merges_used.items())
-    click.echo(f"{report.entries} entries -> {report.entities} entities (largest {report.largest_entity}) "
-               f"in {report.seconds.get('total', 0)} s; merges: {links or 'none'}")
-    if report.merges_refused:
-        click.echo("refused merges: " + ", ".join(f"{k} {v}" for k, v in report.merges_refused.items()))
+    links = ", ".join(f"{k} {v}" for k, v in report["merges_used"].items())
+    click.echo(f"{result.entries} entries -> {result.entities} entities (largest {result.largest_entity}) "
+               f"in {result.seconds} s; merges: {links or 'none'}")
+    if report["merges_refused"]:
+        click.echo("refused merges: " + ", ".join(f"{k} {v}" for k, v in report["merges_refused"].items()))
+    click.echo(f"match index: {result.index_names} names of {result.index_entities} entities, "
+               f"built in {result.index_seconds} s")
 
 
 @lists.command("export")
@@ -40,6 +48,8 @@ def lists_consolidate(db, as_json) -> None:
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True),
               help="File to write.")
 @click.option("--members-only", is_flag=True, help="Only entity_id,source,source_id rows.")
+@wait_option
+@store_errors
 def lists_export(db, fmt, path, members_only) -> None:
     """Write the consolidated list: entities with names, addresses, identifiers and member refs.
 
@@ -51,7 +61,7 @@ def lists_export(db, fmt, path, members_only) -> None:
     try:
         rows = export_entities(path, fmt, db, members_only=members_only)
     except (LookupError, FileNotFoundError) as exc:
-        click.echo(str(exc), err=True)
+        click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     click.echo(f"wrote {rows} rows to {path}", err=True)
 
@@ -60,6 +70,8 @@ def lists_export(db, fmt, path, members_only) -> None:
 @click.argument("entity_id")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@wait_option
+@store_errors
 def entity_show(entity_id, db, as_json) -> None:
     """Show one entity: its members and why each was merged.
 

@@ -6,10 +6,11 @@ import sys
 import click
 
 from screening.lists import list_issues, list_stats, show_entry
-from screening.load import load_lists
+from screening.load import load_store
 
 from .groups import db_option, lists, source_choice
-from .output import is_tty, print_json, print_table
+from .output import print_json, print_table
+from .store_access import store_errors, wait_option
 
 
 @lists.command("load")
@@ -18,39 +19,60 @@ from .output import is_tty, print_json, print_table
 @click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False),
               help="Folder of list files instead of the bundled snapshots.")
 @click.option("--force", is_flag=True, help="Reload even when the files are unchanged.")
+@click.option("--allow-older", is_flag=True,
+              help="Load a snapshot published before the active version (skipped otherwise).")
+@click.option("--allow-partial", is_flag=True,
+              help="Load a snapshot lacking files the active version has (e.g. OFAC's alt.csv, add.csv).")
 @click.option("--no-consolidate", is_flag=True, help="Do not rebuild the consolidated entities afterwards.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
-def lists_load(db, sources, from_dir, force, no_consolidate, as_json) -> None:
+@wait_option
+@store_errors
+def lists_load(db, sources, from_dir, force, allow_older, allow_partial, no_consolidate, as_json) -> None:
     """Parse list files into the store (bundled snapshots by default).
+
+    Progress goes to stderr, one line per step; the outcome to stdout. A snapshot older
+    than the active version is skipped unless --allow-older; a truncated file fails its
+    source (the bundled us_csl copy's one known cut row excepted).
 
     \b
     Examples:
       screening lists load
       screening lists load --source us_ofac_sdn --from ./downloads/sdn/
     """
-    def progress(name: str) -> None:
-        if is_tty() and not as_json:
-            click.echo(f"loading {name} ...", err=True)
-
-    outcome = load_lists(db, sources or None, from_dir, force=force, on_source=progress,
-                         consolidate=not no_consolidate)
+    run = load_store(db, sources or None, from_dir, force=force, consolidate=not no_consolidate,
+                     allow_older=allow_older, allow_partial=allow_partial,
+                     on_progress=lambda line: click.echo(line, err=True))
     if as_json:
-        print_json([o.as_dict() for o in outcome])
+        print_json([o.as_dict() for o in run.sources])
     else:
-        for o in outcome:
-            if o.status == "failed":
-                click.echo(f"FAILED {o.error}", err=True)
-            elif o.status == "loaded":
-                click.echo(f"{o.source}: loaded version {o.version}: {o.entries} entries, "
-                           f"{o.rejected} rejected records, {o.issues} parse issues")
-            else:
-                click.echo(f"{o.source}: {o.status}" + (f" ({o.error})" if o.error else ""))
-    sys.exit(1 if any(o.status == "failed" for o in outcome) else 0)
+        for o in run.sources:
+            _echo_load(o)
+    if run.consolidation:
+        c = run.consolidation
+        click.echo(f"consolidated: {c.entries} entries -> {c.entities} entities (largest {c.largest_entity} "
+                   f"entries) in {c.seconds} s; match index: {c.index_names} names of {c.index_entities} "
+                   f"entities, built in {c.index_seconds} s", err=as_json)
+    sys.exit(1 if any(o.status == "failed" for o in run.sources) else 0)
+
+
+def _echo_load(o) -> None:
+    if o.status == "failed":
+        click.echo(f"FAILED {o.error}", err=True)
+    elif o.status == "loaded":
+        click.echo(f"{o.source}: loaded version {o.version}: {o.entries} entries, "
+                   f"{o.rejected} rejected records, {o.issues} parse issues")
+        for note in o.notes:
+            if note.startswith(("replaces", "partial")):
+                click.echo(f"  note: {note}")
+    else:
+        click.echo(f"{o.source}: {o.status}" + (f" ({o.error})" if o.error else ""))
 
 
 @lists.command("stats")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@wait_option
+@store_errors
 def lists_stats(db, as_json) -> None:
     """Per source: version, entries by type, names, addresses, identifiers, parse issues.
 
@@ -72,6 +94,8 @@ def lists_stats(db, as_json) -> None:
 @db_option
 @click.option("--source", "sources", multiple=True, type=source_choice, help="Only this source (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@wait_option
+@store_errors
 def lists_issues(db, sources, as_json) -> None:
     """Malformed rows and fields met while parsing the active versions.
 
@@ -96,6 +120,8 @@ def lists_issues(db, sources, as_json) -> None:
 @click.argument("source_id")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@wait_option
+@store_errors
 def lists_show(source, source_id, db, as_json) -> None:
     """Show one list entry with its names, addresses, identifiers and provenance.
 

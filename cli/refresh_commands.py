@@ -16,6 +16,7 @@ from screening.rescreen import register_customers, rescreen, write_rescreen
 
 from .groups import customer_column_options, customers, db_option, lists, main, source_choice
 from .output import is_tty, print_json, print_table
+from .store_access import store_errors, wait_option
 
 
 @lists.command("refresh")
@@ -27,6 +28,8 @@ from .output import is_tty, print_json, print_table
               help="A mirror base URL, or a local file or folder, instead of the official URLs.")
 @click.option("--allow-shrink", is_flag=True, help="Accept a version with far fewer entries than the active one.")
 @click.option("--allow-older", is_flag=True, help="Accept a version published before the active one.")
+@click.option("--allow-partial", is_flag=True,
+              help="Accept a version lacking files the active one has (e.g. OFAC's sdn.csv without alt.csv).")
 @click.option("--max-shrink", type=click.FloatRange(0, 1), default=DEFAULT_MAX_SHRINK, show_default=True,
               help="Largest accepted drop in entries, as a share of the active version's.")
 @click.option("--keep", type=click.IntRange(1), default=DEFAULT_KEEP, show_default=True,
@@ -39,12 +42,16 @@ from .output import is_tty, print_json, print_table
               help="Largest accepted file.")
 @click.option("--no-consolidate", is_flag=True, help="Do not rebuild the consolidated entities afterwards.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (for cron and scripts).")
-def lists_refresh(db, sources, all_sources, origin, allow_shrink, allow_older, max_shrink, keep, timeout,
-                  retries, max_bytes, no_consolidate, as_json) -> None:
+@wait_option
+@store_errors
+def lists_refresh(db, sources, all_sources, origin, allow_shrink, allow_older, allow_partial, max_shrink, keep,
+                  timeout, retries, max_bytes, no_consolidate, as_json) -> None:
     """Download new list versions, check them, and switch to them atomically.
 
-    A version that fails to download or parse, shrinks by more than --max-shrink, or is
-    older than the active one is refused and the last good version stays active.
+    A version that fails to download or parse, has a file cut short, lacks a file the
+    active one has, shrinks by more than --max-shrink, or is older than the active one is
+    refused and the last good version stays active. The publication date is the file's
+    own, else its file time (a download's Last-Modified); never a folder's name.
 
     \b
     Exit codes: 0 every source updated or unchanged, 1 a source failed (it kept its
@@ -62,7 +69,8 @@ def lists_refresh(db, sources, all_sources, origin, allow_shrink, allow_older, m
             click.echo(f"refreshing {name} ...", err=True)
 
     options = FetchOptions(timeout=(min(timeout, 30.0), timeout), retries=retries, max_bytes=max_bytes)
-    policy = GatePolicy(max_shrink=max_shrink, allow_shrink=allow_shrink, allow_older=allow_older)
+    policy = GatePolicy(max_shrink=max_shrink, allow_shrink=allow_shrink, allow_older=allow_older,
+                        allow_partial=allow_partial)
     try:
         outcome = refresh_lists(db, list(sources) or None, origin, policy, options, keep, on_source=progress,
                                 consolidate=not no_consolidate)
@@ -96,6 +104,8 @@ def _echo_outcome(o) -> None:
 @click.argument("source", type=source_choice)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@wait_option
+@store_errors
 def lists_versions(source, db, as_json) -> None:
     """Kept versions of a source, newest first, with sha256, URL and dates.
 
@@ -105,7 +115,7 @@ def lists_versions(source, db, as_json) -> None:
     """
     try:
         rows = list_versions(db, source)
-    except (duckdb.Error, FileNotFoundError) as exc:
+    except duckdb.Error as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if as_json:
@@ -126,6 +136,8 @@ def lists_versions(source, db, as_json) -> None:
 @db_option
 @click.option("--to", "to", metavar="V", help="Version id or label (default: the one before the active version).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@wait_option
+@store_errors
 def lists_rollback(source, db, to, as_json) -> None:
     """Make an earlier kept version of a source active again.
 
@@ -157,6 +169,8 @@ def lists_rollback(source, db, to, as_json) -> None:
 @click.option("--from", "from_ref", metavar="V", help="Older version id or label (default: the one before --to).")
 @click.option("--to", "to_ref", metavar="V", help="Newer version id or label (default: the active one).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@wait_option
+@store_errors
 def lists_diff(source, db, from_ref, to_ref, as_json) -> None:
     """Entries added, removed and changed (with the fields that changed) between two versions.
 
@@ -170,7 +184,7 @@ def lists_diff(source, db, from_ref, to_ref, as_json) -> None:
     except VersionNotFound as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except (duckdb.Error, FileNotFoundError) as exc:
+    except duckdb.Error as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if as_json:

@@ -9,11 +9,13 @@ only ever leaves a half-filled staging folder behind, which the caller throws aw
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
 import zipfile
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
@@ -132,7 +134,7 @@ def copy_local(path: Path, dest: Path) -> FetchResult:
     dest.mkdir(parents=True, exist_ok=True)
     result = FetchResult(dest, str(path.resolve()))
     for src in sources:
-        shutil.copyfile(src, dest / src.name)
+        shutil.copy2(src, dest / src.name)  # keeps the file time: the publication date of files without one
         check_archive(dest / src.name)
         result.files.append(FetchedFile(src.name, str(src), "copied"))
     return result
@@ -206,7 +208,7 @@ def _attempt(session: requests.Session, url: str, name: str, dest: Path, headers
         raise _Transient(f"{type(exc).__name__}: {_short(exc)}") from exc
     with response:
         if response.status_code == 304 and prev_file is not None:
-            shutil.copyfile(prev_file, dest / prev_file.name)
+            shutil.copy2(prev_file, dest / prev_file.name)  # with its time: the publication date of files without one
             return FetchedFile(prev_file.name, url, "not_modified", headers.get("If-None-Match"),
                                headers.get("If-Modified-Since"))
         if response.status_code in _RETRY_STATUS:
@@ -219,7 +221,19 @@ def _attempt(session: requests.Session, url: str, name: str, dest: Path, headers
         _refuse_html(url, name, response)
         _stream_to(response, dest / name, url, options.max_bytes)
     check_archive(dest / name)
+    _stamp_time(dest / name, response.headers.get("Last-Modified"))
     return FetchedFile(name, url, "downloaded", response.headers.get("ETag"), response.headers.get("Last-Modified"))
+
+
+def _stamp_time(path: Path, last_modified: str | None) -> None:
+    """Give a downloaded file the server's Last-Modified time (as ``curl -R`` does): for a file
+    that states no publication date of its own, that time is the best one known."""
+    try:
+        stamp = parsedate_to_datetime(last_modified).timestamp() if last_modified else None
+    except (TypeError, ValueError):
+        stamp = None
+    if stamp is not None:
+        os.utime(path, (stamp, stamp))
 
 
 def _served_name(name: str, response: requests.Response) -> str:

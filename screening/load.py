@@ -5,8 +5,9 @@ import hashlib
 import json
 import re
 import sys
+import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -94,22 +95,134 @@ def activate_version(con: duckdb.DuckDBPyConnection, source: str, version_id: in
     con.execute("UPDATE list_versions SET status = 'active' WHERE version_id = ?", [version_id])
 
 
-def active_sha256(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
-    row = con.execute("SELECT sha256 FROM active_versions WHERE source = ?", [source]).fetchone()
-    return row[0] if row else None
+@dataclass
+class ActiveVersion:
+    """The facts about a source's active version that a new version is checked against."""
 
+    version_id: int
+    version: str
+    published: date | None
+    sha256: str
+    entries: int
+    files: list[str]
+
+
+def active_version(con: duckdb.DuckDBPyConnection, source: str) -> ActiveVersion | None:
+    row = con.execute("SELECT version_id, version, published, sha256, entries, files FROM list_versions "
+                      "WHERE source = ? AND status = 'active'", [source]).fetchone()
+    return ActiveVersion(*row[:5], list(row[5] or [])) if row else None
+
+
+def active_sha256(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
+    active = active_version(con, source)
+    return active.sha256 if active else None
+
+
+# ----------------------------------------------------------------------------- checks of a new version
+# Shared by `lists load` and `lists refresh`: what a parsed version must be before it may replace
+# the active one.
+
+def stamp_published(result: ParseResult, source: Source, bundled: bool) -> None:
+    """Set ``result.published`` and note where it came from (``published_from=...``).
+
+    The file's own date when the parser found one; for a bundled snapshot of files that state
+    none, the date its source.toml records; else the main file's modification time (a download
+    keeps the server's Last-Modified there).  Never the folder's name: that only labels.
+    """
+    if result.published is not None:
+        result.notes.append("published_from=file")
+        return
+    main = result.files[0] if result.files else None
+    if bundled and source.bundled_published:
+        result.published = source.bundled_published
+        result.notes.append(f"published_from=source.toml: {main.name if main else 'the file'} states no "
+                            f"publication date; the bundled snapshot's is {result.published}")
+    elif main is not None and main.exists():
+        result.published = datetime.fromtimestamp(main.stat().st_mtime, timezone.utc).date()
+        result.notes.append(f"published_from=mtime: {main.name} states no publication date; its file time "
+                            f"{result.published} is used")
+
+
+def truncation_refusal(result: ParseResult, known_cut: Iterable[str] = ()) -> str | None:
+    """Why a version with a file cut short may not become active; None when no file is cut.
+
+    ``known_cut``: file names whose cut is a known, documented defect (a bundled partial copy);
+    their cut rows stay reported as parse issues and in the notes."""
+    known = set(known_cut)
+    cut = [where for where in result.truncated if where.rpartition(":")[0] not in known]
+    for where in result.truncated:
+        if where not in cut:
+            result.notes.append(f"{where}: the file ends inside this row, a known defect of this bundled "
+                                f"copy (source.toml); the row is rejected")
+    if not cut:
+        return None
+    return (f"truncated file: {'; '.join(cut)}: the file ends inside this row (a download cut short?); "
+            f"fetch it again")
+
+
+def missing_files(result: ParseResult, active: ActiveVersion | None) -> list[str]:
+    """Files of the active version the new one lacks (OFAC's add.csv, alt.csv, ...).
+
+    A version of another format altogether (no file name in common, e.g. the enhanced XML
+    replacing the CSV files) is not partial: its parser reads all it needs from its own files."""
+    if active is None:
+        return []
+    new = {p.name.lower() for p in result.files}
+    if not new & {name.lower() for name in active.files}:
+        return []
+    return sorted(name for name in active.files if name.lower() not in new)
+
+
+def partial_refusal(result: ParseResult, active: ActiveVersion | None, allow_partial: bool) -> str | None:
+    """Why a version lacking files the active one has may not replace it (noted when allowed)."""
+    missing = missing_files(result, active)
+    if not missing:
+        return None
+    names = ", ".join(missing)
+    if allow_partial:
+        result.notes.append(f"partial: lacks {names} of the version it replaced ({active.version}); "
+                            f"allowed by --allow-partial")
+        return None
+    return (f"incomplete: {names} missing, which the active version {active.version} has (their rows would "
+            f"be lost); use --allow-partial if this is right")
+
+
+def is_older(result: ParseResult, active: ActiveVersion | None) -> bool:
+    """The new version was published before the active one (unknown dates never count as older)."""
+    return bool(active and active.published and result.published and result.published < active.published)
+
+
+# ----------------------------------------------------------------------------- load
 
 def load_source_snapshot(con: duckdb.DuckDBPyConnection, source: Source, snapshot: Path,
-                         force: bool = False) -> SourceLoad:
-    """Parse one snapshot and make it the active version of its source, all or nothing."""
+                         force: bool = False, allow_older: bool = False,
+                         allow_partial: bool = False) -> SourceLoad:
+    """Parse one snapshot and make it the active version of its source, all or nothing.
+
+    A snapshot older than the active version is skipped (unless ``allow_older``); a cut file,
+    or one lacking files of the active version (unless ``allow_partial``), fails the source."""
     files = snapshot_files(snapshot) if snapshot.is_dir() else []
     sha = snapshot_sha256(files)
-    if not force and active_sha256(con, source.name) == sha:
+    active = active_version(con, source.name)
+    if not force and active and active.sha256 == sha:
         return SourceLoad(source.name, "unchanged")
     try:
         result = parse_snapshot(snapshot, source.name, source.parsers)
     except SourceFormatError as exc:
         return SourceLoad(source.name, "failed", error=f"{source.name}: {exc}")
+    bundled = snapshot == source.bundled_snapshot
+    refusal = (truncation_refusal(result, source.bundled_known_cut if bundled else ())
+               or partial_refusal(result, active, allow_partial))
+    if refusal:
+        return SourceLoad(source.name, "failed", result.version, error=f"{source.name}: {refusal}")
+    stamp_published(result, source, bundled)
+    if is_older(result, active):
+        versions = (f"{result.version} (published {result.published}) is older than the active version "
+                    f"{active.version} (published {active.published})")
+        if not allow_older:
+            return SourceLoad(source.name, "skipped", result.version,
+                              error=f"{versions}: not loaded; use --allow-older to go back to it")
+        result.notes.append(f"replaces a newer version: {versions}; allowed by --allow-older")
     con.execute("BEGIN TRANSACTION")
     try:
         version_id = insert_version(con, result, sha, status="staged")
@@ -122,43 +235,90 @@ def load_source_snapshot(con: duckdb.DuckDBPyConnection, source: Source, snapsho
                       len(result.entries), result.rejected_records, len(result.issues), notes=result.notes)
 
 
-def load_lists(db: str | Path | None = None, sources: Iterable[str] | None = None,
-               from_dir: str | Path | None = None, force: bool = False,
-               on_source: Callable[[str], None] | None = None, consolidate: bool = False) -> list[SourceLoad]:
+@dataclass
+class Consolidation:
+    """What rebuilding the entities and then the match index did."""
+
+    entries: int
+    entities: int
+    largest_entity: int
+    seconds: float
+    index_names: int
+    index_entities: int
+    index_seconds: float
+    report: dict = field(default_factory=dict)  # the consolidation's whole run report
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class LoadRun:
+    """A whole `lists load`: each source, then the consolidation when one ran."""
+
+    sources: list[SourceLoad]
+    consolidation: Consolidation | None = None
+
+
+def consolidate_store(db: str | Path | None = None,
+                      on_progress: Callable[[str], None] | None = None) -> Consolidation:
+    """Rebuild the consolidated entities of an existing store, then its match index (so that
+    screening opens the store read-only instead of rebuilding a stale index itself)."""
+    from .consolidate import consolidate_entities
+    from .match_index import update_index
+
+    path = store.require_store(db)
+    _release_matcher(path)
+    say = on_progress or (lambda message: None)
+    say("consolidating the list entries into entities ...")
+    report = consolidate_entities(path)
+    say(f"consolidated: {report.entries} entries -> {report.entities} entities in {report.seconds.get('total', 0)} s; "
+        "building the match index ...")
+    clock = time.perf_counter()
+    index = update_index(path)
+    return Consolidation(report.entries, report.entities, report.largest_entity, report.seconds.get("total", 0.0),
+                         index.names, index.entities, round(time.perf_counter() - clock, 2), report.as_dict())
+
+
+def load_store(db: str | Path | None = None, sources: Iterable[str] | None = None,
+               from_dir: str | Path | None = None, force: bool = False, consolidate: bool = False,
+               allow_older: bool = False, allow_partial: bool = False,
+               on_progress: Callable[[str], None] | None = None) -> LoadRun:
     """Load the bundled snapshots (or those under ``from_dir``) of the given sources into the store.
 
     A source whose file is refused keeps its last good version; the others load regardless.
-    With ``consolidate``, the entities are rebuilt afterwards when any source changed.
+    With ``consolidate``, the entities and the match index are rebuilt afterwards when any
+    source changed.  ``on_progress`` gets one line as each step starts and ends.
     """
     names = list(sources) if sources else list(SOURCE_NAMES)
     base = Path(from_dir) if from_dir else None
+    say = on_progress or (lambda message: None)
     _release_matcher(db)
     con = store.connect(db)
-    outcome: list[SourceLoad] = []
+    run = LoadRun([])
     try:
-        for name in names:
-            if on_source:
-                on_source(name)
+        for number, name in enumerate(names, 1):
             source = load_source(name)
             snapshot = find_snapshot(source, base, single=len(names) == 1)
             if snapshot is None:
-                outcome.append(SourceLoad(name, "skipped", error="no snapshot to load (not bundled)"))
+                run.sources.append(SourceLoad(name, "skipped", error="no snapshot to load (not bundled)"))
                 continue
-            outcome.append(load_source_snapshot(con, source, snapshot, force=force))
+            say(f"[{number}/{len(names)}] {name}: reading {snapshot.name} ...")
+            clock = time.perf_counter()
+            run.sources.append(load_source_snapshot(con, source, snapshot, force, allow_older, allow_partial))
+            say(f"[{number}/{len(names)}] {name}: {run.sources[-1].status} in {time.perf_counter() - clock:.1f} s")
     finally:
         con.close()
-    if consolidate and any(o.status == "loaded" for o in outcome):
-        from .consolidate import consolidate_entities
+    if consolidate and any(o.status == "loaded" for o in run.sources):
+        run.consolidation = consolidate_store(db, on_progress)
+    return run
 
-        if on_source:
-            on_source("consolidation")
-        consolidate_entities(db)
-        from .match_index import update_index
 
-        if on_source:
-            on_source("match index")
-        update_index(db)  # built here once, so that screening opens the store read-only
-    return outcome
+def load_lists(db: str | Path | None = None, sources: Iterable[str] | None = None,
+               from_dir: str | Path | None = None, force: bool = False, consolidate: bool = False,
+               allow_older: bool = False, allow_partial: bool = False) -> list[SourceLoad]:
+    """:func:`load_store`, returning what happened to each source."""
+    return load_store(db, sources, from_dir, force, consolidate, allow_older, allow_partial).sources
 
 
 def _release_matcher(db: str | Path | None) -> None:

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Callable, Iterator
@@ -26,16 +25,15 @@ import duckdb
 
 from . import store
 from .fetch import FetchError, FetchOptions, FetchResult, copy_local, fetch_urls, load_meta, mirror_urls, save_meta
-from .load import find_snapshot, insert_version, snapshot_files, snapshot_sha256
+from .load import (ActiveVersion, active_version, find_snapshot, insert_version, is_older, partial_refusal,
+                   snapshot_files, snapshot_sha256, stamp_published, truncation_refusal)
 from .parse import parse_snapshot
 from .parse.model import ParseResult, SourceFormatError
 from .sources import SOURCE_NAMES, Source, load_source
 
 DEFAULT_MAX_SHRINK = 0.10
 DEFAULT_KEEP = 10
-LOCK_WAIT_SECONDS = store.LOCK_WAIT_SECONDS
 _PART_TABLES = ("names", "addresses", "identifiers", "birth_dates", "nationalities", "parse_issues", "entries")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?")
 
 
 class RefreshLocked(Exception):
@@ -53,6 +51,7 @@ class GatePolicy:
     max_shrink: float = DEFAULT_MAX_SHRINK  # largest allowed drop in entries, as a share of the active count
     allow_shrink: bool = False
     allow_older: bool = False
+    allow_partial: bool = False  # accept a version lacking files the active one has
 
 
 @dataclass
@@ -76,20 +75,12 @@ class RefreshOutcome:
         return dict(self.__dict__)
 
 
-@dataclass
-class _Active:
-    version_id: int
-    version: str
-    published: date | None
-    sha256: str
-    entries: int
-
-
 # ----------------------------------------------------------------------------- store access
 
 def open_store(db: str | Path | None, read_only: bool = False,
-               wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
-    """Open the store, retrying for up to ``wait`` seconds while another process holds it."""
+               wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store, retrying for up to ``wait`` seconds (default: store.lock_wait()) while
+    another process holds it."""
     try:
         return store.connect_waiting(db, read_only=read_only, wait=wait)
     except store.StoreBusy as exc:
@@ -125,18 +116,12 @@ def work_dir(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".files")
 
 
-def _active(con: duckdb.DuckDBPyConnection, source: str) -> _Active | None:
-    row = con.execute("SELECT version_id, version, published, sha256, entries FROM list_versions "
-                      "WHERE source = ? AND status = 'active'", [source]).fetchone()
-    return _Active(*row) if row else None
-
-
-def _read_active(db_path: Path, source: str) -> _Active | None:
+def _read_active(db_path: Path, source: str) -> ActiveVersion | None:
     if not db_path.exists():
         return None
     con = open_store(db_path, read_only=True)
     try:
-        return _active(con, source)
+        return active_version(con, source)
     except duckdb.CatalogException:
         return None
     finally:
@@ -253,7 +238,7 @@ def _one_line(exc: Exception) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
-def _rolled_back_from(db_path: Path, source: str, sha: str, active: _Active | None) -> int | None:
+def _rolled_back_from(db_path: Path, source: str, sha: str, active: ActiveVersion | None) -> int | None:
     """A kept version newer than the active one with these very files: the user rolled back from it."""
     if active is None:
         return None
@@ -316,7 +301,7 @@ def _keep_download(fetched: FetchResult, current: Path) -> None:
     tmp.rename(current)
 
 
-def _stage_and_switch(db_path: Path, source: Source, fetched: FetchResult, sha: str, active: _Active | None,
+def _stage_and_switch(db_path: Path, source: Source, fetched: FetchResult, sha: str, active: ActiveVersion | None,
                       policy: GatePolicy, keep: int, outcome: RefreshOutcome) -> None:
     try:
         result = parse_snapshot(fetched.folder, source.name, source.parsers)
@@ -327,8 +312,8 @@ def _stage_and_switch(db_path: Path, source: Source, fetched: FetchResult, sha: 
         outcome.error = f"parse failed: {type(exc).__name__}: {exc}"
         return
     result.notes = list(fetched.notes) + list(result.notes)
-    if result.published is None:
-        result.published = _label_date(result.version)
+    stamp_published(result, source, bundled=False)  # a refresh never takes a date from a folder's name
+    refusal = gate(result, active, source, policy)  # before the write: notes it adds are kept with the version
     outcome.version, outcome.entries, outcome.notes = result.version, len(result.entries), result.notes
     con = open_store(db_path)
     try:
@@ -338,7 +323,6 @@ def _stage_and_switch(db_path: Path, source: Source, fetched: FetchResult, sha: 
                                     fetched_at=datetime.now(timezone.utc).replace(tzinfo=None))
         con.execute("COMMIT")
         outcome.version_id = version_id
-        refusal = gate(result, active, source, policy)
         if refusal:
             _fail(con, version_id, refusal)
             outcome.error = f"refused: {refusal}"
@@ -350,35 +334,27 @@ def _stage_and_switch(db_path: Path, source: Source, fetched: FetchResult, sha: 
         con.close()
 
 
-def gate(result: ParseResult, active: _Active | None, source: Source, policy: GatePolicy) -> str | None:
+def gate(result: ParseResult, active: ActiveVersion | None, source: Source, policy: GatePolicy) -> str | None:
     """Why the new version may not become active, or None when it passes every check."""
     count = len(result.entries)
     if count == 0:
         return "the new version has no entries"
+    refusal = truncation_refusal(result) or partial_refusal(result, active, policy.allow_partial)
+    if refusal:
+        return refusal
     if active is not None:
         if not policy.allow_shrink and active.entries and count < active.entries * (1 - policy.max_shrink):
             drop = 1 - count / active.entries
             return (f"entries dropped from {active.entries} to {count} ({drop:.0%}, more than the "
                     f"{policy.max_shrink:.0%} allowed); use --allow-shrink if this is right")
-        old = active.published or _label_date(active.version)
-        new = result.published
-        if not policy.allow_older and old and new and new < old:
-            return f"publication date {new} is older than the active version's {old}; use --allow-older if this is right"
+        if not policy.allow_older and is_older(result, active):
+            return (f"publication date {result.published} is older than the active version's {active.published}; "
+                    f"use --allow-older if this is right")
     if count < source.min_entries:
         return f"{count} entries is below the {source.min_entries} expected of {source.name} (source.toml)"
     if source.max_entries is not None and count > int(source.max_entries):
         return f"{count} entries is above the {source.max_entries} expected of {source.name} (source.toml)"
     return None
-
-
-def _label_date(label: str | None) -> date | None:
-    match = _ISO_DATE.match(label or "")
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3] or 1))
-    except ValueError:
-        return None
 
 
 def switch_active(con: duckdb.DuckDBPyConnection, source: str, version_id: int) -> None:
@@ -490,11 +466,11 @@ def resolve_version(con: duckdb.DuckDBPyConnection, source: str, ref: str | int)
 
 def rollback(db: str | Path | None, source: str, to: str | int | None = None) -> dict:
     """Make an earlier kept version active again (default: the one before the active version)."""
-    db_path = store.resolve_db_path(db)
+    db_path = store.require_store(db)  # before the lock file: a missing store stays missing
     with refresh_lock(db_path):
         con = open_store(db_path)
         try:
-            active = _active(con, source)
+            active = active_version(con, source)
             if to is None:
                 row = con.execute("SELECT max(version_id) FROM list_versions WHERE source = ? AND status = 'superseded' "
                                   "AND version_id < ?", [source, active.version_id if active else 2**31 - 1]).fetchone()
@@ -506,7 +482,7 @@ def rollback(db: str | Path | None, source: str, to: str | int | None = None) ->
             if active and active.version_id == target:
                 return {"source": source, "status": "unchanged", "version_id": target, "version": active.version}
             switch_active(con, source, target)
-            now = _active(con, source)
+            now = active_version(con, source)
         finally:
             con.close()
         note = rebuild_entities(db_path)

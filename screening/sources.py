@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 SOURCE_NAMES = ("us_ofac_sdn", "us_ofac_cons", "us_csl", "us_bis_dpl", "un_sc",
@@ -36,6 +37,9 @@ class Source:
     min_entries: int = 0
     max_entries: int | None = None
     snapshots: list[str] = field(default_factory=list)
+    # Facts about the bundled snapshot its files cannot state ([bundled_snapshot] in source.toml):
+    bundled_published: date | None = None  # publication date, for files that carry none
+    bundled_known_cut: list[str] = field(default_factory=list)  # files known to end inside a row
 
     @property
     def bundled_snapshot(self) -> Path | None:
@@ -50,6 +54,7 @@ def load_source(name: str, base: Path | None = None) -> Source:
         raise ValueError(f"unknown source {name!r}: no {name}/source.toml")
     meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
     checks = meta.get("assertions", {})
+    bundled_facts = meta.get("bundled_snapshot", {})
     snapshots = sorted(p.name for p in folder.iterdir() if p.is_dir())
     return Source(
         name=meta["name"], title=meta["title"], publisher=meta["publisher"], urls=list(meta["urls"]),
@@ -57,6 +62,7 @@ def load_source(name: str, base: Path | None = None) -> Source:
         parsers=list(meta["parsers"]), bundled=meta.get("bundled") or None, folder=folder,
         id_note=meta.get("id_note", ""), min_entries=int(checks.get("min_entries", 0)),
         max_entries=checks.get("max_entries"), snapshots=snapshots,
+        bundled_published=bundled_facts.get("published"), bundled_known_cut=list(bundled_facts.get("known_cut", [])),
     )
 
 

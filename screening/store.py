@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -40,15 +41,38 @@ def resolve_db_path(db: str | Path | None) -> Path:
     return Path(db) if db else default_db_path()
 
 
-def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the store (creating its folder and schema when writable)."""
+class StoreMissing(FileNotFoundError):
+    """A command that only reads (or changes) an existing store found none at its path."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no screening store at {path}: run `screening lists load` first")
+        self.path = path
+
+
+def require_store(db: str | Path | None) -> Path:
+    """The store's path; :class:`StoreMissing` when there is no store there (nothing is created)."""
+    path = resolve_db_path(db)
+    if not path.is_file():
+        raise StoreMissing(path)
+    return path
+
+
+def connect(db: str | Path | None = None, read_only: bool = False, wait: float | None = None,
+            on_message: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store (creating its folder and schema when writable).
+
+    While another process holds the store's lock, retry for up to ``wait`` seconds (default:
+    :func:`lock_wait`), then raise :class:`StoreBusy` naming that process.  A read-only open
+    of a missing store raises :class:`StoreMissing`.
+    """
     path = resolve_db_path(db)
     if read_only:
-        if not path.exists():
-            raise FileNotFoundError(f"no screening database at {path}: run `screening lists load` first")
-        return duckdb.connect(str(path), read_only=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+        require_store(path)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open_waiting(path, read_only, lock_wait() if wait is None else wait, on_message)
+    if read_only:
+        return con
     # Splink 5 still writes `x -> expr` lambdas, which DuckDB 2 refuses unless told otherwise.
     try:
         con.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
@@ -58,34 +82,90 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     return con
 
 
-LOCK_WAIT_SECONDS = 30.0  # how long a reader waits for another process writing the store
+# ----------------------------------------------------------------------------- waiting for the lock
+
+LOCK_WAIT_ENV = "SCREENING_LOCK_WAIT"
+DEFAULT_LOCK_WAIT = 30.0  # seconds a process waits for another one holding the store
+_lock_wait: float | None = None  # set for this process by set_lock_wait (the CLI's --wait)
+_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d+)\)")
 
 
 class StoreBusy(OSError):
-    """The store stayed locked by another process (a load or refresh) for too long."""
+    """The store stayed locked by another process for longer than the wait."""
 
 
-def connect_waiting(db: str | Path | None, read_only: bool, wait: float = LOCK_WAIT_SECONDS,
+class LockWaitError(ValueError):
+    """``$SCREENING_LOCK_WAIT`` is not a number of seconds."""
+
+
+def set_lock_wait(seconds: float | None) -> None:
+    """Make every store opening of this process wait up to ``seconds`` (None: back to the default)."""
+    global _lock_wait
+    _lock_wait = seconds
+
+
+def lock_wait() -> float:
+    """Seconds to wait for a locked store: :func:`set_lock_wait`, else ``$SCREENING_LOCK_WAIT``, else 30."""
+    if _lock_wait is not None:
+        return _lock_wait
+    text = os.environ.get(LOCK_WAIT_ENV, "").strip()
+    if not text:
+        return DEFAULT_LOCK_WAIT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses NaN
+        raise LockWaitError(f"{LOCK_WAIT_ENV}={text!r}: not a number of seconds (0 or more)")
+    return seconds
+
+
+def lock_holder(message: str) -> str:
+    """Who holds the store, from DuckDB's lock error: 'PID n (its command line)', and whether it
+    writes; 'another process' when the message does not say."""
+    found = _HOLDER.search(message)
+    if not found:
+        return "another process"
+    pid = found["pid"]
+    try:  # the command line says more than the interpreter's path ("screening check ...")
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+        command = " ".join(a.decode(errors="replace") for a in argv)[:160]
+    except OSError:
+        command = found["exe"]
+    # DuckDB suggests opening read-only only when the holder is itself a reader.
+    mode = "reading" if "read-only mode" in message else "writing"
+    return f"PID {pid} ({command or found['exe']}), {mode} it"
+
+
+def connect_waiting(db: str | Path | None, read_only: bool, wait: float | None = None,
                     on_message: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the store, retrying with a short backoff while another process holds it read-write."""
+    """Open the store like :func:`connect`; a read-only open from a process that already holds
+    the store read-write shares that connection's configuration instead."""
+    try:
+        return connect(db, read_only=read_only, wait=wait, on_message=on_message)
+    except duckdb.ConnectionException:
+        if not read_only:
+            raise
+        return connect(db, wait=wait, on_message=on_message)
+
+
+def _open_waiting(path: Path, read_only: bool, wait: float,
+                  on_message: Callable[[str], None] | None) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect`` retried with a short backoff while another process holds the lock."""
     deadline = time.monotonic() + wait
     pause, told = 0.05, False
     while True:
         try:
-            return connect(db, read_only=read_only)
-        except duckdb.ConnectionException:
-            if not read_only:
-                raise
-            # this process already holds the store read-write: share that configuration
-            return connect(db)
+            return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
+            holder = lock_holder(str(exc))
             if time.monotonic() >= deadline:
-                raise StoreBusy(f"the store {resolve_db_path(db)} is locked by another process (a list load "
-                                f"or refresh?) and stayed locked for {wait:.0f} s; try again when it ends") from None
+                raise StoreBusy(f"the store {path} is locked by another process: {holder}; waited {wait:g} s "
+                                f"(--wait or {LOCK_WAIT_ENV} to wait longer); try again when it ends") from None
             if not told and on_message:
-                on_message(f"the store is busy (another process is writing it): waiting up to {wait:.0f} s")
+                on_message(f"the store is busy, in use by {holder}: waiting up to {wait:g} s")
                 told = True
             time.sleep(pause)
             pause = min(pause * 2, 1.0)

@@ -2,7 +2,9 @@
 publishers' files, and refused files that leave the store as it was."""
 from __future__ import annotations
 
+import os
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -11,7 +13,7 @@ import pytest
 from screening.load import load_lists
 from screening.sources import all_sources
 
-from .conftest import LISTS
+from .conftest import FIXTURES, LISTS
 
 BUNDLED = [s.name for s in all_sources() if s.bundled]
 
@@ -100,3 +102,54 @@ def test_from_folder_loads_another_version_and_supersedes(tmp_path: Path):
     with duckdb.connect(str(db), read_only=True) as con:
         statuses = con.execute("SELECT status FROM list_versions WHERE source = 'us_bis_dpl' ORDER BY version_id").fetchall()
     assert statuses == [("superseded",), ("active",)]
+
+
+def test_bundled_partial_csl_loads_with_its_known_cut_row_noted(loaded_db: Path):
+    with duckdb.connect(str(loaded_db), read_only=True) as con:
+        notes = con.execute("SELECT notes FROM active_versions WHERE source = 'us_csl'").fetchone()[0]
+    assert any("known defect of this bundled copy" in n for n in notes)
+
+
+def test_a_cut_file_fails_its_source_in_a_load(tmp_path: Path):
+    """The bundled CSL copy's known cut is accepted; the same file anywhere else is refused."""
+    db = tmp_path / "s.duckdb"
+    other = tmp_path / "downloads" / "us_csl"
+    shutil.copytree(LISTS / "us_csl" / "2023-11-30-partial", other)
+    (outcome,) = load_lists(db, ["us_csl"], from_dir=tmp_path / "downloads")
+    assert outcome.status == "failed"
+    assert "truncated file: csl.csv:" in outcome.error
+    assert not db.exists() or not _versions(db)
+
+
+def _sdn_refreshed_to_2024_05_03(tmp_path: Path) -> Path:
+    """A store whose active SDN is the 2024-05-03 sdn.csv (file time 2024-05-03)."""
+    from screening.refresh import refresh_lists
+
+    db = tmp_path / "s.duckdb"
+    folder = tmp_path / "2024-05-03"
+    folder.mkdir()
+    shutil.copyfile(FIXTURES / "lists" / "us_ofac_sdn" / "2024-05-03" / "sdn.csv", folder / "sdn.csv")
+    stamp = datetime(2024, 5, 3, 12, tzinfo=timezone.utc).timestamp()
+    os.utime(folder / "sdn.csv", (stamp, stamp))
+    (outcome,) = refresh_lists(db, ["us_ofac_sdn"], str(folder), consolidate=False)
+    assert outcome.status == "updated", outcome.error
+    return db
+
+
+def _active_sdn(db: Path) -> tuple[str, str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT version, CAST(published AS VARCHAR) FROM active_versions "
+                           "WHERE source = 'us_ofac_sdn'").fetchone()
+
+
+def test_loading_the_older_bundled_sdn_over_a_newer_refresh_is_skipped_unless_allowed(tmp_path: Path):
+    db = _sdn_refreshed_to_2024_05_03(tmp_path)
+    (skipped,) = load_lists(db, ["us_ofac_sdn"])
+    assert skipped.status == "skipped"
+    assert "2023-12-28 (published 2023-12-28) is older than the active version 2024-05-03" in skipped.error
+    assert "--allow-older" in skipped.error
+    assert _active_sdn(db) == ("2024-05-03", "2024-05-03")
+    (allowed,) = load_lists(db, ["us_ofac_sdn"], allow_older=True)
+    assert allowed.status == "loaded"
+    assert any(n.startswith("replaces a newer version") and "2024-05-03" in n for n in allowed.notes)
+    assert _active_sdn(db) == ("2023-12-28", "2023-12-28")

@@ -140,6 +140,8 @@ def parse(snapshot: Path, source: str, label: str) -> ParseResult:
         result.records_read += 1
         if len(values) != len(header):
             result.issues.append(_bad_width(name, line, values, len(header), cut=end == last_line))
+            if end == last_line and len(values) < len(header):
+                result.truncated.append(f"{name}:{line}")
             continue
         row = {k: v.strip() for k, v in zip(header, values)}
         entry = _row_entry(row, name, line, result)

@@ -131,6 +131,8 @@ class ParseResult:
     issues: list[ParseIssue] = field(default_factory=list)
     records_read: int = 0  # primary records seen, in the unit of an entry (row, element, group)
     notes: list[str] = field(default_factory=list)  # e.g. "alt.csv absent: no aliases in this version"
+    # "file:line" of a last row the file ends inside: the file was cut short (a truncated download)
+    truncated: list[str] = field(default_factory=list)
 
     @property
     def rejected_records(self) -> int:

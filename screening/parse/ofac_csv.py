@@ -135,6 +135,7 @@ def read_rows(path: Path, required: bool, result: ParseResult, rejected: bool) -
         result.issues.append(ParseIssue(path.name, str(cut.line), None, ",".join(cut.values)[:200],
                                         "row cut short: the file ends inside it (truncated download?)",
                                         rejected=rejected))
+        result.truncated.append(f"{path.name}:{cut.line}")
     if rows and not rows[0].values[0].strip().isdigit():
         raise SourceFormatError(f"{path.name}: line {rows[0].line} is not an OFAC row "
                                 f"(expected ent_num first, no header); got {','.join(rows[0].values)[:80]!r}")

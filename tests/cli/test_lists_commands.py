@@ -17,7 +17,7 @@ def test_load_then_stats_json_reconciles(tmp_path: Path):
     db = str(tmp_path / "s.duckdb")
     loaded = _run("lists", "load", "--db", db, "--source", "us_bis_dpl", "--json", "--no-consolidate")
     assert loaded.exit_code == 0, loaded.output
-    assert json.loads(loaded.output)[0]["status"] == "loaded"
+    assert json.loads(loaded.stdout)[0]["status"] == "loaded"
     stats = json.loads(_run("lists", "stats", "--db", db, "--json").output)
     (dpl,) = stats
     assert dpl["source"] == "us_bis_dpl"

@@ -47,7 +47,7 @@ def test_cli_consolidate_export_and_show(consolidated_db, tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["lists", "consolidate", "--db", str(consolidated_db), "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["entities"] < report["entries"]
     out = tmp_path / "members.csv"
     result = runner.invoke(main, ["lists", "export", "--db", str(consolidated_db), "--members-only", "-o", str(out)])
