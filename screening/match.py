@@ -516,7 +516,11 @@ def explain_in_words(waterfall: list[dict], kind: str, score: float) -> str:
 
 # ---- the library API ---------------------------------------------------------------------------
 _MATCHERS: dict[str, Matcher] = {}
+# guards _MATCHERS only: never held while a store is opened or loaded, because loading the bundled
+# lists into an empty store calls release() (the loader closes this process's readers first)
 _LOCK = threading.Lock()
+# one matcher made at a time, so that two threads meeting an empty store do not both load it
+_BUILDING = threading.Lock()
 
 
 def _load_bundled(db: str | Path | None, on_message: Callable[[str], None] | None) -> None:
@@ -571,27 +575,43 @@ def get_matcher(db: str | Path | None = None, on_message: Callable[[str], None] 
     It reads the store read-only unless ``writable`` (for callers that also write, such as
     re-screening); a read-only store does not block other readers."""
     key = str(store.resolve_db_path(db))
-    with _LOCK:
-        matcher = _MATCHERS.pop(key, None)
+    matcher = _cached_matcher(key, writable)
+    if matcher is not None:
+        return matcher
+    with _BUILDING:
+        matcher = _cached_matcher(key, writable)  # made by another thread while this one waited
         if matcher is not None:
-            from .match_index import stored_fingerprint
-
-            if (not writable or matcher.writable) and stored_fingerprint(matcher.con) == matcher.info.fingerprint:
-                _MATCHERS[key] = matcher
-                return matcher
-            matcher.con.close()
+            return matcher
+        # the cache lock is not held here: opening an empty store loads the lists, which release()s
         matcher = Matcher(open_store(db, on_message, writable))
         matcher.writable = writable
-        _MATCHERS[key] = matcher
+        with _LOCK:
+            _MATCHERS[key] = matcher
         return matcher
+
+
+def _cached_matcher(key: str, writable: bool) -> Matcher | None:
+    """The cached matcher of a store when it still serves (same lists; read-write when asked),
+    else None, a stale one being closed (a read-write open of the store needs it gone)."""
+    from .match_index import stored_fingerprint
+
+    with _LOCK:
+        matcher = _MATCHERS.get(key)
+        if matcher is None:
+            return None
+        if (not writable or matcher.writable) and stored_fingerprint(matcher.con) == matcher.info.fingerprint:
+            return matcher
+        del _MATCHERS[key]
+    matcher.con.close()
+    return None
 
 
 def release(db: str | Path | None = None) -> None:
     """Close the cached matcher of a store (before this process writes to it)."""
     with _LOCK:
         matcher = _MATCHERS.pop(str(store.resolve_db_path(db)), None)
-        if matcher is not None:
-            matcher.con.close()
+    if matcher is not None:
+        matcher.con.close()
 
 
 def _customers(records: Iterable[dict | Customer]) -> list[Customer]:

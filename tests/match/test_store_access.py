@@ -71,3 +71,58 @@ def test_reader_waits_then_fails_clearly_while_another_process_writes(tmp_path):
         holder.kill()
         holder.wait()
     connect_waiting(db, read_only=True, wait=5).close()  # free again once the writer is gone
+
+
+# a fresh store loads the bundled lists; one small source keeps the test quick, the path is the same
+_FRESH_STORE_CHECK = """
+import sys
+from screening import load
+real_load = load.load_lists
+load.load_lists = lambda db, consolidate=False, **kw: real_load(db, sources=["us_bis_dpl"], consolidate=consolidate)
+from screening.cli.main import main
+main(sys.argv[1:])
+"""
+
+
+def test_check_on_a_fresh_store_loads_the_lists_then_answers(tmp_path):
+    """Loading an empty store closes this process's matchers (release()) while get_matcher() is
+    making one: that must not wait on the matcher cache's own lock."""
+    db = tmp_path / "new" / "screening.duckdb"
+    try:
+        done = subprocess.run([sys.executable, "-c", _FRESH_STORE_CHECK, "check", "Abdul Majid Saidi",
+                               "--db", str(db)], capture_output=True, text=True, timeout=240)
+    except subprocess.TimeoutExpired:
+        pytest.fail("`screening check` on a fresh store did not finish (the matcher cache deadlocked)")
+    assert "loading the bundled lists first" in done.stderr
+    assert done.returncode == 1, done.stderr
+    assert "us_bis_dpl:" in done.stdout and "ABDUL MAJID SAIDI" in done.stdout
+
+
+def test_release_while_another_thread_makes_a_matcher_does_not_block(screen_db, monkeypatch):
+    """The cache lock is free while a matcher is being made (the store opened or loaded)."""
+    import threading
+
+    from screening import match
+
+    release(screen_db)
+    opening = threading.Event()
+    finish = threading.Event()
+    real_open = match.open_store
+
+    def slow_open(*args, **kwargs):
+        opening.set()
+        finish.wait(30)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(match, "open_store", slow_open)
+    maker = threading.Thread(target=get_matcher, args=(screen_db,), daemon=True)
+    maker.start()
+    assert opening.wait(30)
+    releaser = threading.Thread(target=release, args=(screen_db,), daemon=True)
+    releaser.start()
+    releaser.join(10)
+    blocked = releaser.is_alive()
+    finish.set()
+    maker.join(60)
+    assert not blocked, "release() waited for the matcher being made"
+    assert not maker.is_alive() and get_matcher(screen_db).info.fingerprint
