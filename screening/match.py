@@ -439,7 +439,9 @@ class Matcher:
         threshold = self.config.for_refs(rec["list_refs"], override)
         # a name hit needs some similarity of names; other evidence alone makes only an address hit
         by_name = rec["match_probability"] >= threshold and rec["gamma_name"] > 0
-        by_address = rec["address_probability"] >= threshold
+        # an address hit needs the customer's street address to equal a listed one: a pair without
+        # it has address_probability 0, which a threshold of 0 would otherwise let through
+        by_address = rec["gamma_address"] == ADDRESS_LEVEL and rec["address_probability"] >= threshold
         if not (by_name or by_address):
             return None
         kind = "name+address" if by_name and by_address else ("name" if by_name else "address")

@@ -163,3 +163,23 @@ def test_python_path_reports_bad_rows_as_the_sql_path_does(matcher):
     for threshold in (0.99, 1.0):
         assert {h.entity_id for h in matcher.score_in_python(customers, threshold)[1].get(0, [])} == \
             {h.entity_id for h in matcher.score_in_sql(customers, threshold)[1].get(0, [])}
+
+
+def test_no_address_hit_without_a_customer_address_even_at_threshold_0(matcher):
+    """An address hit needs the customer's street address to equal a listed one: at threshold 0
+    every candidate is a hit, but one without an address given is never an ADDRESS HIT."""
+    address = ("Room 1509, Unit A, 15th Floor, Mai Shun Industrial Building, No. 18-24 Kwai Cheong Road, "
+               "New Territories, Hong Kong")
+    customers = [Customer(name="Saddam Husein al-Tikriti", country="IQ"), Customer(name="Maria Schneider"),
+                 Customer(name="Blue Lagoon Garden Supplies Limited", country="HK", address=address)]
+    for errors, hits in (matcher.score_in_sql(customers, 0.0), matcher.score_in_python(customers, 0.0)):
+        assert errors == [None, None, None]
+        assert len(hits[0]) > 1  # threshold 0: every candidate with some name likeness
+        for hit in hits[0] + hits.get(1, []):
+            assert hit.match_kind == "name", hit
+            assert "ADDRESS HIT" not in hit.explanation
+        by_address = [h for h in hits[2] if "address" in h.match_kind]
+        assert by_address and all(step["level"] == "same street address" for h in by_address
+                                   for step in h.waterfall if step["comparison"] == "address")
+    assert [h.match_kind for h in matcher.score_in_sql(customers, 0.0)[1][0]] == \
+        [h.match_kind for h in matcher.score_in_python(customers, 0.0)[1][0]]
