@@ -20,10 +20,17 @@ def main() -> None:
     \b
     Quick start:
       screening lists load                 # bundled lists into the store
-      screening check "Fastech Electronic Company Limited" --country HK
+      screening check "Channel Rich Electronics Co Ltd" --country HK
+      screening check "Harbour Bright Trading Limited" --address "Unit D7, 3/F, Block D, Mai Shun Industrial Building, 18-24 Kwai Cheong Road, Kwai Chung, Hong Kong"
       screening screen customers.csv -o hits.csv
 
-    Exit codes: 0 success / no hit, 1 hits found (or a source failed), 2 usage or input error.
+    \b
+    Exit codes of screen, check and rescreen:
+      0  clean: every row screened, no hit
+      1  hits (rescreen: new or changed hits), every row screened
+      2  usage or input error: nothing screened
+      3  incomplete: some rows not screened (status=error); 3 outranks 1
+    lists refresh: 0 updated or unchanged, 1 a source failed, 2 usage error.
     """
 
 

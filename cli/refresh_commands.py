@@ -242,8 +242,15 @@ def rescreen_command(db, output, fmt, names) -> None:
     Writes one row per hit that is new, changed (another matched name, kind, list references or
     a score that moved) or delisted (the listed entry is gone or no longer matches): the columns
     of `screening screen` plus `change` and `customer_file`. Each file is screened at the
-    threshold it was registered with. Exit code 0 when nothing new or changed, 1 when there are
-    new or changed hits, 2 on error.
+    threshold it was registered with.
+
+    \b
+    Exit codes:
+      0  nothing new or changed
+      1  new or changed hits
+      2  usage or input error
+      3  some registered rows not screened (in error when registered, or now);
+         register the corrected file again (3 outranks 1)
 
     \b
     Example:
@@ -261,5 +268,7 @@ def rescreen_command(db, output, fmt, names) -> None:
     for f in result.files:
         click.echo(f"{f['name']}: {f['changed_entities']} new or changed entities, {f['gone_entities']} gone, "
                    f"{f['customers_screened']} customers "
-                   f"re-screened: {f['new']} new, {f['changed']} changed, {f['delisted']} delisted hits", err=True)
-    sys.exit(1 if result.counts["new"] or result.counts["changed"] else 0)
+                   f"re-screened: {f['new']} new, {f['changed']} changed, {f['delisted']} delisted hits"
+                   + (f"; {f['not_screened']} rows NOT screened (status=error)" if f["not_screened"] else ""),
+                   err=True)
+    sys.exit(result.exit_code)

@@ -6,7 +6,8 @@ import sys
 import click
 
 from screening.customer_files import InputFileError
-from screening.match import check
+from screening.match import check, screening_context
+from screening.outcome import INPUT_ERROR, check_exit_code
 from screening.report import FORMATS
 from screening.screen_batch import screen_file
 
@@ -34,7 +35,16 @@ def screen(input_file, output, fmt, threshold, excel, columns, header_row, sheet
     Writes one row per (input row, hit) with input_id, input_row (1-based row in the input),
     status (hit | no_hit | error), entity_id, score, list_refs, matched_name, match_kind
     (name | address | name+address), explanation, and the input's own columns. For Excel, write
-    XLSX (-o hits.xlsx) or CSV with --excel. Exit code 0 when no hit, 1 when any hit, 2 on error.
+    XLSX (-o hits.xlsx) or CSV with --excel. With -o, the thresholds and list versions used are
+    written beside the output in OUTPUT.context.json.
+
+    \b
+    Exit codes:
+      0  clean: every row screened, no hit
+      1  hits: every row screened, some hit
+      2  usage or input error: nothing screened, no output
+      3  incomplete: some rows not screened (status=error); the output still
+         holds every hit of the other rows (3 outranks 1)
 
     \b
     Examples:
@@ -52,12 +62,12 @@ def screen(input_file, output, fmt, threshold, excel, columns, header_row, sheet
                               header_row=header_row, sheet=sheet, excel=excel)
     except (InputFileError, ValueError, OSError) as exc:
         _say(f"error: {exc}")
-        sys.exit(2)
+        sys.exit(INPUT_ERROR)
     finally:
         if bar:
             bar.close()
     _say(summary.line())
-    sys.exit(1 if summary.hits else 0)
+    sys.exit(summary.exit_code)
 
 
 class _ProgressBar:
@@ -82,7 +92,7 @@ class _ProgressBar:
 
 @main.command("check")
 @click.argument("name")
-@click.option("--country", help="Country (ISO code or name).")
+@click.option("--country", help="Country (ISO 3166 code or name, e.g. DE or Germany).")
 @click.option("--address", help="Address as one line.")
 @click.option("--dob", help="Date of birth, YYYY or YYYY-MM-DD.")
 @click.option("--type", "entity_type", type=click.Choice(["person", "organization", "vessel", "aircraft"]),
@@ -93,21 +103,31 @@ class _ProgressBar:
 def check_command(name, country, address, dob, entity_type, threshold, as_json, db) -> None:
     """Screen one name, with optional country, address, date of birth and type.
 
-    Exit code 0 when no hit, 1 when any hit, 2 on error.
+    --json prints the result with each hit's explanation as {"text", "waterfall"}
+    (as `screen --format json` writes it) and the context: the thresholds applied
+    and the active list versions.
+
+    \b
+    Exit codes:
+      0  no hit
+      1  hits
+      2  usage or input error, including a name that cannot be screened
+         (no letters or digits, a bad date of birth): nothing screened
 
     \b
     Examples:
-      screening check "Fastech Electronic Company Limited" --country HK
-      screening check "Ivan Petrov" --dob 1970 --type person --json
+      screening check "Channel Rich Electronics Co Ltd" --country HK
+      screening check "Harbour Bright Trading Limited" --country HK --address "Unit D7, 3/F, Block D, Mai Shun Industrial Building, 18-24 Kwai Cheong Road, Kwai Chung, Hong Kong"
+      screening check "Vladimir Putin" --dob 1952-10-07 --type person --json
     """
     try:
         result = check(name, country=country, address=address, dob=dob, entity_type=entity_type,
                        threshold=threshold, db=db, on_message=_say)
     except (ValueError, OSError) as exc:
         _say(f"error: {exc}")
-        sys.exit(2)
+        sys.exit(INPUT_ERROR)
     if as_json:
-        print_json(result.as_dict())
+        print_json({**result.as_dict(), "context": screening_context(db, threshold)})
     elif result.status == "error":
         _say(f"error: {result.error}")
     elif not result.hits:
@@ -116,4 +136,4 @@ def check_command(name, country, address, dob, entity_type, threshold, as_json, 
         for hit in result.hits:
             click.echo(f"{hit.score:.3f}  {hit.match_kind:12}  {hit.entity_id}  {hit.matched_name}  [{hit.list_refs}]")
             click.echo(f"       {hit.explanation}")
-    sys.exit(2 if result.status == "error" else (1 if result.hits else 0))
+    sys.exit(check_exit_code(result))

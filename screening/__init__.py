@@ -5,7 +5,7 @@ The public API below is imported lazily, so ``import screening`` stays cheap for
 
     >>> from screening import load_lists, check, screen_records
     >>> load_lists(consolidate=True)                       # bundled lists into the default store
-    >>> check("Fastech Electronic Company Limited", country="HK")
+    >>> check("Channel Rich Electronics Co Ltd", country="HK")
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ _API = {
     "screen_records": "screening.match",
     "check": "screening.match",
     "prepare_lookups": "screening.match",
+    "screening_context": "screening.match",
     "screen_file": "screening.screen_batch",
     "refresh_lists": "screening.refresh",
     "diff_lists": "screening.diff",

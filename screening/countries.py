@@ -31,3 +31,21 @@ def to_country_code(value: str | None) -> str | None:
     except LookupError:
         return None
     return found.alpha_2
+
+
+# shown when a customer's country is not recognised: what to give instead
+COUNTRY_EXAMPLES = "DE or Germany, IR or Iran, KP or North Korea, HK or Hong Kong, AE or United Arab Emirates"
+
+
+def is_unrecognised(value: str | None) -> bool:
+    """A country given (not blank, not a 'no country' placeholder such as n/a) that maps to no ISO code."""
+    if value is None:
+        return False
+    text = value.strip().strip(".").strip()
+    return text.lower() not in _UNKNOWN and to_country_code(text) is None
+
+
+def unrecognised_message(value: str) -> str:
+    """One line saying that a country was not recognised, and what is."""
+    return (f"country {value!r} is not recognised: screened without a country. Give an ISO 3166-1 code or "
+            f"English name (e.g. {COUNTRY_EXAMPLES}); the codes are listed at https://www.iso.org/obp/ui/#search")

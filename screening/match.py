@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
@@ -30,7 +30,7 @@ from splink.internals.predict import predict_from_comparison_vectors_sqls_using_
 
 from . import store
 from .store import StoreBusy, connect_waiting  # noqa: F401 - re-exported for callers of the matcher
-from .countries import to_country_code
+from .countries import is_unrecognised, to_country_code, unrecognised_message
 from .match_features import address_features, blocking_keys, may_be_cut, name_features
 from .match_index import IndexInfo, ensure_index, token_structs, unknown_weight
 from .match_lookup import ListSide, LookupScorer, candidate_pairs, load_list_side
@@ -62,6 +62,16 @@ class Hit:
     explanation: str           # in words
     waterfall: list[dict]      # the same for machines: one dict per comparison, prior and total
 
+    def explanation_data(self) -> dict:
+        """The explanation as data, in the one shape every JSON output uses (check --json, screen's
+        JSON lines): its words and its waterfall."""
+        return {"text": self.explanation, "waterfall": self.waterfall}
+
+    def as_dict(self) -> dict:
+        return {"entity_id": self.entity_id, "score": self.score, "list_refs": self.list_refs,
+                "matched_name": self.matched_name, "match_kind": self.match_kind,
+                "explanation": self.explanation_data()}
+
 
 @dataclass(slots=True)
 class RowResult:
@@ -74,7 +84,8 @@ class RowResult:
     error: str | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"row": self.row, "input_id": self.input_id, "status": self.status,
+                "hits": [hit.as_dict() for hit in self.hits], "error": self.error}
 
 
 @dataclass(slots=True)
@@ -170,6 +181,20 @@ class Matcher:
         self._has_address = True  # does the loaded chunk have a customer address
         self._best_address_empty = False  # match_best_address exists and holds no row
         self._akeys_empty = False  # match_cust_akeys exists and holds no row
+        self._list_versions: dict[str, dict] | None = None
+
+    def context(self, threshold: float | None = None) -> dict:
+        """What a screening ran with, to keep beside its results: the thresholds applied (an
+        override replaces the default and every per-source one) and the active list versions."""
+        if self._list_versions is None:
+            self._list_versions = {
+                source: {"version": version, "version_id": version_id, "published": published}
+                for source, version, version_id, published in self.con.execute(store.sql("screen_context")).fetchall()}
+        if threshold is None:
+            applied = {"default": self.config.threshold, "per_source": dict(self.config.per_source), "override": False}
+        else:
+            applied = {"default": threshold, "per_source": {}, "override": True}
+        return {"threshold": applied, "lists": self._list_versions}
 
     # ---- model SQL -----------------------------------------------------------------------
     def _level_labels(self) -> dict[tuple[str, int], str]:
@@ -664,7 +689,16 @@ def check(name: str, country: str | None = None, address: str | None = None, dob
           db: str | Path | None = None, on_message: Callable[[str], None] | None = None) -> RowResult:
     """Screen one name (one-off lookup); the matcher stays loaded for the next call."""
     rec = Customer(name=name, address=address, country=country, dob=dob, type=entity_type, id="1")
+    if on_message and is_unrecognised(country):
+        on_message(f"warning: {unrecognised_message(country)}")
     return screen_records([rec], db=db, threshold=threshold, on_message=on_message)[0]
+
+
+def screening_context(db: str | Path | None = None, threshold: float | None = None,
+                      on_message: Callable[[str], None] | None = None) -> dict:
+    """The thresholds and active list versions a screening of this store runs with (see
+    :meth:`Matcher.context`); the matcher is the cached one a screening just used."""
+    return get_matcher(db, on_message).context(threshold)
 
 
 def prepare_lookups(db: str | Path | None = None, on_message: Callable[[str], None] | None = None) -> None:

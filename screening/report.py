@@ -47,8 +47,7 @@ def result_rows(results: list[RowResult], input_columns: dict[str, list], struct
         own = [input_columns[c][res.row] for c in names]
         if res.status == "hit":
             for hit in res.hits:
-                explanation: Any = ({"text": hit.explanation, "waterfall": hit.waterfall}
-                                    if structured else hit.explanation)
+                explanation: Any = hit.explanation_data() if structured else hit.explanation
                 yield [res.input_id, res.row + 1, "hit", hit.entity_id, hit.score, hit.list_refs,
                        hit.matched_name, hit.match_kind, explanation] + own
         else:

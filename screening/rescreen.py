@@ -37,6 +37,7 @@ from . import store
 from .customer_files import read_customer_file
 from .match import CHUNK_ROWS, Customer, Hit, Matcher, get_matcher, parse_type, release, screen_records
 from .match_features import address_features, blocking_keys, name_features
+from .outcome import exit_code
 from .report import RESULT_COLUMNS, atomic_output, neutralise
 
 SCORE_EPSILON = 0.005
@@ -67,6 +68,12 @@ class RescreenResult:
     rows: list[dict]
     counts: dict[str, int]
     files: list[dict]
+    not_screened: int = 0  # registered rows in error, and rows that could not be screened now
+
+    @property
+    def exit_code(self) -> int:
+        """0 nothing new or changed, 1 new or changed hits, 3 some rows not screened (:mod:`screening.outcome`)."""
+        return exit_code(self.counts["new"] + self.counts["changed"], self.not_screened)
 
 
 # ----------------------------------------------------------------------------- registration
@@ -223,9 +230,11 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
     rows: list[dict] = []
     summaries = []
     for file_id, name, cols, threshold in files:
-        changes, screened, fresh = _rescreen_file(matcher, file_id, threshold)
+        changes, screened, fresh, failed = _rescreen_file(matcher, file_id, threshold)
+        in_error = con.execute("SELECT count(*) FROM customer_records WHERE file_id = ? AND error IS NOT NULL",
+                               [file_id]).fetchone()[0]
         summaries.append({"name": name, "customers_screened": screened, "changed_entities": _count(con, "rescreen_changed"),
-                          "gone_entities": _count(con, "rescreen_gone"),
+                          "gone_entities": _count(con, "rescreen_gone"), "not_screened": in_error + failed,
                           **{c: sum(1 for r in changes if r["change"] == c) for c in CHANGES}})
         _advance_baseline(con, file_id, list(fresh.values()), matcher.info.fingerprint)
         own = _own_values(con, file_id, [r["row"] for r in changes])
@@ -237,7 +246,7 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
         con.execute(f"DROP TABLE IF EXISTS {table}")
     columns = ["change", "customer_file"] + RESULT_COLUMNS + [_own_name(c) for c in own_columns]
     counts = {c: sum(1 for r in rows if r["change"] == c) for c in CHANGES}
-    return RescreenResult(columns, rows, counts, summaries)
+    return RescreenResult(columns, rows, counts, summaries, sum(f["not_screened"] for f in summaries))
 
 
 def _own_name(column: str) -> str:
@@ -249,7 +258,8 @@ def _count(con, table: str) -> int:
 
 
 def _rescreen_file(matcher: Matcher, file_id: int, threshold: float | None
-                   ) -> tuple[list[dict], int, dict[tuple[int, str], dict]]:
+                   ) -> tuple[list[dict], int, dict[tuple[int, str], dict], int]:
+    """(hit changes, customers screened, their hits now, customers that could not be screened now)."""
     con = matcher.con
     con.execute("""CREATE OR REPLACE TEMP TABLE rescreen_changed AS
         SELECT n.entity_id FROM rescreen_now n
@@ -259,14 +269,14 @@ def _rescreen_file(matcher: Matcher, file_id: int, threshold: float | None
         SELECT d.entity_id FROM customer_entity_digests d
         WHERE d.file_id = ? AND d.entity_id NOT IN (SELECT entity_id FROM rescreen_now)""", [file_id])
     customers, rows = _affected_customers(con, file_id)
-    fresh = _screen_rows(matcher, customers, rows, threshold)
+    fresh, failed = _screen_rows(matcher, customers, rows, threshold)
     before = con.execute("""SELECT row, input_id, entity_id, score, list_refs, matched_name, match_kind, explanation
         FROM customer_hits WHERE file_id = ? AND (row IN (SELECT row FROM rescreen_rows)
                                               OR entity_id IN (SELECT entity_id FROM rescreen_gone))""",
                          [file_id]).fetchall()
     old = {(r[0], r[2]): dict(zip(("row", "input_id", "entity_id", "score", "list_refs", "matched_name",
                                    "match_kind", "explanation"), r)) for r in before}
-    return compare_hits(old, fresh), len(customers), fresh
+    return compare_hits(old, fresh), len(customers), fresh, failed
 
 
 def _affected_customers(con, file_id: int) -> tuple[list[Customer], list[tuple[int, str]]]:
@@ -303,12 +313,15 @@ _CHANGED_ONLY = "WHERE {alias}.entity_id IN (SELECT entity_id FROM rescreen_chan
 
 
 def _screen_rows(matcher: Matcher, customers: list[Customer], rows: list[tuple[int, str]],
-                 threshold: float | None) -> dict[tuple[int, str], dict]:
-    """Every hit of ``customers`` against the whole lists, by (row, entity_id)."""
+                 threshold: float | None) -> tuple[dict[tuple[int, str], dict], int]:
+    """Every hit of ``customers`` against the whole lists, by (row, entity_id), and how many of
+    them could not be screened (rows that screened at registration: normally none)."""
     fresh: dict[tuple[int, str], dict] = {}
+    failed = 0
     for start in range(0, len(customers), CHUNK_ROWS):
         chunk = customers[start:start + CHUNK_ROWS]
-        _, hits = matcher.score_chunk(chunk, threshold)
+        errors, hits = matcher.score_chunk(chunk, threshold)
+        failed += sum(error is not None for error in errors)
         for i, found in hits.items():
             row, input_id = rows[start + i]
             for h in found:
@@ -316,7 +329,7 @@ def _screen_rows(matcher: Matcher, customers: list[Customer], rows: list[tuple[i
                                              "score": float(h.score), "list_refs": h.list_refs,
                                              "matched_name": h.matched_name, "match_kind": h.match_kind,
                                              "explanation": h.explanation}
-    return fresh
+    return fresh, failed
 
 
 def compare_hits(old: dict[tuple[int, str], dict], new: dict[tuple[int, str], dict]) -> list[dict]:

@@ -1,15 +1,21 @@
 """Batch screening of a customer file: read, screen every row, write one row per (input row, hit)."""
 from __future__ import annotations
 
+import json
 import sys
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .countries import is_unrecognised
 from .customer_files import read_customer_file
-from .match import Customer, screen_records
-from .report import check_output, write_results
+from .match import Customer, RowResult, screen_records, screening_context
+from .outcome import exit_code
+from .report import atomic_output, check_output, write_results
+
+NAMED_VALUES = 3  # unrecognised country values named in the summary
 
 
 @dataclass
@@ -20,15 +26,36 @@ class BatchSummary:
     hit_rows: int       # input rows with at least one hit
     hits: int           # (row, entity) hits
     address_hits: int
-    errors: int
+    errors: int         # rows not screened (status=error)
     output_rows: int
     seconds: float
     notes: list[str]
+    output: str | None = None          # the results file (None: standard output)
+    context_file: str | None = None    # the thresholds and list versions used, beside the results
+    unknown_country_rows: int = 0      # screened rows whose country was not recognised
+    unknown_countries: list[str] = field(default_factory=list)  # the commonest such values
+    unknown_country_values: int = 0    # how many distinct such values
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 hits, 3 some rows not screened (:mod:`screening.outcome`)."""
+        return exit_code(self.hit_rows, self.errors)
 
     def line(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0.0
-        return (f"{self.rows} rows screened: {self.hit_rows} with hits ({self.hits} hits, {self.address_hits} "
-                f"address hits), {self.errors} errors, {self.seconds:.1f} s ({rate:,.0f} rows/s)")
+        parts = [f"{self.rows} rows: {self.rows - self.errors} screened, {self.hit_rows} with hits "
+                 f"({self.hits} hits, {self.address_hits} address hits)"]
+        if self.errors:
+            parts.append(f"{self.errors} NOT screened (status=error)")
+        if self.unknown_country_rows:
+            named = ", ".join(repr(v) for v in self.unknown_countries)
+            more = ", ..." if self.unknown_country_values > len(self.unknown_countries) else ""
+            parts.append(f"{self.unknown_country_rows} rows with an unrecognised country, screened without it "
+                         f"({named}{more})")
+        where = f"written to {self.output}" if self.output else "written to standard output"
+        if self.context_file:
+            where += f" (thresholds and list versions in {self.context_file})"
+        return "; ".join(parts) + f"; {where}; {self.seconds:.1f} s ({rate:,.0f} rows/s)"
 
 
 def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "csv",
@@ -42,6 +69,9 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     ``columns`` names each field's column (name and address may take several); ``header_row``
     and ``sheet`` say where the header is (see ``read_customer_file``); ``excel`` writes CSV
     with a byte-order mark for Excel. The output path is checked before anything is screened.
+    With an output file, the thresholds and active list versions used go beside it in
+    ``<output>.context.json``. A file without any customer row is an input error (ValueError):
+    screening nothing must not read as an all clear.
     """
     start = time.perf_counter()
     check_output(output, fmt, (path,), excel)
@@ -49,6 +79,8 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     for note in table.notes:
         if on_message:
             on_message(note)
+    if not len(table):
+        raise ValueError(f"{Path(path).name}: no customer rows to screen (only a header)")
     if on_total:
         on_total(len(table))
     cols = table.field_values()
@@ -57,8 +89,32 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors,
                              on_progress=on_progress, on_message=on_message)
     written = write_results(results, table.columns, output, fmt, stdout=stdout or sys.stdout, excel=excel)
+    context_file = write_context(output, screening_context(db, threshold)) if output else None
     hits = [h for r in results for h in r.hits]
+    unknown = unrecognised_countries(customers, results)
     return BatchSummary(rows=len(results), hit_rows=sum(r.status == "hit" for r in results), hits=len(hits),
                         address_hits=sum(h.match_kind == "address" for h in hits),
                         errors=sum(r.status == "error" for r in results), output_rows=written,
-                        seconds=time.perf_counter() - start, notes=table.notes)
+                        seconds=time.perf_counter() - start, notes=table.notes,
+                        output=str(output) if output else None, context_file=context_file,
+                        unknown_country_rows=sum(unknown.values()),
+                        unknown_countries=[v for v, _ in unknown.most_common(NAMED_VALUES)],
+                        unknown_country_values=len(unknown))
+
+
+def unrecognised_countries(customers: list[Customer], results: list[RowResult]) -> Counter:
+    """Screened rows per country value that is not recognised (those rows were screened without it)."""
+    given = Counter(c.country for c, r in zip(customers, results) if c.country and r.status != "error")
+    return Counter({value: n for value, n in given.items() if is_unrecognised(value)})
+
+
+def write_context(output: str | Path, context: dict) -> str:
+    """Write the screening context beside the results, ``<output>.context.json``; return its path.
+
+    Beside the file rather than in it: every results row keeps the same columns, and the context
+    (about 1 KB) is not repeated a million times."""
+    path = Path(f"{output}.context.json")
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps({"results": Path(output).name, **context}, indent=2, default=str) + "\n",
+                       encoding="utf-8")
+    return str(path)

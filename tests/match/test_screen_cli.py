@@ -36,10 +36,10 @@ def read_csv(path):
         return list(csv.DictReader(handle))
 
 
-def test_screen_csv_every_row_present_and_exit_1_on_hit(screen_db, tmp_path):
+def test_screen_csv_every_row_present_and_exit_3_when_rows_in_error(screen_db, tmp_path):
     out = tmp_path / "hits.csv"
     result = run(["screen", str(write_input(tmp_path)), "-o", str(out), "--db", screen_db])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output  # C4 and C5 not screened: incomplete outranks hits
     rows = read_csv(out)
     assert {r["input_id"] for r in rows} == {"C1", "C2", "C3", "C4", "C5"}
     by_id = {}
@@ -52,7 +52,9 @@ def test_screen_csv_every_row_present_and_exit_1_on_hit(screen_db, tmp_path):
     assert by_id["C5"][0]["status"] == "error" and "empty name" in by_id["C5"][0]["explanation"]
     # the input's own columns follow, with formulas neutralised
     assert by_id["C3"][0]["full_name"].startswith("'=")
-    assert "columns used" in result.stderr and "rows screened" in result.stderr
+    assert "columns used" in result.stderr
+    # the summary says both: the hits, and the rows nobody screened
+    assert "5 rows: 3 screened, 1 with hits" in result.stderr and "2 NOT screened (status=error)" in result.stderr
 
 
 def test_screen_exit_0_without_hits_and_row_numbers_as_ids(screen_db, tmp_path):
@@ -67,7 +69,7 @@ def test_screen_exit_0_without_hits_and_row_numbers_as_ids(screen_db, tmp_path):
 def test_screen_xlsx_output_is_formula_safe(screen_db, tmp_path):
     out = tmp_path / "hits.xlsx"
     result = run(["screen", str(write_input(tmp_path)), "-o", str(out), "--db", screen_db])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
     header = rows[0]
     assert header[:9] == ["input_id", "input_row", "status", "entity_id", "score", "list_refs", "matched_name",
@@ -142,12 +144,12 @@ def test_screen_bad_byte_is_an_error_row_and_other_rows_are_screened(screen_db, 
     path.write_bytes("id,name\nC1,صدام حسين التكريتي\n".encode() + b"C2,Jos\xff Garcia\n")
     out = tmp_path / "hits.csv"
     result = run(["screen", str(path), "-o", str(out), "--db", screen_db])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output  # a hit, and a row not screened
     rows = read_csv(out)
     assert any(r["input_id"] == "C1" and "un_sc:IQi.001" in r["list_refs"] for r in rows)
     bad = [r for r in rows if r["input_id"] == "C2"]
     assert [(b["status"], b["explanation"]) for b in bad] == [("error", "line 3: invalid UTF-8 byte 0xff at column 7")]
-    assert "1 errors" in result.stderr
+    assert "1 NOT screened (status=error)" in result.stderr
 
 
 def test_screen_gzip_named_csv_is_one_clean_error_line(screen_db, tmp_path):
@@ -223,3 +225,113 @@ def test_rescreen_checks_the_output_before_moving_its_baseline(tmp_path, monkeyp
     monkeypatch.setattr("cli.refresh_commands.rescreen", refuse)
     result = run(["rescreen", "-o", str(tmp_path / "missing" / "changes.csv"), "--db", str(tmp_path / "s.duckdb")])
     assert result.exit_code == 2 and "does not exist" in result.stderr, result.output
+
+
+def test_screen_exit_codes_say_whether_every_row_was_screened(screen_db, tmp_path):
+    """0 only when every row was screened and none hit; rows in error give 3 with or without hits;
+    a file without rows is an input error (2), not an all clear."""
+    cases = {
+        "clean": ("name\nMaria Schneider\nTomas Novak\n", 0),
+        "hits": ("name\nMaria Schneider\nSaddam Hussein al-Tikriti\n", 1),
+        "all_errors": ("name,dob\n!!!,\nMaria Schneider,31/31/2000\n", 3),
+        "errors_no_hit": ("name\nMaria Schneider\n!!!\n", 3),
+        "errors_and_hits": ("name\nSaddam Hussein al-Tikriti\n!!!\n", 3),
+        "no_rows": ("name\n", 2),
+    }
+    for label, (text, code) in cases.items():
+        path = tmp_path / f"{label}.csv"
+        path.write_text(text, encoding="utf-8")
+        out = tmp_path / f"{label}.out.csv"
+        result = run(["screen", str(path), "-o", str(out), "--db", screen_db])
+        assert result.exit_code == code, (label, result.output)
+    statuses = [r["status"] for r in read_csv(tmp_path / "errors_and_hits.out.csv")]
+    assert "hit" in statuses and "error" in statuses  # exit 3, and the hit is still in the output
+    assert not (tmp_path / "no_rows.out.csv").exists()
+
+
+def test_screen_summary_names_the_output_and_the_context_file(screen_db, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_text("name\nSaddam Hussein al-Tikriti\n", encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    result = run(["screen", str(path), "-o", str(out), "--db", screen_db])
+    assert f"written to {out}" in result.stderr
+    assert f"{out}.context.json" in result.stderr and (tmp_path / "hits.csv.context.json").is_file()
+    result = run(["screen", str(path), "--db", screen_db])
+    assert "written to standard output" in result.stderr and "input_id,input_row,status" in result.stdout
+
+
+def test_unrecognised_countries_are_counted_named_and_warned(screen_db, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_text("name,country\nMaria Schneider,Narnia\nTomas Novak,Narnia\nChen Wei,Atlantis\n"
+                    "Ahmed Hassan,DE\nKim Min-jun,n/a\nOleksandr Kovalenko,\n!!!,Narnia\n", encoding="utf-8")
+    result = run(["screen", str(path), "-o", str(tmp_path / "out.csv"), "--db", screen_db])
+    # the row in error was not screened at all; n/a and a blank cell say "no country"
+    assert "3 rows with an unrecognised country, screened without it ('Narnia', 'Atlantis')" in result.stderr
+    result = run(["check", "Vladimir Putin", "--country", "Narnia", "--db", screen_db])
+    assert result.exit_code == 1  # screened without the country, and found
+    warning = result.stderr
+    assert "'Narnia' is not recognised" in warning and "ISO 3166" in warning and "DE or Germany" in warning
+    result = run(["check", "Vladimir Putin", "--country", "RU", "--db", screen_db])
+    assert "not recognised" not in result.stderr
+
+
+def _active_versions(db: str) -> dict[str, int]:
+    from screening import store
+
+    con = store.connect(db, read_only=True)
+    try:
+        return dict(con.execute("SELECT source, version_id FROM active_versions").fetchall())
+    finally:
+        con.close()
+
+
+def test_check_json_and_screen_json_share_the_explanation_shape_and_the_context(screen_db, tmp_path):
+    result = run(["check", "Saddam Hussein al-Tikriti", "--country", "IQ", "--json", "--db", screen_db])
+    checked = json.loads(result.stdout)
+    path = tmp_path / "customers.csv"
+    path.write_text("name,country\nSaddam Hussein al-Tikriti,IQ\n", encoding="utf-8")
+    out = tmp_path / "hits.jsonl"
+    run(["screen", str(path), "-o", str(out), "--db", screen_db])
+    screened = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    check_hit, screen_hit = checked["hits"][0], screened[0]
+    assert set(check_hit["explanation"]) == set(screen_hit["explanation"]) == {"text", "waterfall"}
+    assert "waterfall" not in check_hit  # one place only
+    assert check_hit["explanation"] == screen_hit["explanation"]
+    # both record the thresholds and the active list versions they ran with
+    context = json.loads((tmp_path / "hits.jsonl.context.json").read_text(encoding="utf-8"))
+    for ctx in (checked["context"], context):
+        assert {s: v["version_id"] for s, v in ctx["lists"].items()} == _active_versions(screen_db)
+        assert ctx["threshold"]["override"] is False and 0 < ctx["threshold"]["default"] < 1
+    assert context["lists"] == checked["context"]["lists"] and context["results"] == "hits.jsonl"
+    result = run(["check", "Saddam Hussein al-Tikriti", "--json", "--threshold", "0.9", "--db", screen_db])
+    assert json.loads(result.stdout)["context"]["threshold"] == {"default": 0.9, "per_source": {}, "override": True}
+
+
+def _documented_checks() -> list[list[str]]:
+    """Every `screening check ...` example of the README, `screening --help` and `check --help`."""
+    import shlex
+    from pathlib import Path
+
+    texts = [(Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8"),
+             run(["--help"]).output, run(["check", "--help"]).output]
+    commands = []
+    for text in texts:
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith("screening check "):
+                commands.append(shlex.split(line.split("  #")[0])[2:])
+    return commands
+
+
+def test_documented_check_examples_find_what_they_show(screen_db):
+    commands = _documented_checks()
+    assert len(commands) >= 4
+    kinds = set()
+    for args in commands:
+        result = run(["check", *args, "--db", screen_db])
+        assert result.exit_code == 1, (args, result.output)
+        if "--json" in args:
+            kinds |= {h["match_kind"] for h in json.loads(result.stdout)["hits"]}
+        else:
+            kinds |= {line.split()[1] for line in result.stdout.splitlines() if line[:1].isdigit()}
+    assert "name" in kinds and "address" in kinds  # a real name hit and a real address hit
