@@ -126,3 +126,20 @@ def test_customers_add_and_rescreen_cli(tmp_path: Path, db: Path):
     assert {r["note"] for r in table if r["list_refs"].count(";") == 0} <= {f"sdn {e}" for e in removed}
     unknown = run(main, ["rescreen", "--db", str(db), "--name", "nope"], catch_exceptions=False)
     assert unknown.exit_code == 2 and "no registered customer file" in unknown.output
+
+
+def test_rescreen_exits_3_while_registered_rows_are_not_screened(tmp_path: Path, db: Path):
+    """A registered row in error is never re-screened: the run is incomplete, whatever it found."""
+    rows = _customer_file(tmp_path / "book.csv")
+    with (tmp_path / "book.csv").open("a", encoding="utf-8") as handle:
+        handle.write("K9003,!!!,organization,no letters\n")
+    refresh_lists(db, ["us_ofac_sdn"], str(sdn_snapshot("2024-05-01")))
+    columns = {"id": "customer_ref", "name": "legal_name", "type": "kind"}
+    summary = register_customers(tmp_path / "book.csv", "book", columns, db=db)
+    assert summary.rows == len(rows) + 1 and summary.errors == 1
+    refresh_lists(db, ["us_ofac_sdn"], str(sdn_snapshot("2024-05-02")))
+    result = CliRunner().invoke(main, ["rescreen", "--db", str(db), "-o", str(tmp_path / "changes.csv")],
+                                catch_exceptions=False)
+    assert result.exit_code == 3, result.output  # new hits too (05-02 added entries), but incomplete
+    assert "new" in {r["change"] for r in csv.DictReader((tmp_path / "changes.csv").open(encoding="utf-8"))}
+    assert "1 rows NOT screened (status=error)" in result.stderr
