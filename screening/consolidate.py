@@ -14,7 +14,10 @@ How (``consolidate_entities``):
    keys. Every name word gets a weight from the lists themselves, log2(entries / entries using it)
    (``cons_word_weights``): "bank", "al" or "vladimir" weigh little, a rare surname much. Also dates
    of birth (full dates and years, ranges expanded), nationalities and countries, city and address
-   words, document numbers and IMO numbers (normalised, labels such as ``INN:`` split off).
+   words, document numbers and IMO numbers (normalised, labels such as ``INN:`` split off). An entry
+   of a list that gives no country at all (Canada's) takes the country of the regime it is listed
+   under (``regime_countries`` in ``models/consolidate_reference.json``): without it an exact name
+   and nothing else scores 0.38 and the Canadian entries stayed single-member entities.
 2. **Deterministic links** (``sql/consolidate_links.sql``): a CSL row's OFAC ``entity_number``;
    one OFAC ent_num on both OFAC lists; a cited UN reference number (``QDi.123``; the pre-2016 form
    ``QI.A.123.05`` maps to ``QDi.123``); a shared passport / national id / tax / registration
@@ -22,6 +25,12 @@ How (``consolidate_entities``):
    rare word or several common ones: a subsidiary citing its parent's tax number and sharing only
    "bank" with it stays apart), persons never link to non-persons, documents need dates of birth
    that do not conflict, and a number found on more than ``MAX_KEY_ENTRIES`` entries is ignored.
+   A weaker rule, ``same_name``, links entries of two lists that carry one full name (equal after
+   normalisation up to word order and legal form) when nothing tells them apart: two words at least
+   (never a single name) weighing ``SAME_NAME_BITS`` together, not the name of two entries of one
+   list, types, legal forms, birth years and countries not in conflict. It catches what the model
+   cannot score for lack of evidence (a CSL row with no type or address, an SDN entry with no
+   address).
 3. **Probabilistic links** (Splink 5, ``dedupe_only`` over all entries, model in
    ``screening/models/consolidate_model.json``). Comparisons: ``name`` (same name with word order
    kept > same words in any order > same words up to spelling variants > same phonetic words > all
@@ -43,7 +52,8 @@ How (``consolidate_entities``):
    persons whose birth years are all 2+ years apart, no two different IMO numbers, no person with
    a non-person, no two entries of one publisher joined by Splink alone (a publisher lists a party
    once; only aggregated lists such as the CSL repeat one: ``models/consolidate_reference.json``),
-   and no group above ``MAX_ENTITY_SIZE``.
+   and no group above ``MAX_ENTITY_SIZE``. ``same_name`` links come last, under the Splink guards,
+   and never join two groups whose countries are disjoint (a name alone must not bridge them).
    A chain of weak links therefore cannot pull unrelated parties into one entity.
 5. **Tables** (``sql/consolidate_tables.sql``, ``sql/consolidate_entities.sql``): ``entities`` and
    ``entity_members`` replaced in one transaction. ``entity_id`` is derived from the sorted
@@ -78,6 +88,9 @@ MAX_ENTITY_SIZE = 50
 # "vladimir") says little on its own: a deterministic link needs shared name words worth at
 # least this many bits, and the Splink "one word shared" level tells rare words from common ones.
 RARE_WORD_BITS = 8.0
+# The same-name rule needs a name of two words or more whose words weigh this many bits together
+# (2 ** 16 is about twice the number of entries: a name this rare is seldom met twice by chance).
+SAME_NAME_BITS = 16.0
 
 _ALNUM_RUN = re.compile(r"[A-Z0-9]+")
 _UN_NEW = re.compile(r"\b([A-Z]{2})([IE])\s*\.\s*(\d+)\b", re.I)
@@ -188,6 +201,11 @@ def build_features(con: duckdb.DuckDBPyConnection) -> int:
     keyed = [(v, k) for v, k in keyed if k]
     _register(con, "cons_un_norm", pa.table({"value": [p[0] for p in keyed], "key": [p[1] for p in keyed]},
                                             schema=pa.schema([("value", pa.string()), ("key", pa.string())])))
+    regimes = [(source, program, code) for source, programs in _reference()["regime_countries"]["sources"].items()
+               for program, codes in programs.items() for code in codes]
+    _register(con, "cons_regime_countries", pa.table(
+        {"source": [r[0] for r in regimes], "program": [r[1] for r in regimes], "country_code": [r[2] for r in regimes]},
+        schema=pa.schema([("source", pa.string()), ("program", pa.string()), ("country_code", pa.string())])))
     for statement in _statements(store.sql("consolidate_features")):
         con.execute(statement, {"rare_word_bits": RARE_WORD_BITS} if "$rare_word_bits" in statement else None)
     return _scalar(con, "SELECT count(*) FROM cons_input")
@@ -195,7 +213,7 @@ def build_features(con: duckdb.DuckDBPyConnection) -> int:
 
 def deterministic_links(con: duckdb.DuckDBPyConnection, max_key_entries: int = MAX_KEY_ENTRIES) -> int:
     """Fill the TEMP table ``cons_links`` from ``cons_input``; return the number of links."""
-    params = {"max_key_entries": max_key_entries, "rare_word_bits": RARE_WORD_BITS}
+    params = {"max_key_entries": max_key_entries, "rare_word_bits": RARE_WORD_BITS, "same_name_bits": SAME_NAME_BITS}
     for statement in _statements(store.sql("consolidate_links")):
         con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement} or None)
     return _scalar(con, "SELECT count(*) FROM cons_links")
@@ -348,7 +366,8 @@ def train_model(db: str | Path | None = None, out: str | Path = MODEL_PATH, max_
             "JOIN cons_input l ON l.unique_id = k.uid_l JOIN cons_input r ON r.unique_id = k.uid_r "
             "WHERE k.rule IN ('un_reference', 'shared_document') AND l.source <> r.source "
             "AND NOT (l.source LIKE 'us_%' AND r.source LIKE 'us_%') ORDER BY 1, 2").to_arrow_table()
-        n_links = _scalar(con, "SELECT count(*) FROM (SELECT DISTINCT uid_l, uid_r FROM cons_links)")
+        n_links = _scalar(con, "SELECT count(*) FROM (SELECT DISTINCT uid_l, uid_r FROM cons_links "
+                               "WHERE NOT list_contains(?, rule))", [list(NAME_RULES)])  # by evidence, not name
         mem, db_api, sdf = _splink_input(con)
     finally:
         con.close()
@@ -453,6 +472,7 @@ class _Group:
     others: bool
     years: set[int]
     imos: set[str]
+    countries: set[str]
 
 
 @dataclass
@@ -467,8 +487,9 @@ class Edge:
     match_weight: float | None = None
 
 
-def _conflict(a: _Group, b: _Group, probabilistic: bool, max_size: int) -> str | None:
-    """Why groups ``a`` and ``b`` must stay apart, or None."""
+def _conflict(a: _Group, b: _Group, rule: str, max_size: int) -> str | None:
+    """Why groups ``a`` and ``b`` must stay apart when joined by ``rule``, or None."""
+    probabilistic = rule not in RULE_ORDER
     if len(a.members) + len(b.members) > max_size:
         return "size"
     if (a.persons and b.others) or (a.others and b.persons):
@@ -481,6 +502,8 @@ def _conflict(a: _Group, b: _Group, probabilistic: bool, max_size: int) -> str |
         return "dob"
     if (a.sources & b.sources) - aggregator_sources():
         return "same_source"
+    if rule in NAME_RULES and a.countries and b.countries and not a.countries & b.countries:
+        return "country"  # a name alone must not bridge two groups that no country joins
     return None
 
 
@@ -505,7 +528,7 @@ def cluster(nodes: dict[str, dict], edges: list[Edge], max_size: int = MAX_ENTIT
         ra, rb = find(edge.uid_l), find(edge.uid_r)
         if ra == rb:
             continue
-        reason = _conflict(groups[ra], groups[rb], edge.rule == "splink", max_size)
+        reason = _conflict(groups[ra], groups[rb], edge.rule, max_size)
         if reason:
             refused[reason] = refused.get(reason, 0) + 1
             continue
@@ -520,7 +543,7 @@ def cluster(nodes: dict[str, dict], edges: list[Edge], max_size: int = MAX_ENTIT
 def _new_group(uid: str, node: dict) -> _Group:
     kind = node["entity_type"]
     return _Group([uid], {node["source"]}, kind == "person", kind not in ("person", "unknown"),
-                  set(node["dob_years"] or []), set(node["imo_keys"] or []))
+                  set(node["dob_years"] or []), set(node["imo_keys"] or []), set(node.get("countries") or []))
 
 
 def _absorb(into: _Group, other: _Group) -> None:
@@ -530,11 +553,15 @@ def _absorb(into: _Group, other: _Group) -> None:
     into.others |= other.others
     into.years |= other.years
     into.imos |= other.imos
+    into.countries |= other.countries
 
 
 # --------------------------------------------------------------------------- the stage
 
 RULE_ORDER = ("ofac_uid", "ofac_ent_num", "un_reference", "shared_imo", "shared_document")
+# Links by name alone: applied after the Splink links, under the same guards, and never across
+# groups whose countries are disjoint.
+NAME_RULES = ("same_name",)
 
 
 @dataclass
@@ -592,22 +619,24 @@ def _count(items: Iterable[str]) -> dict[str, int]:
 
 def _edges(con: duckdb.DuckDBPyConnection, splink: pa.Table, report: ConsolidationReport) -> list[Edge]:
     rows = con.execute("SELECT uid_l, uid_r, rule, detail FROM cons_links").fetchall()
-    rank = {rule: i for i, rule in enumerate(RULE_ORDER)}
+    rank = {rule: i for i, rule in enumerate(RULE_ORDER + NAME_RULES)}
     rows.sort(key=lambda r: (rank.get(r[2], len(rank)), r[0], r[1]))
     report.deterministic_links = _count(r[2] for r in rows)
-    edges = [Edge(a, b, rule, detail) for a, b, rule, detail in rows]
+    edges = [Edge(a, b, rule, detail) for a, b, rule, detail in rows if rule not in NAME_RULES]
     report.splink_pairs = splink.num_rows
     for a, b, weight, prob, levels in zip(*(splink.column(c).to_pylist() for c in
                                             ("uid_l", "uid_r", "match_weight", "match_probability", "levels"))):
         edges.append(Edge(a, b, "splink", levels, prob, weight))
+    # the weakest evidence last: a name alone only joins what the other links left apart
+    edges += [Edge(a, b, rule, detail) for a, b, rule, detail in rows if rule in NAME_RULES]
     return edges
 
 
 def _nodes(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    rows = con.execute("SELECT unique_id, source, source_id, entity_type, dob_years, imo_keys "
+    rows = con.execute("SELECT unique_id, source, source_id, entity_type, dob_years, imo_keys, countries "
                        "FROM cons_input ORDER BY unique_id").fetchall()
-    return {r[0]: {"source": r[1], "source_id": r[2], "entity_type": r[3], "dob_years": r[4], "imo_keys": r[5]}
-            for r in rows}
+    return {r[0]: {"source": r[1], "source_id": r[2], "entity_type": r[3], "dob_years": r[4], "imo_keys": r[5],
+                   "countries": r[6]} for r in rows}
 
 
 def _canonical(refs: list[str], nodes: dict[str, dict]) -> str:

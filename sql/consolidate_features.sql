@@ -1,10 +1,13 @@
 -- Builds cons_word_weights and cons_input (TEMP). Needs cons_entry_types (consolidate_entry_types.sql)
 -- and the TEMP tables filled from Python: cons_name_norm ((name, entity_type) -> keys from
--- screening.normalize), cons_id_norm (identifier value -> comparable keys).
+-- screening.normalize), cons_id_norm (identifier value -> comparable keys), cons_regime_countries
+-- ((source, program) -> country code, for lists that give no country: models/consolidate_reference.json).
 -- cons_word_weights: every name word (phonetic key of its spelling class) with the number of entries
 -- using it and its weight in bits, log2(entries / entries with the word): "bank" or "al" weigh little.
 -- cons_input: one row per list entry of the active versions, with the features the consolidation
 -- compares. unique_id is 'source:source_id'. Parameter: $rare_word_bits (a rarer word is "rare").
+-- countries are the nationalities and address countries; an entry with none takes the countries of
+-- its regime when its list is one that gives no country (cons_regime_countries: Canada).
 CREATE OR REPLACE TEMP TABLE cons_names AS
 SELECT n.source, n.source_id, x.*
 FROM current_names n
@@ -67,6 +70,12 @@ ctry AS (
         SELECT source, source_id, country_code FROM current_addresses WHERE country_code IS NOT NULL)
     GROUP BY source, source_id
 ),
+regime AS (
+    SELECT e.source, e.source_id, list(DISTINCT r.country_code ORDER BY r.country_code) AS countries
+    FROM (SELECT DISTINCT source, source_id, unnest(programs) AS program FROM current_entries) e
+    JOIN cons_regime_countries r USING (source, program)
+    GROUP BY e.source, e.source_id
+),
 nat AS (
     SELECT source, source_id, list(DISTINCT country_code) AS nationalities
     FROM current_nationalities WHERE country_code IS NOT NULL GROUP BY source, source_id
@@ -103,7 +112,7 @@ SELECT e.source || ':' || e.source_id AS unique_id, e.source, e.source_id, e.ent
        coalesce(dob.dob_full, []) AS dob_full,
        coalesce(dob.dob_years, []) AS dob_years,
        coalesce(list_distinct(flatten(list_transform(dob.dob_years, y -> [y - 1, y, y + 1]))), []) AS dob_years_near,
-       coalesce(ctry.countries, []) AS countries,
+       coalesce(ctry.countries, regime.countries, []) AS countries,
        coalesce(nat.nationalities, []) AS nationalities,
        coalesce(addr.cities, []) AS cities,
        coalesce(addr.addr_countries, []) AS addr_countries,
@@ -116,6 +125,7 @@ LEFT JOIN rare USING (source, source_id)
 LEFT JOIN prim USING (source, source_id)
 LEFT JOIN dob USING (source, source_id)
 LEFT JOIN ctry USING (source, source_id)
+LEFT JOIN regime USING (source, source_id)
 LEFT JOIN nat USING (source, source_id)
 LEFT JOIN addr USING (source, source_id)
 LEFT JOIN ids USING (source, source_id)
