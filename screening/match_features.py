@@ -154,4 +154,8 @@ def blocking_keys(features: NameFeatures, cut: bool = False, listed: bool = Fals
     keys += [f"g:{a} {b}" for i, a in enumerate(pre) for b in pre[i + 1:]]
     if features.compact:
         keys.append(f"c:{features.compact}")
+    if not listed and len(toks) >= 2:
+        # a listed name with one word added before or after it (Rosneft Holding, Sberbank Moscow):
+        # its compact form is that of the customer name less its first or last word
+        keys += [f"c:{''.join(toks[1:])}", f"c:{''.join(toks[:-1])}"]
     return list(dict.fromkeys(keys))

@@ -30,7 +30,7 @@ from .match_features import (NameFeatures, address_features, blocking_keys, comm
                              name_features)
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "11"
+INDEX_FORMAT = "12"
 _PACKAGE = Path(__file__).resolve().parent
 # Files whose content shapes the index besides the code: the normalisation reference data and
 # the screen model and thresholds. Editing one makes a stored index stale.
@@ -164,7 +164,8 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) 
     key_entities: dict[str, set[str]] = defaultdict(set)
     for uid, (source, source_id, name, kind, entity_type) in enumerate(names):
         feats = name_features(name, entity_type)
-        if not feats.tokens:
+        if not feats.tokens or (kind == "weak" and len(feats.tokens) < 2):
+            # a weak alias that is one word once its title is gone ("Hajji Ali") names nobody
             continue
         entity = _entity_of(members, source, source_id)
         keys = blocking_keys(feats, listed=True)
