@@ -9,6 +9,7 @@ per-source thresholds live in ``screening/models/screen_config.json``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,20 @@ def _least(f: dict, a: str, b: str) -> float:
     return min(f[a], f[b])
 
 
+def consonants(compact: str) -> str:
+    """A name's letters without vowels after the first letter: Arabic and Persian script write
+    few vowels, so ``حسن نصر الله`` (hsn nsr allah) and NASRALLAH, Hasan share ``hsnnsrll``."""
+    return compact[:1] + _VOWELS.sub("", compact[1:])
+
+
+def _consonants_sql(side: str) -> str:
+    return f"left(compact_{side}, 1) || regexp_replace(compact_{side}[2:], '[aeiouyhw]', '', 'g')"
+
+
+_VOWELS = re.compile(r"[aeiouyhw]")
+CONSONANTS_MIN = 7  # shorter consonant strings are shared by too many names
+
+
 def _long(f: dict) -> bool:
     """A name long enough to be evidence on its own: three words or more, or nine letters and more
     (two syllables, such as the Chinese names Tan Wei or Guo Peng, are shared by many people)."""
@@ -60,6 +75,10 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level("core_l = core_r", "same name of one word", False, lambda f: f["core_l"] == f["core_r"]),
         Level("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False,
               lambda f: f["sorted_key_l"] == f["sorted_key_r"] or f["compact_l"] == f["compact_r"]),
+        Level(f"length({_consonants_sql('r')}) >= {CONSONANTS_MIN} AND {_consonants_sql('l')} = {_consonants_sql('r')}",
+              "same letters once vowels are left out (a name written without vowels)", False,
+              lambda f: len(consonants(f["compact_r"])) >= CONSONANTS_MIN
+              and consonants(f["compact_l"]) == consonants(f["compact_r"])),
         Level(f"least(xcover_l, xcover_r) >= 0.92 AND ntok_r >= 2 AND {LONG}",
               "every word the same or a spelling variant", False,
               lambda f: _least(f, "xcover_l", "xcover_r") >= 0.92 and f["ntok_r"] >= 2 and _long(f)),
@@ -95,11 +114,12 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
               lambda f: f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_l"] >= 2 and f["ntok_r"] > f["ntok_l"]),
         # a company's subsidiary, branch or trading name (Rosneft Holding, Sberbank Moscow); a
         # person's one-word alias before a surname is no such thing
-        Level("xcover_l >= 0.9 AND ntok_l = 1 AND ntok_r = 2 AND lead_r >= 0.95 "
-              "AND coalesce(type_l, '') <> 'person' AND coalesce(type_r, '') <> 'person'",
+        Level("xcover_l >= 0.9 AND ntok_l = 1 AND ntok_r = 2 AND lead_r >= 0.95 AND matched_r >= 6 "
+              "AND type_l IN ('organization', 'unknown') AND coalesce(type_r, '') <> 'person'",
               "the listed one-word name of an organisation, then one customer word added", False,
               lambda f: (f["xcover_l"] >= 0.9 and f["ntok_l"] == 1 and f["ntok_r"] == 2 and f["lead_r"] >= 0.95
-                         and f["type_l"] != "person" and f["type_r"] != "person")),
+                         and f["matched_r"] >= 6 and f["type_l"] in ("organization", "unknown")
+                         and f["type_r"] != "person")),
         Level("least(cover_l, cover_r) >= 0.8",
               "one word or a short name that only sounds alike or is spelt close", False,
               lambda f: _least(f, "cover_l", "cover_r") >= 0.8),
