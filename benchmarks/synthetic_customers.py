@@ -1,8 +1,14 @@
 """Synthetic customer records for training and benchmarking the screen: list-derived variants
-(typos, word order, legal forms, transliteration spellings, dropped or cut words, front-company
-tags, the listed address) and generated legitimate names that are not on the lists.
+(typos, word order, legal forms, transliteration spellings, dropped, cut or added words,
+front-company tags, the listed address) and legitimate customers that are not on the lists.
 
-Everything is drawn from the store's prepared list tables with a seeded random generator.
+A listed party seldom shows up where it is listed: a list-derived customer carries its listed
+country and address only part of the time, and otherwise another country and an ordinary local
+street address (the diversion pattern), or none. Legitimate customers are a multi-locale book made
+with Faker (persons with and without full birth dates, companies with their local legal forms and
+addresses) plus simple generated names.
+
+Everything is drawn from the store's prepared list tables with seeded random generators.
 """
 from __future__ import annotations
 
@@ -102,40 +108,116 @@ def variant(name: str, kind: str, rng: random.Random) -> str:
         return _swap_text(name, FORM_SWAPS, rng)
     if kind == "translit":
         return _swap_text(name, SPELLINGS, rng)
+    if kind == "extra":
+        return extra_word(name, rng)
     if kind == "shell":
         return " ".join(w for w in words if w.lower() not in ("co.,", "ltd.", "ltd", "limited")) + " " \
             + rng.choice(TAGS) + " " + rng.choice(FORMS)
     return name
 
 
-KINDS = ["exact", "case", "order", "typo", "partial", "form", "translit", "shell", "combined"]
+# Words a listed company name gains as a subsidiary, a branch or a trading name (Rosneft Holding)
+EXTRA_WORDS = ["Holding", "Group", "Moscow", "International", "Trading", "Dubai", "Services", "Industries",
+               "Branch", "Overseas", "Bank", "Company"]
+# Faker locales of the legitimate book and their countries
+LOCALES = {"en_US": "US", "en_GB": "GB", "de_DE": "DE", "fr_FR": "FR", "es_ES": "ES", "it_IT": "IT",
+           "pt_BR": "BR", "pl_PL": "PL", "nl_NL": "NL", "zh_CN": "CN", "zh_TW": "TW", "ja_JP": "JP",
+           "ko_KR": "KR", "vi_VN": "VN", "ru_RU": "RU", "ar_AA": "AE", "fa_IR": "IR", "tr_TR": "TR",
+           "hi_IN": "IN", "id_ID": "ID", "en_IN": "IN", "th_TH": "TH"}
 
 
-def listed_variants(con, n: int, rng: random.Random) -> list[dict]:
-    """Customers made from listed entities: a varied name with some of the entity's real attributes."""
+def extra_word(name: str, rng: random.Random) -> str:
+    """The name with one word added after it or before it (a subsidiary, branch or trading name)."""
+    word = rng.choice(EXTRA_WORDS)
+    return f"{name} {word}" if rng.random() < 0.9 else f"{word} {name}"
+
+
+KINDS = ["exact", "case", "order", "typo", "partial", "form", "translit", "shell", "extra", "combined"]
+
+
+class LocalAddresses:
+    """Ordinary street addresses of a country, made by Faker in one of its locales."""
+
+    def __init__(self, seed: int) -> None:
+        from faker import Faker  # a benchmark dependency, not the product's
+
+        self.fakers: dict[str, list] = {}
+        for i, (locale, cc) in enumerate(LOCALES.items()):
+            fake = Faker(locale)
+            fake.seed_instance(seed + i)
+            self.fakers.setdefault(cc, []).append(fake)
+
+    @property
+    def countries(self) -> list[str]:
+        return sorted(self.fakers)
+
+    def fake(self, cc: str, rng: random.Random):
+        return rng.choice(self.fakers[cc])
+
+    def address(self, cc: str, rng: random.Random) -> str:
+        return self.fake(cc, rng).address().replace("\n", ", ")
+
+
+def listed_variants(con, n: int, rng: random.Random, local: LocalAddresses | None = None) -> list[dict]:
+    """Customers made from listed entities: a varied name, and where it claims to live: its listed
+    country and address (about half the time), or another country with a local street address."""
     rows = con.execute("""
         SELECT e.entity_id, any_value(n.name ORDER BY n.kind = 'primary' DESC) AS name, e.entity_type,
-               e.countries, e.birth_years, any_value(a.address) AS address
+               e.countries, e.birth_years, e.birth_dates, any_value(a.address) AS address
         FROM match_entities e JOIN match_names n USING (entity_id)
         LEFT JOIN match_addresses a USING (entity_id)
         WHERE n.kind IN ('primary', 'aka') GROUP BY ALL""").fetchall()
+    local = local or LocalAddresses(rng.randrange(1 << 30))
     out = []
     for _ in range(n):
-        entity_id, name, etype, countries, years, address = rng.choice(rows)
+        entity_id, name, etype, countries, years, dates, address = rng.choice(rows)
         kind = rng.choice(KINDS)
         if kind == "combined":
-            for k in rng.sample(KINDS[1:8], 2):
+            for k in rng.sample(KINDS[1:9], 2):
                 name = variant(name, k, rng)
         else:
             name = variant(name, kind, rng)
         shell = kind == "shell" and address
+        where = rng.random()
+        if shell or where < 0.45:  # where it is listed
+            country = rng.choice(countries) if countries and rng.random() < 0.8 else None
+            addr = address if shell or (address and rng.random() < 0.3) else None
+        elif where < 0.85:  # elsewhere: another country, an ordinary local address or a city
+            cc = rng.choice([c for c in local.countries if c not in (countries or [])])
+            country = cc if rng.random() < 0.85 else None
+            addr = local.address(cc, rng) if rng.random() < 0.6 else (local.fake(cc, rng).city() if rng.random() < 0.5 else None)
+        else:
+            country, addr = None, None
+        dob = None
+        if etype == "person" and years and rng.random() < 0.5:
+            dob = str(rng.choice(dates)) if dates and rng.random() < 0.5 else str(rng.choice(years))
         out.append({
             "name": name, "type": (etype if etype in ("person", "organization", "vessel") and rng.random() < 0.8 else None),
-            "country": (rng.choice(countries) if countries and rng.random() < 0.7 else None),
-            "dob": (str(rng.choice(years)) if years and etype == "person" and rng.random() < 0.5 else None),
-            "address": address if shell or (address and rng.random() < 0.2) else None,
-            "truth": entity_id, "kind": kind,
+            "country": country, "dob": dob, "address": addr, "truth": entity_id, "kind": kind,
         })
+    return out
+
+
+def legit_book(n: int, rng: random.Random, listed_cores: set[str], local: LocalAddresses) -> list[dict]:
+    """A multi-locale legitimate book: Faker persons (half with a full birth date) and companies
+    (with their local legal forms), at a local address, a city or none; none equal to a listed name."""
+    out = []
+    while len(out) < n:
+        cc = rng.choice(local.countries)
+        fake = local.fake(cc, rng)
+        r = rng.random()
+        address = local.address(cc, rng) if r < 0.6 else (fake.city() if r < 0.8 else None)
+        if rng.random() < 0.55:
+            name = fake.name()
+            dob = fake.date_of_birth(minimum_age=18, maximum_age=90).isoformat() if rng.random() < 0.5 else None
+            rec = {"name": name, "type": "person" if rng.random() < 0.6 else None, "dob": dob}
+        else:
+            name = fake.company()
+            rec = {"name": name, "type": "organization" if rng.random() < 0.6 else None, "dob": None}
+        if name.lower() in listed_cores:
+            continue
+        rec.update(country=cc if rng.random() < 0.9 else None, address=address, truth=None, kind="legit")
+        out.append(rec)
     return out
 
 
@@ -162,13 +244,60 @@ def legit_customers(n: int, rng: random.Random, listed_cores: set[str]) -> list[
     return out
 
 
-def customer_mix(con, n: int, listed_share: float = 0.1, seed: int = 7) -> list[dict]:
-    """``n`` customers, about ``listed_share`` of them list-derived, shuffled."""
+def customer_mix(con, n: int, listed_share: float = 0.1, seed: int = 7, book_share: float = 0.7) -> list[dict]:
+    """``n`` customers, about ``listed_share`` of them list-derived, the rest legitimate (about
+    ``book_share`` of those from the multi-locale book), shuffled."""
     rng = random.Random(seed)
+    local = LocalAddresses(seed)
     cores = {r[0] for r in con.execute("SELECT lower(name) FROM match_names").fetchall()}
     n_listed = int(n * listed_share)
-    rows = listed_variants(con, n_listed, rng) + legit_customers(n - n_listed, rng, cores)
+    n_book = int((n - n_listed) * book_share)
+    rows = (listed_variants(con, n_listed, rng, local) + legit_book(n_book, rng, cores, local)
+            + legit_customers(n - n_listed - n_book, rng, cores))
     rng.shuffle(rows)
     for i, row in enumerate(rows, start=1):
         row["id"] = f"C{i:07d}"
     return rows
+
+
+# Legal forms written another way (both directions), for third-country variants
+FORM_VARIANTS = FORM_SWAPS + [("company limited", "co ltd"), ("limited liability company", "llc"),
+                              ("pjsc", "public joint stock company"), ("inc.", "incorporated"),
+                              ("corporation", "corp"), ("gmbh", "g.m.b.h."), ("oao", "ojsc")]
+
+
+def form_or_order_variant(name: str, entity_type: str | None, rng: random.Random) -> str:
+    """A legal-form variant of an organisation's name (when it has one it can swap), else a
+    word-order variant (``SURNAME, Given`` -> ``Given SURNAME``; the last word moved first)."""
+    low = name.lower()
+    swaps = [(a, b) for a, b in FORM_VARIANTS if re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", low)]
+    if entity_type == "organization" and swaps and rng.random() < 0.7:
+        a, b = rng.choice(swaps)
+        return re.sub(r"(?<!\w)" + re.escape(a) + r"(?!\w)", b, name, count=1, flags=re.IGNORECASE)
+    if "," in name:
+        surname, given = name.split(",", 1)
+        return f"{given.strip()} {surname.strip()}"
+    words = name.split()
+    return " ".join(words[-1:] + words[:-1])
+
+
+def third_country_customers(con, seed: int, n: int | None = None, varied: bool = False) -> list[dict]:
+    """Every primary name of a listed person or organisation of two words or more (or ``n`` of
+    them), screened verbatim (or ``varied``: a legal-form or word-order variant) with a country
+    that is not one of its listed countries and an unrelated local street address."""
+    rows = con.execute("""
+        SELECT DISTINCT n.name, e.entity_id, e.entity_type, e.countries
+        FROM match_names n JOIN match_entities e USING (entity_id)
+        WHERE n.kind = 'primary' AND e.entity_type IN ('person', 'organization') AND n.ntok >= 2
+        ORDER BY e.entity_id, n.name""").fetchall()
+    rng = random.Random(seed)
+    if n is not None and n < len(rows):
+        rows = rng.sample(rows, n)
+    local = LocalAddresses(seed)
+    out = []
+    for name, entity_id, etype, countries in rows:
+        cc = rng.choice([c for c in local.countries if c not in (countries or [])])
+        out.append({"name": form_or_order_variant(name, etype, rng) if varied else name, "type": etype,
+                    "country": cc, "address": local.address(cc, rng), "dob": None, "truth": entity_id,
+                    "kind": "third_country_variant" if varied else "third_country"})
+    return out

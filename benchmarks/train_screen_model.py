@@ -6,16 +6,22 @@ How it is trained (no evaluation data is used):
 
 1. a synthetic customer file is drawn from the loaded lists (benchmarks/synthetic_customers.py):
    list-derived variants whose true entity is known (typos, word order, legal forms, romanisation
-   spellings, dropped or cut words, front-company tags with the listed address, combinations)
-   and generated legitimate persons and companies;
+   spellings, dropped, cut or added words, front-company tags with the listed address,
+   combinations), carrying their listed country and address about half the time and otherwise
+   another country with an ordinary local address; and a multi-locale legitimate book (Faker);
 2. every customer goes through the product's own blocking and feature SQL, and Splink's
    comparison-vector SQL gives each candidate pair its level in every comparison;
 3. m = share of each level among true pairs, u = share among the other candidate pairs (both
-   with add-one smoothing, null levels excluded; 20% of each m (2% for the name)
-   spread evenly over the levels,
-   since real customer data is noisier than the variants); the prior is the share of true pairs among the
-   candidates. Because u is measured on blocked candidates, the probability is the chance that a
-   *candidate* is the listed party, which is what the threshold decides on.
+   with add-one smoothing, null levels excluded; 5% of each m (2% for the name) spread evenly
+   over the levels, since real customer data is noisier than the variants); the prior is the
+   share of true pairs among the candidates. Because u is measured on blocked candidates, the
+   probability is the chance that a *candidate* is the listed party, which is what the threshold
+   decides on;
+4. evidence besides the name lowers a match only modestly: a different country, address, type,
+   legal form or year of birth is weak evidence against a strong name match, never a veto (OFAC
+   and BIS expect the name to raise the alert and the analyst to weigh the rest), so each of
+   their levels weighs at least -CAPS[comparison] bits (m raised to u * 2**-cap). A full date of
+   birth years away from every listed one is well attested and is not capped.
 """
 from __future__ import annotations
 
@@ -35,7 +41,10 @@ from synthetic_customers import customer_mix  # noqa: E402
 
 
 NOISE = {"name": 0.02}  # per comparison; others DEFAULT_NOISE
-DEFAULT_NOISE = 0.2
+DEFAULT_NOISE = 0.05
+# Lowest match weight (in bits, negated) of a level of each comparison besides the name
+CAPS = {"legal_form": 1.0, "country": 1.5, "address": 1.5, "dob": 2.0, "entity_type": 1.5}
+UNCAPPED = {("dob", "full date of birth years apart")}
 
 
 def train(db: str | None, n: int, seed: int) -> dict:
@@ -79,7 +88,12 @@ def train(db: str | None, n: int, seed: int) -> dict:
         # words, other types): a share of the m mass is spread evenly so no level is near-impossible.
         noise = NOISE.get(name, DEFAULT_NOISE)
         m = [(1 - noise) * x + noise / n_levels for x in m]
-        m_u[name] = [(m[i], (uc[g] + 1) / (ut + n_levels)) for i, g in enumerate(gammas)]
+        u = [(uc[g] + 1) / (ut + n_levels) for g in gammas]
+        labels = [level.label for level in levels if not level.is_null] + [None]
+        if name in CAPS:
+            m = [x if (name, label) in UNCAPPED else max(x, u[i] * 2 ** -CAPS[name])
+                 for i, (x, label) in enumerate(zip(m, labels))]
+        m_u[name] = list(zip(m, u))
     prior = len(true) / max(len(pairs), 1)
     return {"m_u": m_u, "prior": prior, "customers": len(rows), "pairs": len(pairs), "true_pairs": len(true)}
 

@@ -154,4 +154,12 @@ def blocking_keys(features: NameFeatures, cut: bool = False, listed: bool = Fals
     keys += [f"g:{a} {b}" for i, a in enumerate(pre) for b in pre[i + 1:]]
     if features.compact:
         keys.append(f"c:{features.compact}")
+        # the name without its vowels (a name in Arabic script writes few): as the name level
+        letters = features.compact[:1] + _SKELETON_DROP.sub("", features.compact[1:])
+        if len(letters) >= 7:
+            keys.append(f"v:{letters}")
+    if not listed and len(toks) >= 2:
+        # a listed name with one word added before or after it (Rosneft Holding, Sberbank Moscow):
+        # its compact form is that of the customer name less its first or last word
+        keys += [f"c:{''.join(toks[1:])}", f"c:{''.join(toks[:-1])}"]
     return list(dict.fromkeys(keys))

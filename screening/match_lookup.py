@@ -35,6 +35,9 @@ from .match_model import COMPARISONS
 _KEY_POINTS = {"c": 8, "t": 3, "b": 3, "g": 1}
 _OTHER_KEY_POINTS = 2
 _MIN_KEY_POINTS = 2
+# a word counts as the same word (not one that only sounds alike or is spelt close) from here
+EXACT_SIM = 0.95
+CLOSE_SPELLING_MAX = 0.94  # Jaro-Winkler similarity counts at most this: below a spelling variant
 
 
 @dataclass
@@ -97,7 +100,7 @@ def token_similarity(a: tuple, b: tuple) -> float:
     if len(at) >= 4 and len(bt) >= 4:
         jw = jellyfish.jaro_winkler_similarity(at, bt)
         if jw >= 0.88:
-            best = max(best, jw)
+            best = max(best, min(jw, CLOSE_SPELLING_MAX))
     return best
 
 
@@ -118,9 +121,10 @@ def name_closeness(cust_toks: list[dict], cut: bool, list_toks: tuple) -> dict[s
     """``match_tp`` + the covers of ``match_best_name`` for one (customer name, listed name) pair."""
     n = len(cust_toks)
     if not n or not list_toks:
-        return {"cover_l": 0.0, "cover_r": 0.0, "matched_r": 0.0, "edges": 0.0, "aligned": 0.0}
+        return {"cover_l": 0.0, "cover_r": 0.0, "xcover_l": 0.0, "xcover_r": 0.0, "matched_r": 0.0,
+                "edges": 0.0, "aligned": 0.0, "lead": 0.0}
     best_j = [0.0] * len(list_toks)
-    sum_wr = matched_r = 0.0
+    sum_wr = matched_r = exact_r = 0.0
     aligned = math.inf
     e_first = e_last = None
     for i, ct in enumerate(cust_toks):
@@ -141,11 +145,20 @@ def name_closeness(cust_toks: list[dict], cut: bool, list_toks: tuple) -> dict[s
                 e_last = sim if e_last is None else max(e_last, sim)
         sum_wr += ct["w"]
         matched_r += ct["w"] * best_i
+        exact_r += ct["w"] * _exact(best_i)
         aligned = min(aligned, at_i)
     sum_wl = sum(w for _, w, _, _ in list_toks)
     matched_l = sum(w * s for (_, w, _, _), s in zip(list_toks, best_j))
+    exact_l = sum(w * _exact(s) for (_, w, _, _), s in zip(list_toks, best_j))
     return {"cover_l": matched_l / sum_wl if sum_wl else 0.0, "cover_r": matched_r / sum_wr if sum_wr else 0.0,
-            "matched_r": matched_r, "edges": min(e_first or 0.0, e_last or 0.0), "aligned": aligned}
+            "xcover_l": exact_l / sum_wl if sum_wl else 0.0, "xcover_r": exact_r / sum_wr if sum_wr else 0.0,
+            "matched_r": matched_r, "edges": min(e_first or 0.0, e_last or 0.0), "aligned": aligned,
+            "lead": e_first or 0.0}
+
+
+def _exact(sim: float) -> float:
+    """A word's similarity as the exact covers count it: equal or same spelling class (>= 0.95)."""
+    return sim if sim >= EXACT_SIM else 0.0
 
 
 def best_name(cust: dict, name_uids: list[int], side: ListSide) -> dict | None:
@@ -208,8 +221,10 @@ def candidate_pairs(cust: dict, key_names: list[tuple[str, int]], side: ListSide
             "sorted_key_l": bn.get("sorted_key"), "sorted_key_r": cust["sorted_key"],
             "compact_l": bn.get("compact"), "compact_r": cust["compact"],
             "cover_l": bn.get("cover_l"), "cover_r": bn.get("cover_r"),
+            "xcover_l": bn.get("xcover_l"), "xcover_r": bn.get("xcover_r"),
             "ntok_l": bn.get("ntok"), "ntok_r": len(cust["toks"]),
             "matched_r": bn.get("matched_r"), "edges_r": bn.get("edges"), "aligned_r": bn.get("aligned"),
+            "lead_r": bn.get("lead"),
             "legal_form_l": bn.get("legal_form"), "legal_form_r": cust["legal_form"],
             "country_r": cust["country"], "countries_l": countries,
             "matched_address": ba["address"] if ba else None,

@@ -9,6 +9,7 @@ per-source thresholds live in ``screening/models/screen_config.json``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,33 +38,92 @@ def _least(f: dict, a: str, b: str) -> float:
     return min(f[a], f[b])
 
 
-# (comparison, levels from best to worst); ELSE is added.
+def consonants(compact: str) -> str:
+    """A name's letters without vowels after the first letter: Arabic and Persian script write
+    few vowels, so ``حسن نصر الله`` (hsn nsr allah) and NASRALLAH, Hasan share ``hsnnsrll``."""
+    return compact[:1] + _VOWELS.sub("", compact[1:])
+
+
+def _consonants_sql(side: str) -> str:
+    return f"left(compact_{side}, 1) || regexp_replace(compact_{side}[2:], '[aeiouyhw]', '', 'g')"
+
+
+_VOWELS = re.compile(r"[aeiouyhw]")
+CONSONANTS_MIN = 7  # shorter consonant strings are shared by too many names
+
+
+def _long(f: dict) -> bool:
+    """A name long enough to be evidence on its own: three words or more, or nine letters and more
+    (two syllables, such as the Chinese names Tan Wei or Guo Peng, are shared by many people)."""
+    return f["ntok_r"] >= 3 or len(f["compact_r"]) >= 9
+
+
+# A name long enough to be evidence on its own (SQL of _long)
+LONG = "(ntok_r >= 3 OR length(compact_r) >= 9)"
+
+# (comparison, levels from best to worst); ELSE is added. Covers count a word by its closest word in
+# the other name (similarity 0..1); the exact covers (xcover) only words that are the same word or
+# a spelling variant of it, so that a word that merely sounds alike is never said to be "in" a name.
 COMPARISONS: list[tuple[str, list[Level]]] = [
     ("name", [
         Level("core_l IS NULL OR core_r IS NULL", "no name to compare", True,
               lambda f: f["core_l"] is None or f["core_r"] is None),
-        Level("core_l = core_r", "same name", False, lambda f: f["core_l"] == f["core_r"]),
+        Level(f"core_l = core_r AND ntok_r >= 2 AND {LONG}", "same name", False,
+              lambda f: f["core_l"] == f["core_r"] and f["ntok_r"] >= 2 and _long(f)),
+        Level("core_l = core_r AND ntok_r >= 2", "same name of two short words", False,
+              lambda f: f["core_l"] == f["core_r"] and f["ntok_r"] >= 2),
+        Level("core_l = core_r", "same name of one word", False, lambda f: f["core_l"] == f["core_r"]),
         Level("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False,
               lambda f: f["sorted_key_l"] == f["sorted_key_r"] or f["compact_l"] == f["compact_r"]),
-        Level("least(cover_l, cover_r) >= 0.92", "every word matches (spelling variants)", False,
-              lambda f: _least(f, "cover_l", "cover_r") >= 0.92),
-        Level("least(cover_l, cover_r) >= 0.8", "nearly every word matches", False,
-              lambda f: _least(f, "cover_l", "cover_r") >= 0.8),
+        Level(f"length({_consonants_sql('r')}) >= {CONSONANTS_MIN} AND {_consonants_sql('l')} = {_consonants_sql('r')}",
+              "same letters once vowels are left out (a name written without vowels)", False,
+              lambda f: len(consonants(f["compact_r"])) >= CONSONANTS_MIN
+              and consonants(f["compact_l"]) == consonants(f["compact_r"])),
+        Level(f"least(xcover_l, xcover_r) >= 0.92 AND ntok_r >= 2 AND {LONG}",
+              "every word the same or a spelling variant", False,
+              lambda f: _least(f, "xcover_l", "xcover_r") >= 0.92 and f["ntok_r"] >= 2 and _long(f)),
+        # fuzzy words weigh less when they carry most of the name (Polyakov/Polynkov, Midea/Mehdi)
+        Level(f"least(cover_l, cover_r) >= 0.92 AND least(xcover_l, xcover_r) >= 0.5 AND ntok_r >= 2 AND {LONG}",
+              "every word alike, most the same, some only sound alike or are spelt close", False,
+              lambda f: (_least(f, "cover_l", "cover_r") >= 0.92 and _least(f, "xcover_l", "xcover_r") >= 0.5
+                         and f["ntok_r"] >= 2 and _long(f))),
+        Level(f"least(cover_l, cover_r) >= 0.92 AND ntok_r >= 2 AND {LONG}",
+              "every word alike, the rarer ones only sound alike or are spelt close", False,
+              lambda f: _least(f, "cover_l", "cover_r") >= 0.92 and f["ntok_r"] >= 2 and _long(f)),
+        Level(f"least(cover_l, cover_r) >= 0.8 AND least(xcover_l, xcover_r) >= 0.5 AND ntok_r >= 2 AND {LONG}",
+              "nearly every word alike, most the same, some only sound alike or are spelt close", False,
+              lambda f: (_least(f, "cover_l", "cover_r") >= 0.8 and _least(f, "xcover_l", "xcover_r") >= 0.5
+                         and f["ntok_r"] >= 2 and _long(f))),
+        Level(f"least(cover_l, cover_r) >= 0.8 AND ntok_r >= 2 AND {LONG}",
+              "nearly every word alike, the rarer ones only sound alike or are spelt close", False,
+              lambda f: _least(f, "cover_l", "cover_r") >= 0.8 and f["ntok_r"] >= 2 and _long(f)),
         Level("cover_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
               "AND (edges_r >= 0.85 OR aligned_r >= 0.85)",
               "the listed name shortened: middle words left out or cut short (rare words)", False,
               lambda f: (f["cover_r"] >= 0.95 and f["ntok_r"] >= 2 and f["ntok_l"] > f["ntok_r"]
                          and f["matched_r"] >= 12 and (f["edges_r"] >= 0.85 or f["aligned_r"] >= 0.85))),
-        Level("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND matched_r >= 12",
-              "every customer word is in the listed name, rare words (words left out)", False,
-              lambda f: f["cover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2 and f["matched_r"] >= 12),
-        Level("cover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2",
-              "every customer word is in the listed name (words left out)", False,
-              lambda f: f["cover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2),
-        Level("cover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2",
-              "every listed word is in the customer name (words added)", False,
-              lambda f: f["cover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_l"] >= 2),
-        Level("least(cover_l, cover_r) >= 0.6", "most rare words match", False,
+        Level("xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12",
+              "every customer word is in the listed name, rare words (listed words left out)", False,
+              lambda f: (f["xcover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2
+                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12)),
+        Level("xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r",
+              "every customer word is in the listed name (listed words left out)", False,
+              lambda f: f["xcover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2 and f["ntok_l"] > f["ntok_r"]),
+        Level("xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2 AND ntok_r > ntok_l",
+              "every listed word is in the customer name (customer words added)", False,
+              lambda f: f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_l"] >= 2 and f["ntok_r"] > f["ntok_l"]),
+        # a company's subsidiary, branch or trading name (Rosneft Holding, Sberbank Moscow); a
+        # person's one-word alias before a surname is no such thing
+        Level("xcover_l >= 0.9 AND ntok_l = 1 AND ntok_r = 2 AND lead_r >= 0.95 AND matched_r >= 6 "
+              "AND type_l IN ('organization', 'unknown') AND coalesce(type_r, '') <> 'person'",
+              "the listed one-word name of an organisation, then one customer word added", False,
+              lambda f: (f["xcover_l"] >= 0.9 and f["ntok_l"] == 1 and f["ntok_r"] == 2 and f["lead_r"] >= 0.95
+                         and f["matched_r"] >= 6 and f["type_l"] in ("organization", "unknown")
+                         and f["type_r"] != "person")),
+        Level("least(cover_l, cover_r) >= 0.8",
+              "one word or a short name that only sounds alike or is spelt close", False,
+              lambda f: _least(f, "cover_l", "cover_r") >= 0.8),
+        Level("least(cover_l, cover_r) >= 0.6", "most rare words alike", False,
               lambda f: _least(f, "cover_l", "cover_r") >= 0.6),
     ]),
     ("legal_form", [
@@ -101,6 +161,9 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
               lambda f: f["dob_year_r"] in f["birth_years_l"]),
         Level("list_has_any(birth_years_l, [dob_year_r - 1, dob_year_r + 1])", "year of birth one apart", False,
               lambda f: f["dob_year_r"] - 1 in f["birth_years_l"] or f["dob_year_r"] + 1 in f["birth_years_l"]),
+        # both sides give a full date and every listed year is two or more years away: well attested
+        Level("dob_r IS NOT NULL AND len(birth_dates_l) > 0", "full date of birth years apart", False,
+              lambda f: f["dob_r"] is not None and bool(f["birth_dates_l"])),
     ]),
     ("entity_type", [
         Level("type_l IS NULL OR type_r IS NULL OR type_l = 'unknown'", "type not given", True,
@@ -109,7 +172,7 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
     ]),
 ]
 ELSE_LABELS = {"name": "names differ", "legal_form": "different legal form", "country": "different country",
-               "address": "different address", "dob": "different date of birth", "entity_type": "different type"}
+               "address": "different address", "dob": "different year of birth", "entity_type": "different type"}
 
 
 def build_settings(m_u: dict[str, list[tuple[float, float]]] | None = None,

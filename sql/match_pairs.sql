@@ -69,33 +69,40 @@ SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, tp.last, tp.jlast,
        CASE WHEN tp.cut AND tp.i = tp.j AND sims.pre THEN greatest(sims.sim, 0.95) ELSE sims.sim END AS sim
 FROM tp JOIN sims USING (rid, lid);
 
--- The entity's name closest to the customer's name. Besides the weighted covers, the shape of a
+-- The entity's name closest to the customer's name. Besides the weighted covers, the exact covers
+-- (xcover: only words equal or in the same spelling class, sim >= 0.95, count: a word that merely
+-- sounds alike or is spelt close is not "in" the other name), and the shape of a
 -- shortened name: the customer's first and last words match the listed first and last words
 -- (middle names dropped: edges), or the customer's words match the listed words from the start
--- in place (a name cut short: aligned = share of customer words matched at their own position).
+-- in place (a name cut short: aligned = share of customer words matched at their own position);
+-- lead: how alike the first words are (a listed name with a word added after it).
 CREATE OR REPLACE TEMP TABLE match_best_name AS
 WITH per_i AS (
-    SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at,
+    SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= 0.95), 0.0) AS xs,
+           coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at,
            max(sim) FILTER (WHERE i = 0 AND j = 0) AS e_first, max(sim) FILTER (WHERE last AND jlast) AS e_last
     FROM match_tp GROUP BY pid, i
 ), cover_r AS (
-    SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r, sum(wr * s) AS matched_r, min(s_at) AS aligned,
-           least(coalesce(max(e_first), 0.0), coalesce(max(e_last), 0.0)) AS edges
+    SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r, sum(wr * xs) / nullif(sum(wr), 0) AS xcover_r,
+           sum(wr * s) AS matched_r, min(s_at) AS aligned,
+           least(coalesce(max(e_first), 0.0), coalesce(max(e_last), 0.0)) AS edges, coalesce(max(e_first), 0.0) AS lead
     FROM per_i GROUP BY pid
 ), cover_l AS (
-    SELECT pid, sum(wl * s) / nullif(sum(wl), 0) AS cover_l
-    FROM (SELECT pid, j, any_value(wl) AS wl, max(sim) AS s FROM match_tp GROUP BY pid, j) GROUP BY pid
+    SELECT pid, sum(wl * s) / nullif(sum(wl), 0) AS cover_l, sum(wl * xs) / nullif(sum(wl), 0) AS xcover_l
+    FROM (SELECT pid, j, any_value(wl) AS wl, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= 0.95), 0.0) AS xs
+          FROM match_tp GROUP BY pid, j) GROUP BY pid
 )
 SELECT nid, entity_id,
-       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, matched_r, ntok,
-                           edges, aligned),
+       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, xcover_l, xcover_r,
+                           matched_r, ntok, edges, aligned, lead),
                -- equal ranks (to 9 places: sums in another order differ in the last bits): the
                -- lowest name_uid, so that the result does not vary
                (round(rank, 9), -name_uid)) AS best
 FROM (
     SELECT np.nid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.legal_form,
-           coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
-           coalesce(cr.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned,
+           coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r,
+           coalesce(cl.xcover_l, 0.0) AS xcover_l, coalesce(cr.xcover_r, 0.0) AS xcover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
+           coalesce(cr.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned, coalesce(cr.lead, 0.0) AS lead,
            (n.core = r.core)::INT * 4 + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * 2
            + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r) AS rank
     FROM match_np np JOIN match_names_mem n USING (name_uid) JOIN match_cname r USING (nid)
@@ -121,10 +128,11 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        bn.best.core AS core_l, cn.core AS core_r,
        bn.best.sorted_key AS sorted_key_l, cn.sorted_key AS sorted_key_r,
        bn.best.compact AS compact_l, cn.compact AS compact_r,
-       bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r,
+       bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r, bn.best.xcover_l AS xcover_l, bn.best.xcover_r AS xcover_r,
        bn.best.ntok AS ntok_l, len(cn.toks) AS ntok_r,
        NULL::DOUBLE AS matched_l, bn.best.matched_r AS matched_r,
        NULL::DOUBLE AS edges_l, bn.best.edges AS edges_r, NULL::DOUBLE AS aligned_l, bn.best.aligned AS aligned_r,
+       NULL::DOUBLE AS lead_l, bn.best.lead AS lead_r,
        bn.best.legal_form AS legal_form_l, cn.legal_form AS legal_form_r,
        NULL::VARCHAR AS country_l, r.country AS country_r,
        e.countries AS countries_l, NULL::VARCHAR[] AS countries_r,
