@@ -6,10 +6,14 @@ OpenSanctions for exactly this) maps them, ``pycountry`` catches the rest.
 """
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 
 import countrynames
 import pycountry
+
+# countrynames transliterates with text-unidecode when pyicu (no wheels) is absent: enough for names
+warnings.filterwarnings("ignore", message="Install 'pyicu'")
 
 # Values publishers use for "no country"; they are not an error.
 _UNKNOWN = {"", "unknown", "00", "-0-", "n/a", "none", "not known", "stateless"}

@@ -1,7 +1,7 @@
 """Matching features of a name or an address, computed the same way for list entries and customers.
 
 Normalisation itself is :mod:`screening.normalize` (script to Latin, case, punctuation, legal
-forms from rigour's maintained list, natural word order, honorifics, spelling-class skeletons).
+forms from ISO 20275 and the data files, natural word order, honorifics, spelling-class skeletons).
 This module only adds what matching needs on top of it: a loose consonant key per token, the
 blocking keys, the forms derived from a listed name, and address tokens.
 """

@@ -5,9 +5,10 @@ sides are reduced the same way:
 
 * any script is transliterated to Latin ASCII (:func:`transliterate`); Chinese and Korean
   characters become one syllable per character, Arabic letter variants are folded first;
-* organisation legal forms are split off at the edges of the name (rigour's maintained list
-  of legal forms plus ``data/legal_form_aliases.csv``) and mapped to a comparison class
-  (``data/legal_form_classes.csv``: OOO ~ LLC ~ Ltd, AO/ZAO/OAO/PAO ~ JSC);
+* organisation legal forms are split off at the edges of the name (ISO 20275's forms of every
+  jurisdiction in ``data/legal_forms_elf.csv``, the forms met on the lists in
+  ``data/legal_forms.csv``, positional words in ``data/legal_form_aliases.csv``) and mapped to a
+  comparison class (``data/legal_form_classes.csv``: OOO ~ LLC ~ Ltd, AO/ZAO/OAO/PAO ~ JSC);
 * person names given as "SURNAME, Given" are put in natural order, honorifics are dropped;
 * each token gets a *skeleton*: its spelling class from ``data/name_variants.csv``
   (Mohammed/Muhammad, Pak/Park, Zhang/Chang...) or a rule-based key that folds the usual
@@ -26,7 +27,6 @@ from pathlib import Path
 
 import jellyfish
 from anyascii import anyascii
-from rigour.names import extract_org_types
 
 from .countries import to_country_code
 
@@ -120,8 +120,20 @@ def _noise_tags() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _legal_forms() -> tuple[dict[tuple[str, ...], tuple[str, str]], int]:
+    """Token tuple -> (compare form, class) of every legal form found anywhere in a name, and the
+    longest one in tokens. ISO 20275 first; the curated file overrides it alias by alias, and a word
+    of legal_form_aliases.csv ("company", "private") counts only where that file says."""
+    table = {tuple(row["alias"].split()): (row["form"], row["class"]) for row in _rows("legal_forms_elf.csv")}
+    for alias in _legal_aliases():
+        table.pop(alias, None)
+    table.update({tuple(row["alias"].split()): (row["form"], row["class"]) for row in _rows("legal_forms.csv")})
+    return table, max(len(alias) for alias in table)
+
+
+@lru_cache(maxsize=1)
 def _legal_aliases() -> dict[tuple[str, ...], tuple[str, str]]:
-    """Token tuple -> (form, position) for legal forms rigour does not know."""
+    """Token tuple -> (form, position) for legal-form words that count only at certain positions."""
     return {tuple(row["alias"].split()): (row["form"], row["position"])
             for row in _rows("legal_form_aliases.csv")}
 
@@ -333,7 +345,7 @@ def _natural_order(text: str, kind: str) -> str:
     surname, given = (part.strip() for part in text.split(","))
     if not surname or not given or len(given.split()) > 4 or len(surname.split()) > 4:
         return text
-    if kind == _UNKNOWN and extract_org_types(given):
+    if kind == _UNKNOWN and _table_forms(_WORD.findall(given), None):
         return text  # "Acme, Inc." is not a person
     return f"{given} {surname}"
 
@@ -351,50 +363,45 @@ def _drop_noise_tags(text: str) -> str:
 
 @dataclass
 class _Words:
-    """Words of a name with their character spans and whether a hyphen glues them to the next."""
+    """Words of a name and whether a hyphen glues each to the next."""
 
     tokens: list[str]
-    spans: list[tuple[int, int]]
     hyphen: list[bool]
 
 
 def _split_words(text: str) -> _Words:
     if "-" not in text:
         tokens = _WORD.findall(text)
-        return _Words(tokens, [], [False] * len(tokens))
-    tokens, spans, hyphen = [], [], []
+        return _Words(tokens, [False] * len(tokens))
+    tokens, hyphen = [], []
     for match in _WORD.finditer(text):
         tokens.append(match.group(0))
-        spans.append(match.span())
         end = match.end()
         hyphen.append(text[end:end + 1] == "-" and text[end + 1:end + 2].isalnum())
-    return _Words(tokens, spans, hyphen)
+    return _Words(tokens, hyphen)
 
 
-@lru_cache(maxsize=4096)
-def _form_info(form: str, matched: str) -> tuple[str, str]:
-    """(canonical form, class) of a legal form found by rigour or by the alias file."""
-    if form in _legal_classes():
-        return _legal_classes()[form]
-    generic = extract_org_types(matched, generic=True) if matched else []
-    return form, (generic[0][1] if generic else "")
+def _form_info(form: str, klass: str) -> tuple[str, str]:
+    """(canonical form, class) of a legal form: legal_form_classes.csv decides where it names the form."""
+    return _legal_classes().get(form, (form, klass))
 
 
-def _rigour_forms(text: str, words: _Words) -> dict[tuple[int, int], tuple[str, str]]:
-    """Legal forms rigour finds, as token ranges (i, j) -> (form, matched text)."""
+def _table_forms(tokens: list[str], hyphen: list[bool] | None) -> dict[tuple[int, int], tuple[str, str]]:
+    """Legal forms of the forms tables anywhere in a name, leftmost and longest first, as token
+    ranges (i, j) -> (form, class). A form glued by a hyphen to the next word is none: "as-Sahab"
+    is an Arabic article, not Norwegian AS."""
+    table, longest = _legal_forms()
     found: dict[tuple[int, int], tuple[str, str]] = {}
-    matches = extract_org_types(text)
-    if matches and not words.spans:
-        words.spans = [m.span() for m in _WORD.finditer(text)]
-    cursor = 0
-    for matched, form in matches:
-        start = text.find(matched, cursor)
-        if start < 0:
-            continue
-        end = cursor = start + len(matched)
-        idx = [k for k, (s, e) in enumerate(words.spans) if s >= start and e <= end]
-        if idx and not words.hyphen[idx[-1]]:  # "as-Sahab" is an Arabic article, not Norwegian AS
-            found[(idx[0], idx[-1] + 1)] = (form, matched)
+    i = 0
+    while i < len(tokens):
+        for j in range(min(len(tokens), i + longest), i, -1):
+            hit = table.get(tuple(tokens[i:j]))
+            if hit and not (hyphen and hyphen[j - 1]):
+                found[(i, j)] = hit
+                i = j
+                break
+        else:
+            i += 1
     return found
 
 
@@ -403,20 +410,19 @@ def _alias_at(tokens: list[str], i: int, j: int, positions: tuple[str, ...]) -> 
     return hit[0] if hit and hit[1] in positions else None
 
 
-def _peel_legal_forms(text: str, words: _Words, kind: str) -> tuple[int, int, list[tuple[str, str]]]:
+def _peel_legal_forms(words: _Words, kind: str) -> tuple[int, int, list[tuple[str, str]]]:
     """Find legal forms at the end and the start of an organisation name.
 
-    Returns the core token range (start, end) and the forms found, as (form, matched text),
-    in name order. At least one token always remains. For names of unknown type, a one- or
+    Returns the core token range (start, end) and the forms found, as (form, class), in name
+    order. At least one token always remains. For names of unknown type, a one- or
     two-letter form (AO, SA, AG) counts only when two other words remain: "Ao Wei" is a person.
     """
     tokens = words.tokens
-    rigour = _rigour_forms(text, words)
     by_end: dict[int, tuple[int, str, str]] = {}
     by_start: dict[int, tuple[int, str, str]] = {}
-    for (i, j), (form, matched) in rigour.items():
-        by_end.setdefault(j, (i, form, matched))
-        by_start.setdefault(i, (j, form, matched))
+    for (i, j), (form, klass) in _table_forms(tokens, words.hyphen).items():
+        by_end.setdefault(j, (i, form, klass))
+        by_start.setdefault(i, (j, form, klass))
 
     def allowed(i: int, j: int, start: int, end: int) -> bool:
         if kind != _UNKNOWN or len("".join(tokens[i:j])) > 2:
@@ -462,7 +468,7 @@ def _legal_summary(forms: list[tuple[str, str]]) -> tuple[str | None, str | None
     """(legal_form, legal_class) from the forms found; generic words only count when alone."""
     if not forms:
         return None, None
-    infos = [_form_info(form, matched) for form, matched in forms]
+    infos = [_form_info(form, klass) for form, klass in forms]
     specific = [info for info in infos if info[1]]
     chosen = specific or infos
     canon = " ".join(dict.fromkeys(c for c, _ in chosen)) or None
@@ -562,7 +568,7 @@ def normalize_name(name: str, entity_type: str | None = None) -> NormalizedName:
     forms: list[tuple[str, str]] = []
     start, end = 0, len(words.tokens)
     if kind in (_ORG, _UNKNOWN) and words.tokens:
-        start, end, forms = _peel_legal_forms(text, words, kind)
+        start, end, forms = _peel_legal_forms(words, kind)
     tokens, hyphen = words.tokens[start:end], words.hyphen[start:end]
     if kind in (_PERSON, _UNKNOWN):
         tokens, hyphen = _drop_titles(tokens, hyphen)

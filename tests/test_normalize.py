@@ -115,6 +115,21 @@ def test_branch_tag_in_parentheses_is_dropped():
     assert "shen" not in chinese.tokens and chinese.legal_form == "ltd"
 
 
+def test_iso_20275_forms_of_other_jurisdictions():
+    # forms no list in the store uses come from ISO 20275 (data/legal_forms_elf.csv)
+    german = normalize_name("Meister Gesellschaft mit beschränkter Haftung", ORG)
+    assert (german.core, german.legal_class) == ("meister", "llc")
+    dutch = normalize_name("Alewijnse Besloten Vennootschap", ORG)
+    assert (dutch.core, dutch.legal_class) == ("alewijnse", "llc")
+
+
+def test_one_character_register_codes_are_not_legal_forms():
+    # ISO 20275 abbreviates Japanese and Korean forms by one character (有, 合, ㈜): as a legal form
+    # it would strip that syllable from every Chinese name ("you", "he", "ju")
+    assert normalize_name("巨航航空科技有限公司", ORG).core == "ju hang hang kong ke ji"
+    assert normalize_name("周有为", None).core == "zhou you wei"
+
+
 # --- word order, transliteration --------------------------------------------------------
 
 def test_surname_first_is_put_in_natural_order():
@@ -333,3 +348,4 @@ def test_address_city_postal_spelling():
 
 def test_normalize_name_is_cached():
     assert normalize_name("DENA TANKERS FZE", ORG) is normalize_name("DENA TANKERS FZE", ORG)
+

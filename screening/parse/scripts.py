@@ -11,10 +11,10 @@ whichever list publishes it:
 """
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 import pycountry
-from rigour.text.scripts import codepoint_script
 
 # Words publishers use for a script that are not ISO 15924 names, misspellings included
 # (OFSI's "Non-Latin Script Type", OFAC's translation script).  The ISO names themselves
@@ -26,6 +26,24 @@ _PUBLISHER_WORDS = {"cryillic": "Cyrl", "cyrilic": "Cyrl", "russian": "Cyrl", "p
 _NOT_A_SCRIPT = (None, "Latin", "Common", "Inherited")
 _KANA = frozenset(("Hiragana", "Katakana"))
 UNDETERMINED = "Zyyy"
+# First word of a letter's Unicode name -> its script, where the two differ ("CJK UNIFIED IDEOGRAPH")
+_NAME_WORDS = {"cjk": "Han", "kangxi": "Han", "hangul": "Hangul", "hiragana": "Hiragana", "katakana": "Katakana",
+               "halfwidth": None, "fullwidth": None}
+
+
+@lru_cache(maxsize=4096)
+def codepoint_script(char: str) -> str | None:
+    """Unicode script of a letter, read from the first word of its Unicode name ("ARABIC LETTER
+    ALEF" -> "Arabic", "CJK UNIFIED IDEOGRAPH-4E00" -> "Han"); None when the name says nothing."""
+    try:
+        word = unicodedata.name(char).split(" ", 1)[0].lower()
+    except ValueError:
+        return None
+    if word in _NAME_WORDS:
+        return _NAME_WORDS[word]
+    if word.startswith("halfwidth") or word.startswith("fullwidth"):
+        return None
+    return word.capitalize()
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +91,7 @@ def name_script(text: str) -> str | None:
     counts: dict[str, int] = {}
     for char in text:
         if char.isalpha():
-            script = codepoint_script(ord(char))
+            script = codepoint_script(char)
             if script not in _NOT_A_SCRIPT:
                 counts[script] = counts.get(script, 0) + 1
     if not counts:

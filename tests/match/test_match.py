@@ -108,8 +108,8 @@ def test_legal_form_is_split_from_the_core_name():
     assert name_features("OOO Rostec").core == name_features("Rostec LLC").core
 
 
-def test_legal_forms_come_from_rigour_and_the_data_files():
-    # the spelled-out Russian form is rigour's; its class (llc ~ ooo ~ ltd) is in data/legal_form_classes.csv
+def test_legal_forms_come_from_the_data_files():
+    # the spelled-out Russian form is in data/legal_forms.csv; its class (llc ~ ooo ~ ltd) in data/legal_form_classes.csv
     russian = name_features("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU SOKOL TRADE", "organization")
     english = name_features("Sokol Trade LLC", "organization")
     assert russian.core == english.core == "sokol trade"
