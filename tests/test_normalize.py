@@ -130,6 +130,38 @@ def test_one_character_register_codes_are_not_legal_forms():
     assert normalize_name("周有为", None).core == "zhou you wei"
 
 
+# Legal forms in the customers' own languages; the listed name beside each is us_ofac_sdn 27688
+# (THINH CUONG COMPANY LIMITED, a.k.a. CONG TY TNHH THINH CUONG)
+@pytest.mark.parametrize("name, core, klass", [
+    ("CONG TY TNHH THINH CUONG", "thinh cuong", "llc"),
+    ("Công ty TNHH Thịnh Cường", "thinh cuong", "llc"),
+    ("Công ty TNHH MTV Thịnh Cường", "thinh cuong", "llc"),
+    ("Thịnh Cường Công ty TNHH", "thinh cuong", "llc"),
+    ("Công ty Cổ phần Thịnh Cường", "thinh cuong", "jsc"),
+    ("Công ty CP Thịnh Cường", "thinh cuong", "jsc"),
+    ("Aygaz San. ve Tic. Ltd. Şti.", "aygaz", "llc"),
+    ("Aygaz Tic. A.Ş.", "aygaz", "jsc"),
+    ("Aygaz Şti.", "aygaz", "llc"),
+    ("Meister KG", "meister", "lp"),
+    ("Meister GmbH & Co. KG", "meister", "llc"),
+    ("Dupont S.A.S.", "dupont", "llc"),
+    ("Dupont SARL", "dupont", "llc"),
+    ("PT Maju Jaya Tbk", "maju jaya", "llc"),
+    ("Kowalski Sp. z o.o.", "kowalski", "llc"),
+    ("Majewski SPA", "majewski", "jsc"),
+    ("Majewski S.p.A.", "majewski", "jsc"),
+    ("株式会社山田電気", "shan tian dian qi", "jsc"),
+    ("佳禾传媒有限公司", "jia he chuan mei", "llc"),
+    ("주식회사 에코출판", "e ko chul pan", "jsc"),
+    ("ООО Ромашка", "romashka", "llc"),
+    ("АО Ромашка", "romashka", "jsc"),
+    ("ПАО Ромашка", "romashka", "jsc"),
+])
+def test_legal_forms_in_the_customers_languages(name, core, klass):
+    norm = normalize_name(name, ORG)
+    assert (norm.core, norm.legal_class) == (core, klass)
+
+
 # --- word order, transliteration --------------------------------------------------------
 
 def test_surname_first_is_put_in_natural_order():
