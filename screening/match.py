@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
@@ -35,6 +35,7 @@ from .match_features import address_features, blocking_keys, may_be_cut, name_fe
 from .match_index import IndexInfo, ensure_index, token_structs, unknown_weight
 from .match_lookup import ListSide, LookupScorer, candidate_pairs, load_list_side
 from .match_model import ELSE_LABELS, ScreenConfig, load_config, load_settings
+from .normalize import strip_invisible
 
 CHUNK_ROWS = 50_000
 SMALL_CHUNK = 1000  # fewer customers than this: a one-off lookup (no key sets, indexed key lookups)
@@ -652,6 +653,23 @@ def _customers(records: Iterable[dict | Customer]) -> list[Customer]:
     return out
 
 
+CLEANED_NOTE = "note: control characters removed from the name"
+
+
+def _clean_names(customers: list[Customer]) -> set[int]:
+    """Remove control and invisible characters (bidi overrides, zero-width, ANSI escapes) from the
+    customer names, in place: they hide a name from a reader, so the explanation shows the
+    cleaned name. Returns the positions of the rows that had any."""
+    flagged = set()
+    for i, cust in enumerate(customers):
+        if cust.name:
+            clean, changed = strip_invisible(cust.name)
+            if changed:
+                customers[i] = replace(cust, name=clean)
+                flagged.add(i)
+    return flagged
+
+
 def screen_records(records: Iterable[dict | Customer], db: str | Path | None = None,
                    threshold: float | None = None, read_errors: list[str | None] | None = None,
                    on_progress: Callable[[int], None] | None = None,
@@ -662,6 +680,7 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
     ``read_errors`` (from reading a file) marks rows already known to be malformed.
     """
     customers = _customers(records)
+    cleaned = _clean_names(customers)
     matcher = get_matcher(db, on_message)
     # rows with the same name go to the same chunk, where the name side is computed once
     order = sorted(range(len(customers)), key=lambda i: customers[i].name or "")
@@ -676,6 +695,8 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
             if error:
                 results[row] = RowResult(row, input_id, "error", error=error)
             elif i in hits:
+                for hit in hits[i] if row in cleaned else ():
+                    hit.explanation = f"{hit.explanation}; {CLEANED_NOTE}"
                 results[row] = RowResult(row, input_id, "hit", hits[i])
             else:
                 results[row] = RowResult(row, input_id, "no_hit")

@@ -3,6 +3,9 @@
 Every name, from a list or from a customer file, goes through :func:`normalize_name`, so both
 sides are reduced the same way:
 
+* control and invisible characters (ANSI escapes, bidi overrides, zero-width characters, C0/C1
+  controls) are removed, a reversed run under a right-to-left override read as displayed
+  (:func:`strip_invisible`);
 * any script is transliterated to Latin ASCII (:func:`transliterate`); Chinese and Korean
   characters become one syllable per character, Arabic letter variants are folded first;
 * organisation legal forms are split off at the edges of the name (ISO 20275's forms of every
@@ -42,6 +45,13 @@ _PARENS = re.compile(r"\(([^()]*)\)")
 _CJK = re.compile("[\u1100-\u11ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
                   "\uf900-\ufaff\U00020000-\U0002ffff]")
 _ARABIC_WORD = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]+")
+# Characters that change how a name looks, or hide it, without being part of it: ANSI terminal
+# escapes, bidi embeddings/overrides/isolates and marks, zero-width characters, C0/C1 controls
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_RLO_RUN = re.compile("\u202e([^\u202a-\u202e]*)(?:\u202c|$)")
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u2069\ufeff]")
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 # --- reference data ---------------------------------------------------------------------
@@ -181,6 +191,31 @@ def _variants() -> tuple[dict[str, str], tuple[str, ...]]:
 def variant_conflicts() -> tuple[str, ...]:
     """Variants of name_variants.csv that fall into two spelling classes (should be empty)."""
     return _variants()[1]
+
+
+# --- invisible characters ---------------------------------------------------------------
+
+def _displayed(match: re.Match[str]) -> str:
+    """A right-to-left override shows left-to-right letters reversed: match what a reader sees."""
+    run = match.group(1)
+    return run if _RTL_LETTER.search(run) else run[::-1]
+
+
+@lru_cache(maxsize=200_000)
+def strip_invisible(text: str) -> tuple[str, bool]:
+    """The text without control and invisible characters, and whether it had any.
+
+    ANSI escape sequences and C0/C1 controls go (tabs and line breaks become spaces), as do
+    zero-width characters and bidi controls; a run of left-to-right letters under a right-to-left
+    override (U+202E) is taken as displayed: "\u202enituP rimidalV\u202c" shows "Vladimir Putin"."""
+    if text.isascii() and text.isprintable():
+        return text, False
+    cleaned = _ANSI.sub("", text)
+    if "\u202e" in cleaned:
+        cleaned = _RLO_RUN.sub(_displayed, cleaned)
+    cleaned = _INVISIBLE.sub("", cleaned.replace("\t", " ").replace("\n", " ").replace("\r", " "))
+    cleaned = _SPACES.sub(" ", cleaned).strip() if cleaned != text else cleaned
+    return cleaned, cleaned != text
 
 
 # --- scripts and transliteration -------------------------------------------------------
@@ -558,7 +593,8 @@ def normalize_name(name: str, entity_type: str | None = None) -> NormalizedName:
     order and lose honorifics (Haji, Mullah, Dr...) while two other words remain.
     """
     kind = _kind(entity_type)
-    text = _APOSTROPHES.sub("", transliterate(name or "").lower()).replace("&", " and ")
+    text = strip_invisible(name or "")[0]
+    text = _APOSTROPHES.sub("", transliterate(text).lower()).replace("&", " and ")
     latin = _latin(text)
     if kind in (_PERSON, _UNKNOWN):
         text = _natural_order(text, kind)

@@ -381,3 +381,20 @@ def test_address_city_postal_spelling():
 def test_normalize_name_is_cached():
     assert normalize_name("DENA TANKERS FZE", ORG) is normalize_name("DENA TANKERS FZE", ORG)
 
+
+# --- invisible characters ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text, shown", [
+    ("\u202eniteyrov rimidalV\u202c", "Vladimir voryetin"),  # right-to-left override: as displayed
+    ("\u202eنصر الله\u202c", "نصر الله"),                    # right-to-left letters stay as they are
+    ("\x1b[31mBank Melli\x1b[0m", "Bank Melli"),
+    ("Bank\u200b Melli\ufeff", "Bank Melli"),
+    ("Bank\tMelli\r\n", "Bank Melli"),
+])
+def test_invisible_characters_are_stripped(text, shown):
+    assert N.strip_invisible(text) == (shown, True)
+    assert normalize_name(text).core == normalize_name(shown).core
+
+
+def test_plain_names_are_not_flagged():
+    assert N.strip_invisible("Zürich Ölwerke AG") == ("Zürich Ölwerke AG", False)

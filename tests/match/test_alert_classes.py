@@ -33,3 +33,21 @@ def test_the_listed_vietnamese_company_still_hits(screen_db, name):
     result = check(name, country="VN", entity_type="organization", db=screen_db)
     assert THINH_CUONG in _refs(result)
 
+
+BANK_MELLI = "Bank Melli Iran"
+
+
+@pytest.mark.parametrize("hidden", [
+    "\x1b[1mBank Melli Iran\x1b[0m",           # ANSI escape codes around the name
+    "Bank\u200b Melli\u200d Iran",              # zero-width characters inside it
+    "\u202enarI illeM knaB\u202c",               # reversed inside a right-to-left override: shows the name
+    "Bank\x00 Melli\x9b Iran",                  # C0 and C1 controls
+])
+def test_control_characters_are_removed_and_flagged(screen_db, hidden):
+    plain = check(BANK_MELLI, db=screen_db)
+    result = check(hidden, db=screen_db)
+    assert plain.hits and {h.entity_id for h in result.hits} == {h.entity_id for h in plain.hits}
+    for hit in result.hits:
+        assert "control characters removed" in hit.explanation
+        assert f"'{BANK_MELLI}'" in hit.explanation     # the cleaned name is the one shown
+    assert all("control characters" not in h.explanation for h in plain.hits)
