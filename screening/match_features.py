@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .normalize import DATA, normalize_address, normalize_name, skeleton
+from .normalize import DATA, is_name_fragment, normalize_address, normalize_name, skeleton
 
 _SKELETON_DROP = re.compile(r"[aeiouyhw]")
 _PARENS = re.compile(r"\(([^()]{2,40})\)")
@@ -90,14 +90,15 @@ def loose_key(token: str) -> str:
 
 def derived_names(name: str) -> list[str]:
     """Other forms a listed name is known by: the name without a parenthesised part, and that part
-    when it is an acronym or short alias (``Enterprise Chips Hunter (ECH)`` -> ``Enterprise Chips Hunter``, ``ECH``)."""
+    when it is an acronym or short alias (``Enterprise Chips Hunter (ECH)`` -> ``Enterprise Chips Hunter``, ``ECH``).
+    A place or branch tag (``(香港)``, ``(Hong Kong)``) or a legal form alone (``(Pvt)``) is no name."""
     m = _PARENS.search(name)
     if not m:
         return []
     outer = (name[:m.start()] + name[m.end():]).strip(" ,;")
     inner = m.group(1).strip()
     out = [outer] if outer else []
-    if inner and len(inner.split()) <= 4:
+    if inner and len(inner.split()) <= 4 and not is_name_fragment(inner):
         out.append(inner)
     return out
 

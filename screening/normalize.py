@@ -385,15 +385,31 @@ def _natural_order(text: str, kind: str) -> str:
     return f"{given} {surname}"
 
 
+def _is_tag(inner: str) -> bool:
+    """Whether normalised words name a place or branch tag (data/name_noise.csv) or a country."""
+    tags = _noise_tags()
+    return inner in tags or inner.replace(" ", "") in tags or (len(inner) > 3 and bool(to_country_code(inner)))
+
+
 def _drop_noise_tags(text: str) -> str:
     """Remove parenthesised branch tags such as '(HK)' or '(Hong Kong)'; keep acronyms."""
     def tag(match: re.Match[str]) -> str:
-        inner = _NON_WORD.sub(" ", match.group(1)).strip()
-        tags = _noise_tags()
-        if inner in tags or inner.replace(" ", "") in tags or (len(inner) > 3 and to_country_code(inner)):
-            return " "
-        return match.group(0)
+        return " " if _is_tag(_NON_WORD.sub(" ", match.group(1)).strip()) else match.group(0)
     return _PARENS.sub(tag, text) if "(" in text else text
+
+
+def is_name_fragment(text: str) -> bool:
+    """Whether a part of a name (a parenthesised fragment) is no name of its own: a place or branch
+    tag ('(香港)', '(Hong Kong)', '(HK)') or nothing but legal forms ('(Pvt)', '(Co., Ltd.)')."""
+    inner = _latin(_APOSTROPHES.sub("", transliterate(text or "").lower()).replace("&", " and "))
+    if not inner or _is_tag(inner):
+        return True
+    words = _split_words(inner)
+    if tuple(words.tokens) in _legal_aliases():  # also the words that are forms only before another
+        return True
+    # a trailing form is peeled only while a word remains: measure the fragment inside a name
+    start, end, _ = _peel_legal_forms(_Words(["x"] + words.tokens, [False] + words.hyphen), _ORG)
+    return end - start == 1 and start == 0
 
 
 @dataclass

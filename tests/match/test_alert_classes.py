@@ -51,3 +51,24 @@ def test_control_characters_are_removed_and_flagged(screen_db, hidden):
         assert "control characters removed" in hit.explanation
         assert f"'{BANK_MELLI}'" in hit.explanation     # the cleaned name is the one shown
     assert all("control characters" not in h.explanation for h in plain.hits)
+
+
+PREMIER = "uk_ofsi:16789"  # 普萊米樂(香港)國際貿易有限公司
+
+
+@pytest.mark.parametrize("name, derived", [
+    ("普萊米樂(香港)國際貿易有限公司", ["普萊米樂國際貿易有限公司"]),        # uk_ofsi 16789: 香港 is Hong Kong
+    ("Foo Trading (Hong Kong) Limited", ["Foo Trading  Limited"]),
+    ("Acme (Pvt) Ltd", ["Acme  Ltd"]),                                         # a legal form alone
+    ("Enterprise Chips Hunter (ECH)", ["Enterprise Chips Hunter", "ECH"]),     # an acronym stays a name
+])
+def test_place_and_legal_form_fragments_are_not_names(name, derived):
+    from screening.match_features import derived_names
+
+    assert derived_names(name) == derived
+
+
+def test_hong_kong_alone_does_not_hit_a_company_with_hong_kong_in_parentheses(screen_db):
+    assert PREMIER not in _refs(check("香港", db=screen_db))
+    assert PREMIER in _refs(check("普萊米樂國際貿易有限公司", db=screen_db))
+
