@@ -47,12 +47,14 @@ CURVE_COLUMNS = ("threshold", "dev_recall", "dev_fpr", "dev_min_category_recall"
 
 
 def screen_path(path: str | Path, db: str | Path, threshold: float) -> tuple[list[RowResult], dict[str, list]]:
-    """Read a customer file as ``screening screen`` does and screen it; also return its columns."""
+    """Read a customer file as ``screening screen`` does and screen it; also return each screening
+    field's values (name, address, country...) per row."""
     table = read_customer_file(path)
-    cols = {key: (table.columns[col] if col else None) for key, col in table.mapping.items()}
-    customers = [Customer(**{key: (values[i] if values else None) for key, values in cols.items()})
+    fields = table.field_values()
+    customers = [Customer(**{key: (values[i] if values else None) for key, values in fields.items()})
                  for i in range(len(table))]
-    return screen_records(customers, db=db, threshold=threshold, read_errors=table.errors), table.columns
+    results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors)
+    return results, {key: values or [None] * len(table) for key, values in fields.items()}
 
 
 def _load_scorer(shared: Path):
@@ -108,10 +110,10 @@ def book_curve(results: list[RowResult]) -> dict[float, dict]:
     return out
 
 
-def sample_alerts(results: list[RowResult], columns: dict[str, list], threshold: float, n: int,
+def sample_alerts(results: list[RowResult], fields: dict[str, list], threshold: float, n: int,
                   seed: int) -> list[str]:
     """``n`` random book rows with an alert at ``threshold``, one line each with their best hit."""
-    names, countries = columns.get("name", []), columns.get("country", [])
+    names, countries = fields["name"], fields["country"]
     alerted = [(res, [h for h in res.hits if hit_at(h, threshold)]) for res in results]
     alerted = [(res, hits) for res, hits in alerted if hits]
     picked = random.Random(seed).sample(alerted, min(n, len(alerted)))
@@ -150,7 +152,7 @@ def main() -> int:
             writer = csv.DictWriter(handle, ["id", "name", "address", "country", "dob", "type"])
             writer.writeheader()
             writer.writerows(rows)
-    results, columns = screen_path(book, args.db, floor)
+    results, fields = screen_path(book, args.db, floor)
     for t, values in book_curve(results).items():
         curve[t].update(values)
     print(f"screened in {time.perf_counter() - start:.0f} s; default threshold {default}", file=sys.stderr)
@@ -168,7 +170,7 @@ def main() -> int:
             writer.writerows(curve[t] for t in GRID)
     if args.alerts:
         print(f"\n{args.alerts} random book alerts at threshold {default}:")
-        for line in sample_alerts(results, columns, max(default, floor), args.alerts, args.book_seed):
+        for line in sample_alerts(results, fields, max(default, floor), args.alerts, args.book_seed):
             print(line)
     return 0
 
