@@ -65,6 +65,29 @@ RETRIES = 5          # attempts at a name not yet in the book
 _VI_TRAILING_FORM = re.compile(r"^(.+?) (Công ty .+)$")
 
 
+def _real_companies(fake: Faker) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Names of real firms a locale's company provider draws from (ru_RU and tr_TR large companies,
+    fa_IR's whole list: some are listed, e.g. Transneft, Bank Pasargad), and its formats that make
+    a name up instead."""
+    real: set[str] = set()
+    formats: tuple[str, ...] = ()
+    for provider in fake.get_providers():
+        for attr in ("large_companies", "company_names"):
+            real.update(getattr(provider, attr, ()) or ())
+        if hasattr(provider, "company_suffixes"):
+            formats = tuple(f for f in getattr(provider, "formats", ()) if "large_company" not in f)
+    return frozenset(real), formats
+
+
+def _company(fake: Faker, rng: random.Random) -> str:
+    """A made-up company name: never one of the real firms Faker lists for some locales."""
+    real, formats = _real_companies(fake)
+    name = fake.company()
+    if name in real:
+        name = fake.parse(rng.choice(formats)) if formats else f"{fake.last_name()} {fake.company_suffix()}"
+    return name
+
+
 def _faker_forms(fake: Faker) -> tuple[str, ...]:
     """The legal forms Faker's company provider of a locale writes itself."""
     found: list[str] = []
@@ -90,7 +113,7 @@ def _with_form(fake: Faker, name: str, locale: str, rng: random.Random) -> str:
 def _row(fake: Faker, locale: str, rng: random.Random, seen: set[str]) -> dict[str, str]:
     person = rng.random() < PERSON_SHARE
     for _ in range(RETRIES):
-        name = fake.name() if person else _with_form(fake, fake.company(), locale, rng)
+        name = fake.name() if person else _with_form(fake, _company(fake, rng), locale, rng)
         if name not in seen:
             break
     seen.add(name)

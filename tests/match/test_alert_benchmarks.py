@@ -50,3 +50,16 @@ def test_third_country_customers_live_elsewhere(screen_db):
     results = third_country.screen(verbatim, screen_db, 0.1)
     table = third_country.recall_table(verbatim, results)
     assert table["all"][1] == 40 and table["all"][0] >= 30   # at 0.1 nearly every listed name finds itself
+
+
+def test_legit_book_makes_company_names_up():
+    # Faker draws some ru_RU, tr_TR and fa_IR company names from real firms, some of them listed
+    # (Transneft, Bank Pasargad): a legitimate book must not contain them
+    from faker import Faker
+
+    real = set()
+    for locale in ("ru_RU", "tr_TR", "fa_IR"):
+        real |= legit_book._real_companies(Faker(locale))[0]
+    assert real
+    book = legit_book.make_book(3000, seed=3)
+    assert not [row["name"] for row in book if row["name"] in real]
