@@ -178,13 +178,14 @@ def _guess_name(headers: list[str], found: dict[str, list[str]], taken: set[str]
     whole = [h for h in found["name"] if h not in taken]
     parts = {p: next((h for h in found[p] if h not in taken), None) for p in NAME_PARTS}
     if parts["first"] or parts["last"]:
-        for h in whole:  # "Name" beside "Vorname" is the surname; "Nombre" beside "Apellidos" the first name
-            part = as_part.get(norm_header(h))
-            complement = "first" if part == "last" else "last"
-            if part and not parts[part] and parts[complement]:
-                parts[part] = h
-                whole.remove(h)
-                break
+        for h in whole:  # a generic name word beside one name part is the other part: "Name" beside
+            # "Vorname" is the surname, beside "Surname" the first name; "Nombre" beside "Apellidos"
+            # the first name
+            if norm_header(h) not in as_part or bool(parts["first"]) == bool(parts["last"]):
+                continue
+            parts["last" if parts["first"] else "first"] = h
+            whole.remove(h)
+            break
         if not whole:
             return [parts[p] for p in NAME_PARTS if parts[p]]
     if whole:

@@ -135,6 +135,8 @@ def test_split_name_columns_are_joined_in_natural_order(tmp_path):
     ("Nom;Prénom;Pays", ["Prénom", "Nom"]),                 # French likewise
     ("Nombre;Apellidos;País", ["Nombre", "Apellidos"]),     # Spanish: Nombre beside Apellidos is the first name
     ("Фамилия;Имя;Отчество;Страна", ["Имя", "Отчество", "Фамилия"]),
+    ("Name;Surname;Country", ["Name", "Surname"]),          # English: Name beside Surname is the first name
+    ("id;Name;Last Name", ["Name", "Last Name"]),
 ])
 def test_generic_name_word_beside_a_name_part_is_the_other_part(tmp_path, header, expected):
     width = header.count(";") + 1
