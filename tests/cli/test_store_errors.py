@@ -35,6 +35,22 @@ def test_a_missing_store_is_one_line_exit_2_and_nothing_created(tmp_path: Path, 
     assert not db.parent.exists()
 
 
+@pytest.mark.parametrize("command", READERS + [["check", "Rosneft"], ["lists", "load", "--source", "us_bis_dpl"],
+                                     ["lists", "refresh", "--source", "us_bis_dpl"]],
+                         ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("content", [b"", b"not a database\n"], ids=["empty", "text"])
+def test_a_file_that_is_not_a_store_is_one_line_exit_2_and_left_alone(tmp_path: Path, command: list[str],
+                                                                      content: bytes):
+    db = tmp_path / "s.duckdb"
+    db.write_bytes(content)
+    result = CliRunner().invoke(main, command + ["--db", str(db)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    assert result.stderr.splitlines()[-1] == (f"error: {db} is not a screening store (not a DuckDB database file): "
+                                              "give another --db path, or remove the file and run `screening lists load`")
+    assert db.read_bytes() == content
+
+
 @pytest.fixture
 def held_store(tmp_path: Path):
     """A store held read-write by another process; yields (db, that process)."""
