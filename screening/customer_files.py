@@ -133,7 +133,8 @@ def guess_mapping(headers: list[str], given: dict[str, str | Iterable[str] | Non
             mapping[key] = [h for h in found[key] if h not in taken][:1]
         taken.update(mapping[key])
     if not mapping["name"]:
-        raise InputFileError(f"no name column found (use --name-column); columns: {_listing(headers)}")
+        raise InputFileError(f"no name column found (use --name-column, or --header-row N when the header is "
+                             f"not the first row); columns: {_listing(headers)}")
     return mapping
 
 
@@ -567,7 +568,8 @@ def read_customer_file(path: str | Path, given: dict[str, str | Iterable[str] | 
     try:
         mapping = guess_mapping(raw.headers, given)
     except InputFileError as exc:
-        raise InputFileError(f"{path.name}: {exc}") from None
+        sheets = [n for n in raw.notes if n.startswith("sheet ")] if is_xlsx else []
+        raise InputFileError("; ".join([f"{path.name}: {exc}"] + sheets)) from None
     table = CustomerTable(columns=raw.columns, errors=raw.errors, mapping=mapping,
                           notes=raw.notes + mapping_notes(raw.headers, mapping))
     table.notes += id_notes(raw.columns[mapping["id"][0]] if mapping["id"] else None)

@@ -269,3 +269,21 @@ def test_repeated_and_missing_ids_are_warned_about(tmp_path):
     assert "warning: 1 row without a customer id; their input_id is their row number" in table.notes
     unique = read_customer_file(write(tmp_path, "id,name\nC1,A\nC2,B\n"))
     assert not any(n.startswith("warning") for n in unique.notes)
+
+
+def test_a_header_below_a_title_row_is_pointed_to_header_row(tmp_path):
+    path = write(tmp_path, "Customer report 2024\n\nid,name,country\nC1,Ivan Petrov,RU\n")
+    with pytest.raises(InputFileError, match=r"--header-row N when the header is not the first row\); "
+                                             r"columns: Customer report 2024$"):
+        read_customer_file(path)
+    assert names(read_customer_file(path, header_row=3)) == ["Ivan Petrov"]
+
+
+def test_a_workbook_whose_first_sheet_has_no_name_column_says_which_sheets_were_not_read(tmp_path):
+    path = tmp_path / "book.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Cover").write(0, 0, "Report")
+    book.add_worksheet("Kunden").write_row(0, 0, ["Vorname", "Name"])
+    book.close()
+    with pytest.raises(InputFileError, match=r"columns: Report; sheet 'Cover' read; not read: Kunden$"):
+        read_customer_file(path)
