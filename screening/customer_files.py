@@ -265,7 +265,8 @@ def check_text(data: bytes, name: str, what: str = "CSV") -> None:
         return
     for magic, kind in _signatures():
         if data.startswith(magic):
-            raise InputFileError(f"{name}: looks like a {kind}, not {what} text")
+            article = "an" if kind[:1].lower() in "aeiou" else "a"
+            raise InputFileError(f"{name}: looks like {article} {kind}, not {what} text")
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise InputFileError(f"{name}: looks like a binary file (it holds NUL bytes), not {what} text")
 

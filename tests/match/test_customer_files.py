@@ -78,9 +78,10 @@ def test_jsonl_bad_byte_flags_its_line(tmp_path):
 
 
 @pytest.mark.parametrize("content, kind", [
-    (gzip.compress(b"name\nIvan Petrov\n"), "gzip file"),
-    (b"BZh91AY&SY\x01\x02", "bzip2 file"),
-    (b"name\x00\x01\x02\nIvan\x00\n", "binary file (it holds NUL bytes)"),
+    (gzip.compress(b"name\nIvan Petrov\n"), "a gzip file"),
+    (b"BZh91AY&SY\x01\x02", "a bzip2 file"),
+    (b"name\x00\x01\x02\nIvan\x00\n", "a binary file (it holds NUL bytes)"),
+    (b"\x7fELF\x02\x01\x01\x00", "an executable (ELF)"),
 ])
 def test_binary_file_named_csv_gets_a_clean_one_line_error(tmp_path, content, kind):
     path = tmp_path / "customers.csv"
@@ -88,7 +89,7 @@ def test_binary_file_named_csv_gets_a_clean_one_line_error(tmp_path, content, ki
     with pytest.raises(InputFileError) as err:
         read_customer_file(path)
     message = str(err.value)
-    assert message == f"customers.csv: looks like a {kind}, not CSV text"
+    assert message == f"customers.csv: looks like {kind}, not CSV text"
     assert message.isprintable()
 
 
