@@ -79,6 +79,20 @@ def test_busy_store_names_its_holder_after_the_wait_given(held_store):
     assert "load or refresh?" not in line
 
 
+@pytest.mark.parametrize("command", [["check", "Ivan Petrov"], ["screen", "{csv}", "-o", "{out}"], ["rescreen"],
+                                     ["customers", "add", "{csv}"]], ids=lambda c: c[0])
+def test_screening_commands_take_wait_too(held_store, tmp_path: Path, command: list[str]):
+    db, holder = held_store
+    csv = tmp_path / "customers.csv"
+    csv.write_text("id,name\nC1,Ivan Petrov\n", encoding="utf-8")
+    args = [a.format(csv=csv, out=tmp_path / "hits.csv") for a in command]
+    start = time.monotonic()
+    result = CliRunner().invoke(main, args + ["--db", str(db), "--wait", "0.3"])
+    assert 0.3 <= time.monotonic() - start < 10
+    assert result.exit_code == 2, result.output
+    assert f"PID {holder.pid} (" in result.stderr and "waited 0.3 s" in result.stderr
+
+
 def test_lock_wait_comes_from_the_environment(held_store, monkeypatch):
     db, holder = held_store
     monkeypatch.setenv(store.LOCK_WAIT_ENV, "0.3")
