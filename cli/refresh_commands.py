@@ -206,6 +206,7 @@ def lists_diff(source, db, from_ref, to_ref, as_json) -> None:
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
 @customer_column_options
 @db_option
+@wait_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def customers_add(input_file, name, threshold, columns, header_row, sheet, db, as_json) -> None:
     """Register a customer file: screen it in full now, and re-screen it after each refresh.
@@ -232,6 +233,7 @@ def customers_add(input_file, name, threshold, columns, header_row, sheet, db, a
 
 @main.command("rescreen")
 @db_option
+@wait_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]),
               help="csv, or json (one object a line); default from -o's extension, else csv.")

@@ -13,6 +13,7 @@ from screening.screen_batch import screen_file
 
 from .groups import customer_column_options, db_option, main
 from .output import is_tty, print_json
+from .store_access import wait_option
 
 
 def _say(message: str) -> None:
@@ -29,6 +30,7 @@ def _say(message: str) -> None:
                    "(or write XLSX: -o hits.xlsx).")
 @customer_column_options
 @db_option
+@wait_option
 def screen(input_file, output, fmt, threshold, excel, columns, header_row, sheet, db) -> None:
     """Screen a customer file (CSV, XLSX, Parquet, JSON lines) against the lists.
 
@@ -100,6 +102,7 @@ class _ProgressBar:
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @db_option
+@wait_option
 def check_command(name, country, address, dob, entity_type, threshold, as_json, db) -> None:
     """Screen one name, with optional country, address, date of birth and type.
 

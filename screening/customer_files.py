@@ -133,7 +133,8 @@ def guess_mapping(headers: list[str], given: dict[str, str | Iterable[str] | Non
             mapping[key] = [h for h in found[key] if h not in taken][:1]
         taken.update(mapping[key])
     if not mapping["name"]:
-        raise InputFileError(f"no name column found (use --name-column); columns: {_listing(headers)}")
+        raise InputFileError(f"no name column found (use --name-column, or --header-row N when the header is "
+                             f"not the first row); columns: {_listing(headers)}")
     return mapping
 
 
@@ -178,13 +179,14 @@ def _guess_name(headers: list[str], found: dict[str, list[str]], taken: set[str]
     whole = [h for h in found["name"] if h not in taken]
     parts = {p: next((h for h in found[p] if h not in taken), None) for p in NAME_PARTS}
     if parts["first"] or parts["last"]:
-        for h in whole:  # "Name" beside "Vorname" is the surname; "Nombre" beside "Apellidos" the first name
-            part = as_part.get(norm_header(h))
-            complement = "first" if part == "last" else "last"
-            if part and not parts[part] and parts[complement]:
-                parts[part] = h
-                whole.remove(h)
-                break
+        for h in whole:  # a generic name word beside one name part is the other part: "Name" beside
+            # "Vorname" is the surname, beside "Surname" the first name; "Nombre" beside "Apellidos"
+            # the first name
+            if norm_header(h) not in as_part or bool(parts["first"]) == bool(parts["last"]):
+                continue
+            parts["last" if parts["first"] else "first"] = h
+            whole.remove(h)
+            break
         if not whole:
             return [parts[p] for p in NAME_PARTS if parts[p]]
     if whole:
@@ -263,7 +265,8 @@ def check_text(data: bytes, name: str, what: str = "CSV") -> None:
         return
     for magic, kind in _signatures():
         if data.startswith(magic):
-            raise InputFileError(f"{name}: looks like a {kind}, not {what} text")
+            article = "an" if kind[:1].lower() in "aeiou" else "a"
+            raise InputFileError(f"{name}: looks like {article} {kind}, not {what} text")
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise InputFileError(f"{name}: looks like a binary file (it holds NUL bytes), not {what} text")
 
@@ -566,7 +569,8 @@ def read_customer_file(path: str | Path, given: dict[str, str | Iterable[str] | 
     try:
         mapping = guess_mapping(raw.headers, given)
     except InputFileError as exc:
-        raise InputFileError(f"{path.name}: {exc}") from None
+        sheets = [n for n in raw.notes if n.startswith("sheet ")] if is_xlsx else []
+        raise InputFileError("; ".join([f"{path.name}: {exc}"] + sheets)) from None
     table = CustomerTable(columns=raw.columns, errors=raw.errors, mapping=mapping,
                           notes=raw.notes + mapping_notes(raw.headers, mapping))
     table.notes += id_notes(raw.columns[mapping["id"][0]] if mapping["id"] else None)

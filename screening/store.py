@@ -49,6 +49,15 @@ class StoreMissing(FileNotFoundError):
         self.path = path
 
 
+class StoreInvalid(StoreMissing):
+    """The store's path holds a file that is not a DuckDB database (an empty file, another format)."""
+
+    def __init__(self, path: Path) -> None:
+        FileNotFoundError.__init__(self, f"{path} is not a screening store (not a DuckDB database file): "
+                                         f"give another --db path, or remove the file and run `screening lists load`")
+        self.path = path
+
+
 def require_store(db: str | Path | None) -> Path:
     """The store's path; :class:`StoreMissing` when there is no store there (nothing is created)."""
     path = resolve_db_path(db)
@@ -158,6 +167,8 @@ def _open_waiting(path: Path, read_only: bool, wait: float,
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
+            if "not a valid duckdb database" in str(exc).lower():
+                raise StoreInvalid(path) from None
             if "lock" not in str(exc).lower():
                 raise
             holder = lock_holder(str(exc))

@@ -35,6 +35,22 @@ def test_a_missing_store_is_one_line_exit_2_and_nothing_created(tmp_path: Path, 
     assert not db.parent.exists()
 
 
+@pytest.mark.parametrize("command", READERS + [["check", "Rosneft"], ["lists", "load", "--source", "us_bis_dpl"],
+                                     ["lists", "refresh", "--source", "us_bis_dpl"]],
+                         ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("content", [b"", b"not a database\n"], ids=["empty", "text"])
+def test_a_file_that_is_not_a_store_is_one_line_exit_2_and_left_alone(tmp_path: Path, command: list[str],
+                                                                      content: bytes):
+    db = tmp_path / "s.duckdb"
+    db.write_bytes(content)
+    result = CliRunner().invoke(main, command + ["--db", str(db)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    assert result.stderr.splitlines()[-1] == (f"error: {db} is not a screening store (not a DuckDB database file): "
+                                              "give another --db path, or remove the file and run `screening lists load`")
+    assert db.read_bytes() == content
+
+
 @pytest.fixture
 def held_store(tmp_path: Path):
     """A store held read-write by another process; yields (db, that process)."""
@@ -61,6 +77,20 @@ def test_busy_store_names_its_holder_after_the_wait_given(held_store):
     assert "\n" not in line
     assert f"PID {holder.pid} (" in line and "writing it" in line and "waited 0.5 s" in line
     assert "load or refresh?" not in line
+
+
+@pytest.mark.parametrize("command", [["check", "Ivan Petrov"], ["screen", "{csv}", "-o", "{out}"], ["rescreen"],
+                                     ["customers", "add", "{csv}"]], ids=lambda c: c[0])
+def test_screening_commands_take_wait_too(held_store, tmp_path: Path, command: list[str]):
+    db, holder = held_store
+    csv = tmp_path / "customers.csv"
+    csv.write_text("id,name\nC1,Ivan Petrov\n", encoding="utf-8")
+    args = [a.format(csv=csv, out=tmp_path / "hits.csv") for a in command]
+    start = time.monotonic()
+    result = CliRunner().invoke(main, args + ["--db", str(db), "--wait", "0.3"])
+    assert 0.3 <= time.monotonic() - start < 10
+    assert result.exit_code == 2, result.output
+    assert f"PID {holder.pid} (" in result.stderr and "waited 0.3 s" in result.stderr
 
 
 def test_lock_wait_comes_from_the_environment(held_store, monkeypatch):

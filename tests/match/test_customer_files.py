@@ -78,9 +78,10 @@ def test_jsonl_bad_byte_flags_its_line(tmp_path):
 
 
 @pytest.mark.parametrize("content, kind", [
-    (gzip.compress(b"name\nIvan Petrov\n"), "gzip file"),
-    (b"BZh91AY&SY\x01\x02", "bzip2 file"),
-    (b"name\x00\x01\x02\nIvan\x00\n", "binary file (it holds NUL bytes)"),
+    (gzip.compress(b"name\nIvan Petrov\n"), "a gzip file"),
+    (b"BZh91AY&SY\x01\x02", "a bzip2 file"),
+    (b"name\x00\x01\x02\nIvan\x00\n", "a binary file (it holds NUL bytes)"),
+    (b"\x7fELF\x02\x01\x01\x00", "an executable (ELF)"),
 ])
 def test_binary_file_named_csv_gets_a_clean_one_line_error(tmp_path, content, kind):
     path = tmp_path / "customers.csv"
@@ -88,7 +89,7 @@ def test_binary_file_named_csv_gets_a_clean_one_line_error(tmp_path, content, ki
     with pytest.raises(InputFileError) as err:
         read_customer_file(path)
     message = str(err.value)
-    assert message == f"customers.csv: looks like a {kind}, not CSV text"
+    assert message == f"customers.csv: looks like {kind}, not CSV text"
     assert message.isprintable()
 
 
@@ -135,6 +136,8 @@ def test_split_name_columns_are_joined_in_natural_order(tmp_path):
     ("Nom;Prénom;Pays", ["Prénom", "Nom"]),                 # French likewise
     ("Nombre;Apellidos;País", ["Nombre", "Apellidos"]),     # Spanish: Nombre beside Apellidos is the first name
     ("Фамилия;Имя;Отчество;Страна", ["Имя", "Отчество", "Фамилия"]),
+    ("Name;Surname;Country", ["Name", "Surname"]),          # English: Name beside Surname is the first name
+    ("id;Name;Last Name", ["Name", "Last Name"]),
 ])
 def test_generic_name_word_beside_a_name_part_is_the_other_part(tmp_path, header, expected):
     width = header.count(";") + 1
@@ -267,3 +270,21 @@ def test_repeated_and_missing_ids_are_warned_about(tmp_path):
     assert "warning: 1 row without a customer id; their input_id is their row number" in table.notes
     unique = read_customer_file(write(tmp_path, "id,name\nC1,A\nC2,B\n"))
     assert not any(n.startswith("warning") for n in unique.notes)
+
+
+def test_a_header_below_a_title_row_is_pointed_to_header_row(tmp_path):
+    path = write(tmp_path, "Customer report 2024\n\nid,name,country\nC1,Ivan Petrov,RU\n")
+    with pytest.raises(InputFileError, match=r"--header-row N when the header is not the first row\); "
+                                             r"columns: Customer report 2024$"):
+        read_customer_file(path)
+    assert names(read_customer_file(path, header_row=3)) == ["Ivan Petrov"]
+
+
+def test_a_workbook_whose_first_sheet_has_no_name_column_says_which_sheets_were_not_read(tmp_path):
+    path = tmp_path / "book.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Cover").write(0, 0, "Report")
+    book.add_worksheet("Kunden").write_row(0, 0, ["Vorname", "Name"])
+    book.close()
+    with pytest.raises(InputFileError, match=r"columns: Report; sheet 'Cover' read; not read: Kunden$"):
+        read_customer_file(path)
