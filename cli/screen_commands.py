@@ -10,6 +10,8 @@ from screening.match import check, screening_context
 from screening.outcome import INPUT_ERROR, check_exit_code
 from screening.report import FORMATS
 from screening.screen_batch import screen_file
+from screening.selection import parse_source_threshold, parse_sources
+from screening.sources import SOURCE_NAMES
 
 from .groups import customer_column_options, db_option, main
 from .output import is_tty, print_json
@@ -20,6 +22,44 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _parsed(parse):
+    """A click callback from a library parser: its ValueError becomes a usage error (exit 2)."""
+    def callback(ctx, param, value):
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return callback
+
+
+def _source_thresholds(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``SOURCE=T`` values as given, each checked (the library refuses one source given twice)."""
+    for value in values:
+        parse_source_threshold(value)
+    return values
+
+
+def selection_options(func):
+    """``--lists``, ``--exclude-lists`` and ``--source-threshold`` (the lists and thresholds of
+    one run, :mod:`screening.selection`), passed on as ``lists``, ``exclude_lists`` and
+    ``source_thresholds``."""
+    known = ", ".join(SOURCE_NAMES)
+    wrapper = click.option(
+        "--source-threshold", "source_thresholds", multiple=True, metavar="SOURCE=T",
+        callback=_parsed(_source_thresholds),
+        help="Match probability for a hit on one source's entries, over --threshold and the "
+             "configured ones (repeatable): --source-threshold us_csl=0.8.")(func)
+    wrapper = click.option(
+        "--exclude-lists", metavar="SOURCE,...", callback=_parsed(parse_sources),
+        help="Leave these sources out: a party listed only on them is not reported, and list_refs "
+             "do not cite their entries (applies after --lists).")(wrapper)
+    wrapper = click.option(
+        "--lists", metavar="SOURCE,...", callback=_parsed(parse_sources),
+        help=f"Screen against these sources only: a party is reported when one of its entries is on "
+             f"them, and list_refs cite only those entries. Sources: {known}.")(wrapper)
+    return wrapper
+
+
 @main.command("screen")
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout, csv/json only).")
@@ -28,17 +68,25 @@ def _say(message: str) -> None:
 @click.option("--excel", is_flag=True,
               help="Write CSV as UTF-8 with a byte-order mark, so that Excel shows non-Latin names "
                    "(or write XLSX: -o hits.xlsx).")
+@selection_options
 @customer_column_options
 @db_option
 @wait_option
-def screen(input_file, output, fmt, threshold, excel, columns, header_row, sheet, db) -> None:
+def screen(input_file, output, fmt, threshold, excel, lists, exclude_lists, source_thresholds, columns, header_row,
+           sheet, db) -> None:
     """Screen a customer file (CSV, XLSX, Parquet, JSON lines) against the lists.
 
     Writes one row per (input row, hit) with input_id, input_row (1-based row in the input),
     status (hit | no_hit | error), entity_id, score, list_refs, matched_name, match_kind
     (name | address | name+address), explanation, and the input's own columns. For Excel, write
-    XLSX (-o hits.xlsx) or CSV with --excel. With -o, the thresholds and list versions used are
-    written beside the output in OUTPUT.context.json.
+    XLSX (-o hits.xlsx) or CSV with --excel. With -o, the thresholds, lists and list versions
+    used are written beside the output in OUTPUT.context.json.
+
+    --lists and --exclude-lists choose the sources: a consolidated party is reported when one of
+    its entries is on a chosen source (all its names and addresses are compared), and list_refs
+    cite only the entries on chosen sources. Thresholds, first found: --source-threshold for the
+    source, --threshold, the configured per-source one, the configured default; a party on
+    several chosen sources takes the lowest of theirs.
 
     \b
     Exit codes:
@@ -53,6 +101,8 @@ def screen(input_file, output, fmt, threshold, excel, columns, header_row, sheet
       screening screen customers.csv -o hits.csv
       screening screen clients.xlsx -o hits.xlsx --name-column "Legal name" --threshold 0.8
       screening screen kunden.csv -o hits.csv --excel --header-row 3 --name-column Vorname,Name
+      screening screen customers.csv -o hits.csv --lists us_ofac_sdn,un_sc
+      screening screen customers.csv -o hits.csv --exclude-lists ca_sema --source-threshold us_csl=0.8
     """
     if fmt is None:
         suffix = (output or "").rsplit(".", 1)[-1].lower() if output and "." in output else "csv"
@@ -61,7 +111,8 @@ def screen(input_file, output, fmt, threshold, excel, columns, header_row, sheet
     try:
         summary = screen_file(input_file, output, fmt, threshold, columns, db=db, on_message=_say,
                               on_progress=bar.update if bar else None, on_total=bar.start if bar else None,
-                              header_row=header_row, sheet=sheet, excel=excel)
+                              header_row=header_row, sheet=sheet, excel=excel, lists=lists,
+                              exclude_lists=exclude_lists, source_thresholds=source_thresholds)
     except (InputFileError, ValueError, OSError) as exc:
         _say(f"error: {exc}")
         sys.exit(INPUT_ERROR)
@@ -101,14 +152,17 @@ class _ProgressBar:
               help="Entity type.")
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@selection_options
 @db_option
 @wait_option
-def check_command(name, country, address, dob, entity_type, threshold, as_json, db) -> None:
+def check_command(name, country, address, dob, entity_type, threshold, as_json, lists, exclude_lists,
+                  source_thresholds, db) -> None:
     """Screen one name, with optional country, address, date of birth and type.
 
     --json prints the result with each hit's explanation as {"text", "waterfall"}
-    (as `screen --format json` writes it) and the context: the thresholds applied
-    and the active list versions.
+    (as `screen --format json` writes it) and the context: the thresholds applied,
+    the lists asked for and screened, and their active versions. --lists,
+    --exclude-lists and --source-threshold work as for `screen`.
 
     \b
     Exit codes:
@@ -122,15 +176,17 @@ def check_command(name, country, address, dob, entity_type, threshold, as_json, 
       screening check "Channel Rich Electronics Co Ltd" --country HK
       screening check "Harbour Bright Trading Limited" --country HK --address "Unit D7, 3/F, Block D, Mai Shun Industrial Building, 18-24 Kwai Cheong Road, Kwai Chung, Hong Kong"
       screening check "Vladimir Putin" --dob 1952-10-07 --type person --json
+      screening check "Channel Rich Electronics Co Ltd" --lists us_csl --source-threshold us_csl=0.9
     """
+    chosen = {"lists": lists, "exclude_lists": exclude_lists, "source_thresholds": source_thresholds}
     try:
         result = check(name, country=country, address=address, dob=dob, entity_type=entity_type,
-                       threshold=threshold, db=db, on_message=_say)
+                       threshold=threshold, db=db, on_message=_say, **chosen)
     except (ValueError, OSError) as exc:
         _say(f"error: {exc}")
         sys.exit(INPUT_ERROR)
     if as_json:
-        print_json({**result.as_dict(), "context": screening_context(db, threshold)})
+        print_json({**result.as_dict(), "context": screening_context(db, threshold, **chosen)})
     elif result.status == "error":
         _say(f"error: {result.error}")
     elif not result.hits:

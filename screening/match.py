@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 import duckdb
 import pyarrow as pa
@@ -33,13 +33,18 @@ from .store import StoreBusy, connect_waiting  # noqa: F401 - re-exported for ca
 from .countries import is_unrecognised, to_country_code, unrecognised_message
 from .match_features import address_features, blocking_keys, may_be_cut, name_features
 from .match_index import IndexInfo, ensure_index, token_structs, unknown_weight
-from .match_lookup import ListSide, LookupScorer, candidate_pairs, load_list_side
+from .match_lookup import ListSide, LookupScorer, candidate_pairs, load_list_side, select_side
 from .match_model import ELSE_LABELS, ScreenConfig, load_config, load_settings
 from .normalize import strip_invisible
+from .selection import Selection, make_selection
 
 CHUNK_ROWS = 50_000
 SMALL_CHUNK = 1000  # fewer customers than this: a one-off lookup (no key sets, indexed key lookups)
 LOOKUP_ROWS = 8  # this many customers or fewer: scored in Python once the list side is resident
+SELECTED_SIDES = 4  # list sides restricted to a selection of lists kept for lookups (~20 MB each)
+# the list-side copies sql/match_pairs.sql reads, and their restriction to a selection of lists
+SELECTED_TABLES = {"match_names_mem": "match_names_sel", "match_entities_mem": "match_entities_sel",
+                   "match_addresses_mem": "match_addresses_sel"}
 MAX_CANDIDATES = 20  # entities per customer kept from name blocking, best-ranked by shared rare keys
 ADDRESS_LEVEL = 3  # gamma of "same street address"
 _DOB = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
@@ -169,8 +174,12 @@ class Matcher:
         self.levels = self._level_labels()
         self.predict_sql = self._predict_sql()
         # the pair-building statements, read and split once (a one-off lookup runs them all)
-        self.pair_statements = [st for st in store.sql("match_pairs").split(";\n") if st.strip() and not all(
-            line.startswith("--") for line in st.strip().splitlines())]
+        self.pair_statements = _statements(store.sql("match_pairs"))
+        # the same against the list side of a selection of lists (--lists / --exclude-lists)
+        self.selected_pair_statements = [_with_tables(st, SELECTED_TABLES) for st in self.pair_statements]
+        self.select_statements = _statements(store.sql("select_lists"))
+        self._selected_tables: frozenset[str] | None = None  # the sources the *_sel tables hold
+        self._selected_sides: dict[frozenset[str], ListSide] = {}
         self.lookup_keys_sql = store.sql("match_lookup_keys")
         self._name_cache: dict[tuple, tuple] = {}
         self._address_cache: dict[tuple, tuple] = {}
@@ -184,18 +193,38 @@ class Matcher:
         self._akeys_empty = False  # match_cust_akeys exists and holds no row
         self._list_versions: dict[str, dict] | None = None
 
-    def context(self, threshold: float | None = None) -> dict:
-        """What a screening ran with, to keep beside its results: the thresholds applied (an
-        override replaces the default and every per-source one) and the active list versions."""
+    def list_versions(self) -> dict[str, dict]:
+        """The active version of each loaded source."""
         if self._list_versions is None:
             self._list_versions = {
                 source: {"version": version, "version_id": version_id, "published": published}
                 for source, version, version_id, published in self.con.execute(store.sql("screen_context")).fetchall()}
-        if threshold is None:
-            applied = {"default": self.config.threshold, "per_source": dict(self.config.per_source), "override": False}
-        else:
-            applied = {"default": threshold, "per_source": {}, "override": True}
-        return {"threshold": applied, "lists": self._list_versions}
+        return self._list_versions
+
+    def context(self, threshold: float | None = None, selection: Selection | None = None) -> dict:
+        """What a screening ran with, to keep beside its results: the thresholds applied (a given
+        threshold replaces the default and every configured per-source one; ``source_override``
+        names the per-source ones given for the run), the lists asked for and screened, and the
+        active versions of the screened lists."""
+        run = _run_selection(threshold, selection)
+        config = run.config(self.config)
+        applied = {"default": config.threshold, "per_source": dict(config.per_source),
+                   "override": run.threshold is not None, "source_override": dict(run.source_thresholds)}
+        chosen = run.as_dict(self.list_versions())
+        return {"threshold": applied, "selection": chosen,
+                "lists": {s: v for s, v in self.list_versions().items() if s in chosen["screened"]}}
+
+    def check_selection(self, selection: Selection) -> None:
+        """ValueError when a list asked for has no active version in this store, or when the
+        selection leaves no loaded list: screening against nothing must not read as an all clear."""
+        active = self.list_versions()
+        missing = [s for s in selection.lists or () if s not in active and s not in selection.exclude_lists]
+        if missing:
+            raise ValueError(f"{', '.join(missing)} asked for but not loaded in this store "
+                             f"(loaded: {', '.join(sorted(active))})")
+        if not selection.as_dict(active)["screened"]:
+            raise ValueError(f"excluding {', '.join(selection.exclude_lists)} leaves no loaded list to screen "
+                             f"(loaded: {', '.join(sorted(active))})")
 
     # ---- model SQL -----------------------------------------------------------------------
     def _level_labels(self) -> dict[tuple[str, int], str]:
@@ -352,8 +381,32 @@ class Matcher:
         self._list_side = load_list_side(self.con)
         _country("United States")  # load the country name tables now, not in the next lookup
 
-    def _pairs(self) -> None:
-        for statement in self.pair_statements:
+    def _select_tables(self, sources: frozenset[str]) -> None:
+        """Restrict the SQL path's list side to the entities of a selection of lists (the *_sel
+        tables of ``sql/select_lists.sql``), unless the last selection already did."""
+        if self._selected_tables == sources:
+            return
+        for statement in self.select_statements:
+            self.con.execute(statement, {"sources": sorted(sources)} if "$sources" in statement else None)
+        self._selected_tables = sources
+
+    def selected_side(self, sources: frozenset[str] | None) -> ListSide | None:
+        """The Python lookup path's list side, restricted to a selection of lists (kept for the
+        next lookups: a service may alternate between a few selections)."""
+        if sources is None or self._list_side is None:
+            return self._list_side
+        side = self._selected_sides.pop(sources, None) or select_side(self._list_side, sources)
+        self._selected_sides[sources] = side  # the most recently used last
+        while len(self._selected_sides) > SELECTED_SIDES:
+            del self._selected_sides[next(iter(self._selected_sides))]
+        return side
+
+    def _pairs(self, sources: frozenset[str] | None = None) -> None:
+        statements = self.pair_statements
+        if sources is not None:
+            self._select_tables(sources)
+            statements = self.selected_pair_statements
+        for statement in statements:
             best_address = "TEMP TABLE match_best_address AS" in statement
             if best_address:
                 # a chunk without any customer address makes this table empty: when the previous
@@ -374,16 +427,17 @@ class Matcher:
         self.con.unregister(f"{name}_arrow")
 
     # ---- scoring -------------------------------------------------------------------------------
-    def score_chunk(self, customers: list[Customer], threshold: float | None = None
-                    ) -> tuple[list[str | None], dict[int, list[Hit]]]:
+    def score_chunk(self, customers: list[Customer], threshold: float | None = None,
+                    selection: Selection | None = None) -> tuple[list[str | None], dict[int, list[Hit]]]:
         """Screen one chunk; return the per-row errors and the hits by row position.
 
         A few customers are scored in Python once lookups are prepared, any other chunk in SQL:
-        both give the same hits."""
+        both give the same hits. ``selection``: the lists and thresholds of the run (a
+        ``threshold`` alone is the same as a selection of every list at that threshold)."""
         self._index_keys(len(customers))
         if self._list_side is not None and len(customers) <= LOOKUP_ROWS:
-            return self.score_in_python(customers, threshold)
-        return self.score_in_sql(customers, threshold)
+            return self.score_in_python(customers, threshold, selection)
+        return self.score_in_sql(customers, threshold, selection)
 
     def _dynamic_filters(self, lookup: bool) -> None:
         if lookup != self._lookup_setting:
@@ -392,65 +446,72 @@ class Matcher:
             self.con.execute("SET dynamic_or_filter_threshold = 1000" if lookup else "RESET dynamic_or_filter_threshold")
             self._lookup_setting = lookup
 
-    def score_in_sql(self, customers: list[Customer], threshold: float | None = None
-                     ) -> tuple[list[str | None], dict[int, list[Hit]]]:
+    def score_in_sql(self, customers: list[Customer], threshold: float | None = None,
+                     selection: Selection | None = None) -> tuple[list[str | None], dict[int, list[Hit]]]:
         """Screen a chunk with ``sql/match_pairs.sql`` and Splink's prediction SQL."""
+        run = _run_selection(threshold, selection)
+        config = run.config(self.config)
         self._dynamic_filters(False)
         errors = self._load_customers(customers)
-        self._pairs()
-        floor = threshold if threshold is not None else self.config.lowest
-        rows = self.con.execute(self.predict_sql, {"floor": floor}).fetchall()
+        self._pairs(run.sources)
+        rows = self.con.execute(self.predict_sql, {"floor": config.lowest}).fetchall()
         names = [d[0] for d in self.con.description]
         hits: dict[int, list[Hit]] = {}
         for row in rows:
             rec = dict(zip(names, row))
-            hit = self._hit(rec, customers[rec["uid_r"]], threshold)
+            hit = self._hit(rec, customers[rec["uid_r"]], config)
             if hit:
                 hits.setdefault(rec["uid_r"], []).append(hit)
         for found in hits.values():
             found.sort(key=lambda h: (-h.score, h.entity_id))
         return errors, hits
 
-    def score_in_python(self, customers: list[Customer], threshold: float | None = None
-                        ) -> tuple[list[str | None], dict[int, list[Hit]]]:
+    def score_in_python(self, customers: list[Customer], threshold: float | None = None,
+                        selection: Selection | None = None) -> tuple[list[str | None], dict[int, list[Hit]]]:
         """Screen a few customers in Python (:mod:`screening.match_lookup`): the same hits as
         :meth:`score_in_sql`, without DuckDB planning ten statements per call."""
         self.prepare_lookups()
         if self._list_side is None:  # a model the Python scorer does not know
-            return self.score_in_sql(customers, threshold)
-        floor = threshold if threshold is not None else self.config.lowest
+            return self.score_in_sql(customers, threshold, selection)
+        run = _run_selection(threshold, selection)
+        config = run.config(self.config)
+        floor = config.lowest
         errors: list[str | None] = []
         hits: dict[int, list[Hit]] = {}
         for uid, cust in enumerate(customers):
             try:
-                scored = self.candidate_scores_in_python(cust)
+                scored = self.candidate_scores_in_python(cust, run.sources)
             except ValueError as exc:
                 errors.append(str(exc))
                 continue
             errors.append(None)
             scored = [p for p in scored if p["match_probability"] >= floor or p["address_probability"] >= floor]
             scored.sort(key=lambda p: (-max(p["match_probability"], p["address_probability"]), p["uid_l"]))
-            found = [hit for hit in (self._hit(p, cust, threshold) for p in scored) if hit]
+            found = [hit for hit in (self._hit(p, cust, config) for p in scored) if hit]
             if found:
                 found.sort(key=lambda h: (-h.score, h.entity_id))
                 hits[uid] = found
         return errors, hits
 
-    def candidate_scores_in_python(self, cust: Customer) -> list[dict]:
+    def candidate_scores_in_python(self, cust: Customer, sources: frozenset[str] | None = None) -> list[dict]:
         """Every candidate pair of one customer with its comparison levels and weights, as
-        :meth:`candidate_scores` gives them from SQL (ValueError for a row that cannot be screened)."""
+        :meth:`candidate_scores` gives them from SQL (ValueError for a row that cannot be screened);
+        ``sources``: only the entities listed on these (see :mod:`screening.selection`)."""
         self.prepare_lookups()
-        if self._list_side is None or self._lookup is None:
+        side = self.selected_side(sources)
+        if side is None or self._lookup is None:
             raise RuntimeError("the model's comparisons are not those the Python scorer knows")
         self._dynamic_filters(True)
         etype, dob, year, row, (atoks, street, akeys), country = self._prepare(cust, None, None)
         key_names = self.con.execute(self.lookup_keys_sql, {"keys": row[6]}).fetchall()
+        if sources is not None:  # the names of entities outside the selection are no candidates
+            key_names = [(key, uid) for key, uid in key_names if uid in side.names]
         features = {"core": row[0], "sorted_key": row[1], "compact": row[2], "legal_form": row[3],
                     "toks": row[4], "cut": row[5], "country": country,
                     "atoks": tuple((a["t"], a["w"]) for a in atoks), "street": street, "akeys": akeys,
                     "dob": dob, "dob_year": year, "type": etype}
         return [self._lookup.score(pair)
-                for pair in candidate_pairs(features, key_names, self._list_side, MAX_CANDIDATES)]
+                for pair in candidate_pairs(features, key_names, side, MAX_CANDIDATES)]
 
     def candidate_scores(self, customers: list[Customer]) -> list[dict]:
         """Every candidate pair of a chunk with its comparison levels and weights (SQL; training)."""
@@ -461,8 +522,9 @@ class Matcher:
         names = [d[0] for d in self.con.description]
         return [dict(zip(names, row)) for row in rows]
 
-    def _hit(self, rec: dict, cust: Customer, override: float | None) -> Hit | None:
-        threshold = self.config.for_refs(rec["list_refs"], override)
+    def _hit(self, rec: dict, cust: Customer, config: ScreenConfig) -> Hit | None:
+        # the refs are those of the screened lists: their thresholds decide (screening.selection)
+        threshold = config.for_refs(rec["list_refs"])
         # a name hit needs some similarity of names; other evidence alone makes only an address hit
         by_name = rec["match_probability"] >= threshold and rec["gamma_name"] > 0
         # an address hit needs the customer's street address to equal a listed one: a pair without
@@ -505,6 +567,28 @@ class Matcher:
 
         p = self.settings._probability_two_random_records_match
         return math.log2(p / (1 - p))
+
+
+def _statements(text: str) -> list[str]:
+    """The statements of a SQL file, comment-only chunks left out."""
+    return [st for st in text.split(";\n") if st.strip() and not all(
+        line.startswith("--") for line in st.strip().splitlines())]
+
+
+def _with_tables(statement: str, tables: dict[str, str]) -> str:
+    """A statement reading other tables in place of some (whole names only)."""
+    for old, new in tables.items():
+        statement = re.sub(rf"\b{old}\b", new, statement)
+    return statement
+
+
+def _run_selection(threshold: float | None, selection: Selection | None) -> Selection:
+    """The selection of a run given a threshold, a selection, or both (the same threshold twice)."""
+    if selection is None:
+        return Selection(threshold=threshold)
+    if threshold is not None and selection.threshold not in (None, threshold):
+        raise ValueError(f"two thresholds for one run: {threshold} and {selection.threshold}")
+    return selection if threshold is None else replace(selection, threshold=threshold)
 
 
 _CUST_SCHEMA = pa.schema([
@@ -673,22 +757,29 @@ def _clean_names(customers: list[Customer]) -> set[int]:
 def screen_records(records: Iterable[dict | Customer], db: str | Path | None = None,
                    threshold: float | None = None, read_errors: list[str | None] | None = None,
                    on_progress: Callable[[int], None] | None = None,
-                   on_message: Callable[[str], None] | None = None) -> list[RowResult]:
+                   on_message: Callable[[str], None] | None = None,
+                   lists: str | Iterable[str] | None = None, exclude_lists: str | Iterable[str] | None = None,
+                   source_thresholds: Mapping[str, float] | Iterable[str] | None = None) -> list[RowResult]:
     """Screen customer records (dicts with name, address, country, dob, type, id; or Customer).
 
     Every record gets a RowResult: ``hit`` with its hits, ``no_hit``, or ``error`` with the reason.
-    ``read_errors`` (from reading a file) marks rows already known to be malformed.
+    ``read_errors`` (from reading a file) marks rows already known to be malformed. ``lists``,
+    ``exclude_lists`` (source names, or one comma-separated string) and ``source_thresholds``
+    ({source: threshold}) choose the lists and thresholds of the run (:mod:`screening.selection`);
+    ValueError for a bad selection or a list asked for that the store has not loaded.
     """
+    selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
     customers = _customers(records)
     cleaned = _clean_names(customers)
     matcher = get_matcher(db, on_message)
+    matcher.check_selection(selection)
     # rows with the same name go to the same chunk, where the name side is computed once
     order = sorted(range(len(customers)), key=lambda i: customers[i].name or "")
     results: list[RowResult | None] = [None] * len(customers)
     for start in range(0, len(order), CHUNK_ROWS):
         rows = order[start:start + CHUNK_ROWS]
         chunk = [customers[row] for row in rows]
-        errors, hits = matcher.score_chunk(chunk, threshold)
+        errors, hits = matcher.score_chunk(chunk, selection=selection)
         for i, (row, cust) in enumerate(zip(rows, chunk)):
             input_id = cust.id or str(row + 1)
             error = (read_errors[row] if read_errors else None) or errors[i]
@@ -707,19 +798,27 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
 
 def check(name: str, country: str | None = None, address: str | None = None, dob: str | None = None,
           entity_type: str | None = None, threshold: float | None = None,
-          db: str | Path | None = None, on_message: Callable[[str], None] | None = None) -> RowResult:
-    """Screen one name (one-off lookup); the matcher stays loaded for the next call."""
+          db: str | Path | None = None, on_message: Callable[[str], None] | None = None,
+          lists: str | Iterable[str] | None = None, exclude_lists: str | Iterable[str] | None = None,
+          source_thresholds: Mapping[str, float] | Iterable[str] | None = None) -> RowResult:
+    """Screen one name (one-off lookup); the matcher stays loaded for the next call. The lists and
+    thresholds are chosen as for :func:`screen_records`."""
+    selection = make_selection(lists, exclude_lists, threshold, source_thresholds)  # bad options before anything
     rec = Customer(name=name, address=address, country=country, dob=dob, type=entity_type, id="1")
     if on_message and is_unrecognised(country):
         on_message(f"warning: {unrecognised_message(country)}")
-    return screen_records([rec], db=db, threshold=threshold, on_message=on_message)[0]
+    return screen_records([rec], db=db, threshold=selection.threshold, on_message=on_message, lists=selection.lists,
+                          exclude_lists=selection.exclude_lists, source_thresholds=dict(selection.source_thresholds))[0]
 
 
 def screening_context(db: str | Path | None = None, threshold: float | None = None,
-                      on_message: Callable[[str], None] | None = None) -> dict:
-    """The thresholds and active list versions a screening of this store runs with (see
+                      on_message: Callable[[str], None] | None = None,
+                      lists: str | Iterable[str] | None = None, exclude_lists: str | Iterable[str] | None = None,
+                      source_thresholds: Mapping[str, float] | Iterable[str] | None = None) -> dict:
+    """The thresholds, lists and list versions a screening of this store runs with (see
     :meth:`Matcher.context`); the matcher is the cached one a screening just used."""
-    return get_matcher(db, on_message).context(threshold)
+    selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
+    return get_matcher(db, on_message).context(selection=selection)
 
 
 def prepare_lookups(db: str | Path | None = None, on_message: Callable[[str], None] | None = None) -> None:

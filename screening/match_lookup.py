@@ -30,6 +30,7 @@ import duckdb
 import jellyfish
 
 from .match_model import COMPARISONS
+from .selection import select_refs
 
 # key prefix -> points an entity scores for sharing a key of that kind (as in match_ncand)
 _KEY_POINTS = {"c": 8, "t": 3, "b": 3, "g": 1}
@@ -74,6 +75,21 @@ def load_list_side(con: duckdb.DuckDBPyConnection) -> ListSide:
         if uid in owner:
             address_entities[key].add(owner[uid])
     return ListSide(names, {k: tuple(v) for k, v in tokens.items()}, entities, dict(addresses), dict(address_entities))
+
+
+def select_side(side: ListSide, sources: frozenset[str]) -> ListSide:
+    """The list side restricted to the entities with a member entry on one of ``sources``, their
+    list_refs citing only those entries: what ``sql/select_lists.sql`` builds for the SQL path
+    (a lookup then ranks candidates among these entities only)."""
+    entities = {}
+    for entity, (etype, list_refs, *rest) in side.entities.items():
+        refs = select_refs(list_refs, sources)
+        if refs:
+            entities[entity] = (etype, refs, *rest)
+    names = {uid: row for uid, row in side.names.items() if row[0] in entities}
+    return ListSide(names, {uid: toks for uid, toks in side.name_tokens.items() if uid in names}, entities,
+                    {entity: rows for entity, rows in side.addresses.items() if entity in entities},
+                    {key: kept for key, owners in side.address_entities.items() if (kept := owners & entities.keys())})
 
 
 @lru_cache(maxsize=500_000)

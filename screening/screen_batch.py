@@ -7,13 +7,14 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Mapping
 
 from .countries import is_unrecognised
 from .customer_files import read_customer_file
 from .match import Customer, RowResult, screen_records, screening_context
 from .outcome import exit_code
 from .report import atomic_output, check_output, write_results
+from .selection import make_selection
 
 NAMED_VALUES = 3  # unrecognised country values named in the summary
 
@@ -35,6 +36,7 @@ class BatchSummary:
     unknown_country_rows: int = 0      # screened rows whose country was not recognised
     unknown_countries: list[str] = field(default_factory=list)  # the commonest such values
     unknown_country_values: int = 0    # how many distinct such values
+    selection: list[str] = field(default_factory=list)  # the lists and thresholds given for the run
 
     @property
     def exit_code(self) -> int:
@@ -52,6 +54,7 @@ class BatchSummary:
             more = ", ..." if self.unknown_country_values > len(self.unknown_countries) else ""
             parts.append(f"{self.unknown_country_rows} rows with an unrecognised country, screened without it "
                          f"({named}{more})")
+        parts += self.selection
         where = f"written to {self.output}" if self.output else "written to standard output"
         if self.context_file:
             where += f" (thresholds and list versions in {self.context_file})"
@@ -63,17 +66,23 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                 db: str | Path | None = None, on_message: Callable[[str], None] | None = None,
                 on_progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
                 stdout=None, header_row: int | None = None, sheet: str | None = None,
-                excel: bool = False) -> BatchSummary:
+                excel: bool = False, lists: str | Iterable[str] | None = None,
+                exclude_lists: str | Iterable[str] | None = None,
+                source_thresholds: Mapping[str, float] | Iterable[str] | None = None) -> BatchSummary:
     """Screen a customer file and write the results (``output`` None: CSV/JSON to stdout).
 
     ``columns`` names each field's column (name and address may take several); ``header_row``
     and ``sheet`` say where the header is (see ``read_customer_file``); ``excel`` writes CSV
-    with a byte-order mark for Excel. The output path is checked before anything is screened.
-    With an output file, the thresholds and active list versions used go beside it in
-    ``<output>.context.json``. A file without any customer row is an input error (ValueError):
-    screening nothing must not read as an all clear.
+    with a byte-order mark for Excel. ``lists``, ``exclude_lists`` and ``source_thresholds``
+    choose the lists and thresholds (:mod:`screening.selection`; checked before anything else).
+    The output path is checked before anything is screened. With an output file, the thresholds,
+    lists and list versions used go beside it in ``<output>.context.json``. A file without any
+    customer row is an input error (ValueError): screening nothing must not read as an all clear.
     """
     start = time.perf_counter()
+    selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
+    chosen = {"lists": selection.lists, "exclude_lists": selection.exclude_lists,
+              "source_thresholds": dict(selection.source_thresholds)}
     check_output(output, fmt, (path,), excel)
     table = read_customer_file(path, columns, header_row=header_row, sheet=sheet)
     for note in table.notes:
@@ -87,9 +96,9 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     customers = [Customer(**{key: (values[i] if values else None) for key, values in cols.items()})
                  for i in range(len(table))]
     results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors,
-                             on_progress=on_progress, on_message=on_message)
+                             on_progress=on_progress, on_message=on_message, **chosen)
     written = write_results(results, table.columns, output, fmt, stdout=stdout or sys.stdout, excel=excel)
-    context_file = write_context(output, screening_context(db, threshold)) if output else None
+    context_file = write_context(output, screening_context(db, threshold, **chosen)) if output else None
     hits = [h for r in results for h in r.hits]
     unknown = unrecognised_countries(customers, results)
     return BatchSummary(rows=len(results), hit_rows=sum(r.status == "hit" for r in results), hits=len(hits),
@@ -99,7 +108,7 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                         output=str(output) if output else None, context_file=context_file,
                         unknown_country_rows=sum(unknown.values()),
                         unknown_countries=[v for v, _ in unknown.most_common(NAMED_VALUES)],
-                        unknown_country_values=len(unknown))
+                        unknown_country_values=len(unknown), selection=selection.describe())
 
 
 def unrecognised_countries(customers: list[Customer], results: list[RowResult]) -> Counter:

@@ -7,10 +7,11 @@ import random
 import pyarrow as pa
 import pytest
 
-from screening.match import Customer, Matcher, check, connect_waiting, get_matcher
+from screening.match import MAX_CANDIDATES, Customer, Matcher, check, connect_waiting, get_matcher
 from screening.match_features import name_features
 from screening.match_lookup import LookupScorer, token_similarity
 from screening.match_model import load_settings
+from screening.selection import make_selection
 
 COMPARED = ("gamma_name", "gamma_legal_form", "gamma_country", "gamma_address", "gamma_dob", "gamma_entity_type",
             "matched_name", "matched_address", "list_refs", "by_address")
@@ -183,3 +184,51 @@ def test_no_address_hit_without_a_customer_address_even_at_threshold_0(matcher):
                                    for step in h.waterfall if step["comparison"] == "address")
     assert [h.match_kind for h in matcher.score_in_sql(customers, 0.0)[1][0]] == \
         [h.match_kind for h in matcher.score_in_python(customers, 0.0)[1][0]]
+
+
+SELECTIONS = [{"lists": "us_ofac_sdn,un_sc"}, {"exclude_lists": "us_csl,us_ofac_sdn", "threshold": 0.6},
+              {"lists": "au_dfat,uk_ofsi", "source_thresholds": {"uk_ofsi": 0.3}}]
+
+
+def _sources(list_refs: str) -> set[str]:
+    return {ref.split(":", 1)[0] for ref in list_refs.split(";")}
+
+
+def test_python_and_sql_apply_a_selection_of_lists_alike(matcher):
+    """Both paths rank candidates among the selected parties only, cite the selected lists' entries
+    and apply the run's thresholds: the same hits, refs, scores and explanations."""
+    customers = real_variants(matcher.con, 60)
+    for chosen in SELECTIONS:
+        selection = make_selection(**chosen)
+        sql_errors, sql_hits = matcher.score_in_sql(customers, selection=selection)
+        hit_rows = 0
+        for uid, cust in enumerate(customers):
+            errors, hits = matcher.score_in_python([cust], selection=selection)
+            assert errors == [sql_errors[uid]]
+            got = [(h.entity_id, h.score, h.list_refs, h.match_kind, h.explanation) for h in hits.get(0, [])]
+            want = [(h.entity_id, h.score, h.list_refs, h.match_kind, h.explanation) for h in sql_hits.get(uid, [])]
+            assert got == want, (chosen, cust)
+            assert all(_sources(h.list_refs) <= selection.sources for h in hits.get(0, []))
+            hit_rows += bool(got)
+        assert hit_rows >= 5, chosen
+
+
+def test_a_selection_is_applied_before_the_best_candidates_are_kept(matcher):
+    """A common name has more candidates than are kept: ranking among the selected lists' parties
+    finds all those the whole-list ranking found on them, and more where it cut them off."""
+    more = 0
+    for name in ("Ali Hassan", "Mohammed Ali", "Kim Chol", "Abdul Rahman"):
+        everything = matcher.candidate_scores_in_python(Customer(name))
+        for source in ("au_dfat", "uk_ofsi", "ca_sema"):
+            on_source = {p["uid_l"]: _select(p["list_refs"], source) for p in everything
+                         if source in _sources(p["list_refs"])}
+            selected = {p["uid_l"]: p["list_refs"]
+                        for p in matcher.candidate_scores_in_python(Customer(name), frozenset({source}))}
+            assert on_source.items() <= selected.items(), (name, source)
+            assert all(_sources(refs) == {source} for refs in selected.values())
+            more += len(selected) > len(on_source) and len(everything) == MAX_CANDIDATES
+    assert more  # a party the whole-list ranking left out
+
+
+def _select(list_refs: str, source: str) -> str:
+    return ";".join(r for r in list_refs.split(";") if r.startswith(f"{source}:"))

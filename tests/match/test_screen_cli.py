@@ -304,7 +304,8 @@ def test_check_json_and_screen_json_share_the_explanation_shape_and_the_context(
         assert ctx["threshold"]["override"] is False and 0 < ctx["threshold"]["default"] < 1
     assert context["lists"] == checked["context"]["lists"] and context["results"] == "hits.jsonl"
     result = run(["check", "Saddam Hussein al-Tikriti", "--json", "--threshold", "0.9", "--db", screen_db])
-    assert json.loads(result.stdout)["context"]["threshold"] == {"default": 0.9, "per_source": {}, "override": True}
+    assert json.loads(result.stdout)["context"]["threshold"] == {"default": 0.9, "per_source": {}, "override": True,
+                                                                 "source_override": {}}
 
 
 def _documented_checks() -> list[list[str]]:
