@@ -18,6 +18,9 @@ NASRALLAH = "us_ofac_sdn:2686"              # NASRALLAH, Hasan
 AYNAZ = "us_ofac_sdn:25278"                 # AYNAZ (vessel)
 CHEN_GUO_PING = "us_ofac_sdn:30108"         # CHEN, Guo Ping
 SADDAM = "un_sc:IQi.001"                    # SADDAM HUSSEIN AL-TIKRITI, born 1937-04-28
+ROSNEFT = "au_dfat:7544"                    # PJSC Rosneft (a.k.a. Rosneft)
+SBERBANK = "us_csl:18717"                   # SBERBANK (SWITZERLAND) AG
+BANK_MELLI_ZAO = "us_ofac_sdn:25419"        # BANK MELLI IRAN ZAO
 
 
 def refs_of(result) -> set[str]:
@@ -75,6 +78,19 @@ def test_a_listed_name_written_without_vowels_finds_the_listed_person(screen_db)
     # Arabic script writes few vowels: hsn nsr allah
     result = check("حسن نصر الله", db=screen_db)
     assert NASRALLAH in refs_of(result)
+
+
+@pytest.mark.parametrize("name, ref", [
+    ("Rosneft Holding", ROSNEFT), ("Rosneft Group", ROSNEFT), ("Sberbank Moscow", SBERBANK)])
+def test_a_listed_company_name_with_one_word_added_hits(screen_db, name, ref):
+    hit = hit_for(check(name, db=screen_db), ref)
+    assert hit is not None and "customer words added" in hit.explanation
+
+
+def test_a_name_spelt_close_as_a_whole_hits_and_says_so(screen_db):
+    # 'Iran' run into 'Melli' and its I read as an l: no word equals a listed word, the letters nearly do
+    hit = hit_for(check("Bank Mellilran", db=screen_db), BANK_MELLI_ZAO)
+    assert hit is not None and "whole name spelt close" in hit.explanation
 
 
 # ---- Half 2: junk pairs do not hit, the real variant beside them does ------------------------------
