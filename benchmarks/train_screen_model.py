@@ -24,7 +24,9 @@ How it is trained (no evaluation data is used):
    legal form or year of birth is weak evidence against a strong name match, never a veto (OFAC
    and BIS expect the name to raise the alert and the analyst to weigh the rest), so each of
    their levels weighs at least -CAPS[comparison] bits (m raised to u * 2**-cap). A full date of
-   birth years away from every listed one is well attested and is not capped.
+   birth years away from every listed one is well attested and is not capped;
+5. a name level whose condition implies another's is at least as strong evidence (MONOTONE):
+   where the synthetic variants happen to give it fewer true pairs, it takes the other's weight.
 """
 from __future__ import annotations
 
@@ -49,6 +51,13 @@ DEFAULT_NOISE = 0.05
 # Lowest match weight (in bits, negated) of a level of each comparison besides the name
 CAPS = {"legal_form": 1.0, "country": 1.5, "address": 1.5, "dob": 2.0, "entity_type": 1.5}
 UNCAPPED = {("dob", "full date of birth years apart")}
+# (stronger, weaker) name levels: every pair meeting the first meets the second's condition too
+MONOTONE = [
+    ("every word the same or a spelling variant",
+     "every word alike, most the same, some only sound alike or are spelt close"),
+    ("a short name, every word the same or a spelling variant",
+     "a short name, some words the same, the others only sound alike or are spelt close"),
+]
 
 
 def train(db: str | None, n: int, seed: int, book: int = 0) -> dict:
@@ -98,9 +107,20 @@ def train(db: str | None, n: int, seed: int, book: int = 0) -> dict:
         if name in CAPS:
             m = [x if (name, label) in UNCAPPED else max(x, u[i] * 2 ** -CAPS[name])
                  for i, (x, label) in enumerate(zip(m, labels))]
+        if name == "name":
+            m = _monotone(m, u, labels)
         m_u[name] = list(zip(m, u))
     prior = len(true) / max(len(pairs), 1)
     return {"m_u": m_u, "prior": prior, "customers": len(rows), "pairs": len(pairs), "true_pairs": len(true)}
+
+
+def _monotone(m: list[float], u: list[float], labels: list[str | None]) -> list[float]:
+    """Raise the m of a stronger level of MONOTONE so that it weighs at least its weaker one."""
+    m = list(m)
+    for strong, weak in MONOTONE:
+        i, k = labels.index(strong), labels.index(weak)
+        m[i] = max(m[i], u[i] * m[k] / u[k])
+    return m
 
 
 def main() -> int:

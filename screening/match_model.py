@@ -149,6 +149,15 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level("xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2 AND ntok_r > ntok_l",
               "every word of a short listed name (two syllables) is in the customer name", False,
               lambda f: f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_l"] >= 2 and f["ntok_r"] > f["ntok_l"]),
+        # a short name of two words, one of them the same (Yin Chao / Yin Zhao, Mar Aul / Mar Azul),
+        # says more than one word that merely sounds alike (Majewski / Majestic)
+        Level("least(xcover_l, xcover_r) >= 0.92 AND ntok_r >= 2 AND ntok_l >= 2",
+              "a short name, every word the same or a spelling variant", False,
+              lambda f: _least(f, "xcover_l", "xcover_r") >= 0.92 and f["ntok_r"] >= 2 and f["ntok_l"] >= 2),
+        Level("least(cover_l, cover_r) >= 0.8 AND least(xcover_l, xcover_r) >= 0.3 AND ntok_r >= 2 AND ntok_l >= 2",
+              "a short name, some words the same, the others only sound alike or are spelt close", False,
+              lambda f: (_least(f, "cover_l", "cover_r") >= 0.8 and _least(f, "xcover_l", "xcover_r") >= 0.3
+                         and f["ntok_r"] >= 2 and f["ntok_l"] >= 2)),
         Level("least(cover_l, cover_r) >= 0.8",
               "one word or a short name that only sounds alike or is spelt close", False,
               lambda f: _least(f, "cover_l", "cover_r") >= 0.8),

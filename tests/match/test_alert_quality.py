@@ -8,7 +8,7 @@ import re
 import pytest
 
 from screening.match import check, get_matcher, screen_records
-from screening.match_model import COMPARISONS, ELSE_LABELS, load_config
+from screening.match_model import COMPARISONS, ELSE_LABELS, load_config, load_settings
 
 # Real entries of the bundled lists
 BANK_MELLI = "us_ofac_sdn:25578"           # BANK MELLI IRAN (Tehran)
@@ -152,3 +152,18 @@ def test_default_threshold_is_the_calibrated_one():
     rows = {float(line.split(",")[0]): dict(zip(header, map(float, line.split(",")))) for line in curve[1:]}
     chosen = rows[load_config().threshold]
     assert chosen["third_country_recall"] >= 0.99
+
+
+@pytest.mark.parametrize("stronger, weaker", [
+    ("every word the same or a spelling variant",
+     "every word alike, most the same, some only sound alike or are spelt close"),
+    ("a short name, every word the same or a spelling variant",
+     "a short name, some words the same, the others only sound alike or are spelt close"),
+])
+def test_a_name_level_implying_another_weighs_at_least_as_much(stronger, weaker):
+    # FADLALLAH, Shaykh Mohammed Hussein (every word a spelling variant of the listed one) scored
+    # below a name whose words only sound alike when the synthetic variants gave that level few pairs
+    weights = {level.label_for_charts: level._match_weight
+               for comparison in load_settings().comparisons if comparison.output_column_name == "name"
+               for level in comparison.comparison_levels}
+    assert weights[stronger] >= weights[weaker] - 1e-9
