@@ -9,6 +9,9 @@ How it is trained (no evaluation data is used):
    spellings, dropped, cut or added words, front-company tags with the listed address,
    combinations), carrying their listed country and address about half the time and otherwise
    another country with an ordinary local address; and a multi-locale legitimate book (Faker);
+   besides, ``--book`` rows of benchmarks/legit_book.py (weighted over twenty locales as a real
+   book is, with its many short East Asian names) as further legitimate customers, drawn from
+   their own seed (the book the benchmarks measure uses another);
 2. every customer goes through the product's own blocking and feature SQL, and Splink's
    comparison-vector SQL gives each candidate pair its level in every comparison;
 3. m = share of each level among true pairs, u = share among the other candidate pairs (both
@@ -21,7 +24,9 @@ How it is trained (no evaluation data is used):
    legal form or year of birth is weak evidence against a strong name match, never a veto (OFAC
    and BIS expect the name to raise the alert and the analyst to weigh the rest), so each of
    their levels weighs at least -CAPS[comparison] bits (m raised to u * 2**-cap). A full date of
-   birth years away from every listed one is well attested and is not capped.
+   birth years away from every listed one is well attested and is not capped;
+5. a name level whose condition implies another's is at least as strong evidence (MONOTONE):
+   where the synthetic variants happen to give it fewer true pairs, it takes the other's weight.
 """
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from screening.match import Customer, Matcher, open_store  # noqa: E402
 from screening.match_model import COMPARISONS, MODEL_PATH, build_settings  # noqa: E402
+from legit_book import make_book  # noqa: E402
 from synthetic_customers import customer_mix  # noqa: E402
 
 
@@ -45,15 +51,23 @@ DEFAULT_NOISE = 0.05
 # Lowest match weight (in bits, negated) of a level of each comparison besides the name
 CAPS = {"legal_form": 1.0, "country": 1.5, "address": 1.5, "dob": 2.0, "entity_type": 1.5}
 UNCAPPED = {("dob", "full date of birth years apart")}
+# (stronger, weaker) name levels: every pair meeting the first meets the second's condition too
+MONOTONE = [
+    ("every word the same or a spelling variant",
+     "every word alike, most the same, some only sound alike or are spelt close"),
+    ("a short name, every word the same or a spelling variant",
+     "a short name, some words the same, the others only sound alike or are spelt close"),
+]
 
 
-def train(db: str | None, n: int, seed: int) -> dict:
+def train(db: str | None, n: int, seed: int, book: int = 0) -> dict:
     # the level structure being trained, not the one of the model file on disk
     structure = build_settings().get_settings("duckdb")
     structure._retain_matching_columns = True
     structure._retain_intermediate_calculation_columns = True
     matcher = Matcher(open_store(db), settings=structure)
     rows = customer_mix(matcher.con, n, listed_share=0.3, seed=seed)
+    rows += [{**row, "truth": None, "kind": "book"} for row in make_book(book, seed)] if book else []
     cores: dict[str, set[str]] = {}
     for entity_id, core in matcher.con.execute("SELECT entity_id, core FROM match_names").fetchall():
         cores.setdefault(entity_id, set()).add(core)
@@ -93,9 +107,20 @@ def train(db: str | None, n: int, seed: int) -> dict:
         if name in CAPS:
             m = [x if (name, label) in UNCAPPED else max(x, u[i] * 2 ** -CAPS[name])
                  for i, (x, label) in enumerate(zip(m, labels))]
+        if name == "name":
+            m = _monotone(m, u, labels)
         m_u[name] = list(zip(m, u))
     prior = len(true) / max(len(pairs), 1)
     return {"m_u": m_u, "prior": prior, "customers": len(rows), "pairs": len(pairs), "true_pairs": len(true)}
+
+
+def _monotone(m: list[float], u: list[float], labels: list[str | None]) -> list[float]:
+    """Raise the m of a stronger level of MONOTONE so that it weighs at least its weaker one."""
+    m = list(m)
+    for strong, weak in MONOTONE:
+        i, k = labels.index(strong), labels.index(weak)
+        m[i] = max(m[i], u[i] * m[k] / u[k])
+    return m
 
 
 def main() -> int:
@@ -103,12 +128,13 @@ def main() -> int:
     ap.add_argument("--db", help="store with the lists loaded (default: $SCREENING_DB or the per-user store)")
     ap.add_argument("--customers", type=int, default=40_000)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--book", type=int, default=40_000, help="legitimate book rows added as negatives")
     ap.add_argument("--out", default=str(MODEL_PATH))
     args = ap.parse_args()
-    result = train(args.db, args.customers, args.seed)
+    result = train(args.db, args.customers, args.seed, args.book)
     settings = build_settings(result["m_u"], prior=result["prior"]).get_settings("duckdb").as_dict()
     settings["training"] = {"script": "benchmarks/train_screen_model.py", "customers": result["customers"],
-                            "seed": args.seed, "candidate_pairs": result["pairs"], "true_pairs": result["true_pairs"]}
+                            "seed": args.seed, "book": args.book, "candidate_pairs": result["pairs"], "true_pairs": result["true_pairs"]}
     Path(args.out).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
     for name, probs in result["m_u"].items():
         print(name, [(round(m, 4), round(u, 5)) for m, u in probs])

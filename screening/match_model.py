@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+import jellyfish
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator
@@ -60,6 +61,26 @@ def _long(f: dict) -> bool:
 
 # A name long enough to be evidence on its own (SQL of _long)
 LONG = "(ntok_r >= 3 OR length(compact_r) >= 9)"
+# The same of the listed name: a listed name of two syllables (QIANG HU, KANG Min) is inside many
+# customers' names of three (胡志强, 강수민)
+LONG_L = "(ntok_l >= 3 OR length(compact_l) >= 9)"
+
+
+def _long_l(f: dict) -> bool:
+    """:func:`_long` of the listed name."""
+    return f["ntok_l"] >= 3 or len(f["compact_l"]) >= 9
+
+
+RARE_WORD = 6.0  # a word weighs this much when few listed names use it (common given names weigh 4.5 at most)
+
+
+def close_letters(f: dict) -> bool:
+    """The whole names spelt close: the letters of both names (spacing aside) at most one edit per
+    eight letters apart, and ten letters or more (Al Maskah / almaskah, a letter wrong or left out
+    in a long name that splits its words differently)."""
+    a, b = f["compact_l"], f["compact_r"]
+    n = len(b)
+    return n >= 10 and jellyfish.damerau_levenshtein_distance(a, b) * 8 <= n
 
 # (comparison, levels from best to worst); ELSE is added. Covers count a word by its closest word in
 # the other name (similarity 0..1); the exact covers (xcover) only words that are the same word or
@@ -72,13 +93,18 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
               lambda f: f["core_l"] == f["core_r"] and f["ntok_r"] >= 2 and _long(f)),
         Level("core_l = core_r AND ntok_r >= 2", "same name of two short words", False,
               lambda f: f["core_l"] == f["core_r"] and f["ntok_r"] >= 2),
-        Level("core_l = core_r", "same name of one word", False, lambda f: f["core_l"] == f["core_r"]),
+        Level(f"core_l = core_r AND matched_r >= {RARE_WORD}", "same name of one rare word", False,
+              lambda f: f["core_l"] == f["core_r"] and f["matched_r"] >= RARE_WORD),
+        Level("core_l = core_r", "same name of one common word", False, lambda f: f["core_l"] == f["core_r"]),
         Level("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False,
               lambda f: f["sorted_key_l"] == f["sorted_key_r"] or f["compact_l"] == f["compact_r"]),
         Level(f"length({_consonants_sql('r')}) >= {CONSONANTS_MIN} AND {_consonants_sql('l')} = {_consonants_sql('r')}",
               "same letters once vowels are left out (a name written without vowels)", False,
               lambda f: len(consonants(f["compact_r"])) >= CONSONANTS_MIN
               and consonants(f["compact_l"]) == consonants(f["compact_r"])),
+        Level("length(compact_r) >= 10 AND damerau_levenshtein(compact_l, compact_r) * 8 <= length(compact_r)",
+              "the whole name spelt close: a letter or two differ or the words are split otherwise", False,
+              close_letters),
         Level(f"least(xcover_l, xcover_r) >= 0.92 AND ntok_r >= 2 AND {LONG}",
               "every word the same or a spelling variant", False,
               lambda f: _least(f, "xcover_l", "xcover_r") >= 0.92 and f["ntok_r"] >= 2 and _long(f)),
@@ -109,17 +135,29 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level("xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r",
               "every customer word is in the listed name (listed words left out)", False,
               lambda f: f["xcover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2 and f["ntok_l"] > f["ntok_r"]),
-        Level("xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2 AND ntok_r > ntok_l",
+        # a company's subsidiary, branch or trading name (Rosneft Holding, Sberbank Moscow) is the
+        # listed name with a word added, even when the listed name is one rare word; a person's
+        # one-word alias before a surname is no such thing
+        Level(f"xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_r > ntok_l AND ((ntok_l >= 2 AND {LONG_L}) "
+              f"OR (ntok_l = 1 AND ntok_r = 2 AND lead_r >= 0.95 AND matched_r >= {RARE_WORD} "
+              "AND type_l IN ('organization', 'unknown') AND coalesce(type_r, '') <> 'person'))",
               "every listed word is in the customer name (customer words added)", False,
+              lambda f: (f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_r"] > f["ntok_l"] and (
+                  (f["ntok_l"] >= 2 and _long_l(f))
+                  or (f["ntok_l"] == 1 and f["ntok_r"] == 2 and f["lead_r"] >= 0.95 and f["matched_r"] >= RARE_WORD
+                      and f["type_l"] in ("organization", "unknown") and f["type_r"] != "person")))),
+        Level("xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2 AND ntok_r > ntok_l",
+              "every word of a short listed name (two syllables) is in the customer name", False,
               lambda f: f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_l"] >= 2 and f["ntok_r"] > f["ntok_l"]),
-        # a company's subsidiary, branch or trading name (Rosneft Holding, Sberbank Moscow); a
-        # person's one-word alias before a surname is no such thing
-        Level("xcover_l >= 0.9 AND ntok_l = 1 AND ntok_r = 2 AND lead_r >= 0.95 AND matched_r >= 6 "
-              "AND type_l IN ('organization', 'unknown') AND coalesce(type_r, '') <> 'person'",
-              "the listed one-word name of an organisation, then one customer word added", False,
-              lambda f: (f["xcover_l"] >= 0.9 and f["ntok_l"] == 1 and f["ntok_r"] == 2 and f["lead_r"] >= 0.95
-                         and f["matched_r"] >= 6 and f["type_l"] in ("organization", "unknown")
-                         and f["type_r"] != "person")),
+        # a short name of two words, one of them the same (Yin Chao / Yin Zhao, Mar Aul / Mar Azul),
+        # says more than one word that merely sounds alike (Majewski / Majestic)
+        Level("least(xcover_l, xcover_r) >= 0.92 AND ntok_r >= 2 AND ntok_l >= 2",
+              "a short name, every word the same or a spelling variant", False,
+              lambda f: _least(f, "xcover_l", "xcover_r") >= 0.92 and f["ntok_r"] >= 2 and f["ntok_l"] >= 2),
+        Level("least(cover_l, cover_r) >= 0.8 AND least(xcover_l, xcover_r) >= 0.3 AND ntok_r >= 2 AND ntok_l >= 2",
+              "a short name, some words the same, the others only sound alike or are spelt close", False,
+              lambda f: (_least(f, "cover_l", "cover_r") >= 0.8 and _least(f, "xcover_l", "xcover_r") >= 0.3
+                         and f["ntok_r"] >= 2 and f["ntok_l"] >= 2)),
         Level("least(cover_l, cover_r) >= 0.8",
               "one word or a short name that only sounds alike or is spelt close", False,
               lambda f: _least(f, "cover_l", "cover_r") >= 0.8),

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from screening.match import check, get_matcher, screen_records
-from screening.match_model import COMPARISONS, ELSE_LABELS, load_config
+from screening.match_model import COMPARISONS, ELSE_LABELS, load_config, load_settings
 
 # Real entries of the bundled lists
 BANK_MELLI = "us_ofac_sdn:25578"           # BANK MELLI IRAN (Tehran)
@@ -18,6 +18,9 @@ NASRALLAH = "us_ofac_sdn:2686"              # NASRALLAH, Hasan
 AYNAZ = "us_ofac_sdn:25278"                 # AYNAZ (vessel)
 CHEN_GUO_PING = "us_ofac_sdn:30108"         # CHEN, Guo Ping
 SADDAM = "un_sc:IQi.001"                    # SADDAM HUSSEIN AL-TIKRITI, born 1937-04-28
+ROSNEFT = "au_dfat:7544"                    # PJSC Rosneft (a.k.a. Rosneft)
+SBERBANK = "us_csl:18717"                   # SBERBANK (SWITZERLAND) AG
+BANK_MELLI_ZAO = "us_ofac_sdn:25419"        # BANK MELLI IRAN ZAO
 
 
 def refs_of(result) -> set[str]:
@@ -75,6 +78,19 @@ def test_a_listed_name_written_without_vowels_finds_the_listed_person(screen_db)
     # Arabic script writes few vowels: hsn nsr allah
     result = check("حسن نصر الله", db=screen_db)
     assert NASRALLAH in refs_of(result)
+
+
+@pytest.mark.parametrize("name, ref", [
+    ("Rosneft Holding", ROSNEFT), ("Rosneft Group", ROSNEFT), ("Sberbank Moscow", SBERBANK)])
+def test_a_listed_company_name_with_one_word_added_hits(screen_db, name, ref):
+    hit = hit_for(check(name, db=screen_db), ref)
+    assert hit is not None and "customer words added" in hit.explanation
+
+
+def test_a_name_spelt_close_as_a_whole_hits_and_says_so(screen_db):
+    # 'Iran' run into 'Melli' and its I read as an l: no word equals a listed word, the letters nearly do
+    hit = hit_for(check("Bank Mellilran", db=screen_db), BANK_MELLI_ZAO)
+    assert hit is not None and "whole name spelt close" in hit.explanation
 
 
 # ---- Half 2: junk pairs do not hit, the real variant beside them does ------------------------------
@@ -136,3 +152,18 @@ def test_default_threshold_is_the_calibrated_one():
     rows = {float(line.split(",")[0]): dict(zip(header, map(float, line.split(",")))) for line in curve[1:]}
     chosen = rows[load_config().threshold]
     assert chosen["third_country_recall"] >= 0.99
+
+
+@pytest.mark.parametrize("stronger, weaker", [
+    ("every word the same or a spelling variant",
+     "every word alike, most the same, some only sound alike or are spelt close"),
+    ("a short name, every word the same or a spelling variant",
+     "a short name, some words the same, the others only sound alike or are spelt close"),
+])
+def test_a_name_level_implying_another_weighs_at_least_as_much(stronger, weaker):
+    # FADLALLAH, Shaykh Mohammed Hussein (every word a spelling variant of the listed one) scored
+    # below a name whose words only sound alike when the synthetic variants gave that level few pairs
+    weights = {level.label_for_charts: level._match_weight
+               for comparison in load_settings().comparisons if comparison.output_column_name == "name"
+               for level in comparison.comparison_levels}
+    assert weights[stronger] >= weights[weaker] - 1e-9
