@@ -43,6 +43,16 @@ def exact_baseline(queries: Path, db: str | None, out: Path) -> None:
                 writer.writerow([row["query_id"], 1.0, refs])
 
 
+def score_command(eval_dir: Path, hits: Path, threshold: float | None, sweep: bool) -> list[str]:
+    """The score.py call: at the threshold the hits were screened at (the product's default unless
+    given), so that its report names the threshold in use; a sweep lets score.py pick its own."""
+    command = [sys.executable, str(eval_dir / "score.py"), "--expected", str(eval_dir / "expected.csv"),
+               "--hits", str(hits)]
+    if not sweep:
+        command += ["--threshold", str(threshold if threshold is not None else load_config().threshold)]
+    return command
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", default="../shared", help="folder holding eval/ (default ../shared)")
@@ -63,12 +73,10 @@ def main() -> int:
         summary = screen_file(queries, out, "csv", threshold, db=args.db, on_message=lambda m: print(m, file=sys.stderr))
         print(summary.line(), file=sys.stderr)
     print(f"screened in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-    score = [sys.executable, str(eval_dir / "score.py"), "--expected", str(eval_dir / "expected.csv"), "--hits", str(out)]
-    if not args.sweep:
-        score += ["--threshold", str(args.threshold if args.threshold is not None else 0)]
-    elif args.baseline is None:
+    if args.sweep and args.baseline is None:
         print(f"(default threshold: {load_config().threshold})")
-    return subprocess.call(score)
+    # the exact baseline's hits all score 1.0: any threshold in (0, 1] scores them the same
+    return subprocess.call(score_command(eval_dir, out, args.threshold, args.sweep))
 
 
 if __name__ == "__main__":

@@ -398,3 +398,24 @@ def test_invisible_characters_are_stripped(text, shown):
 
 def test_plain_names_are_not_flagged():
     assert N.strip_invisible("Zürich Ölwerke AG") == ("Zürich Ölwerke AG", False)
+
+
+@pytest.mark.parametrize("name, entity_type, word", [
+    ("IS BANK, AO", "organization", "is"),                       # Türkiye İş Bankası's İş is its name
+    ("FARC-EP", "organization", "ep"),                            # Ejército del Pueblo
+    ("ISLAMIC SECURITY FORCE-INDIAN MUJAHIDEEN (ISF-IM)", "organization", "im"),
+    ("Mark Ong", None, "ong"),
+    ("SAD IMPORT EXPORT COMPANY", "organization", "sad"),
+    ("RIM GROUP INVESTMENTS II CORP.", "organization", "ii"),
+    ("Lin Yu Trading", "organization", "yu"), ("Ku Ming Electronics", "organization", "ku"),
+])
+def test_short_codes_that_are_name_words_stay_in_the_name(name, entity_type, word):
+    """Short codes that are far more often a name word or syllable than a legal form are no legal form."""
+    assert word in normalize_name(name, entity_type).tokens
+
+
+@pytest.mark.parametrize("name, form", [
+    ("Müller e.K.", "ek"), ("Citibank, N.A.", "na"), ("DATASAAB CONTRACTING AB", "ab"), ("SMP BANK, AO", "ao"),
+])
+def test_dotted_and_real_short_forms_still_split_off(name, form):
+    assert form in (normalize_name(name, "organization").legal_form or "").split()
