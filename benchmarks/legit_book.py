@@ -11,7 +11,7 @@ distinct where a few retries can (a real book repeats a few common names too).
 
 The same seed and Faker version give the same file. Screening it measures the *alert rate* on
 customers that an analyst would clear: every hit on it is a false alert or, rarely, a real
-namesake worth a look (see benchmarks/alert_quality.py).
+namesake worth a look (see benchmarks/threshold_curve.py).
 """
 from __future__ import annotations
 

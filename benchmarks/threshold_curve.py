@@ -1,110 +1,189 @@
-"""Choose the screen's default threshold: recall and alert rates per threshold, written to
-screening/models/screen_threshold_curve.csv.
+"""Choose the screen's default threshold: per threshold, dev recall and FPR, third-country recall and
+the alert rate on a legitimate book; written to screening/models/screen_threshold_curve.csv.
 
-    python benchmarks/threshold_curve.py [--db DB] [--shared DIR] [--third 3000] [--book 20000] [--seed 29]
+    python benchmarks/threshold_curve.py --db DB [--shared PATH] [--third N] [--book 20000 | --book-file book.csv]
+                                         [--seed 11] [--book-seed 7] [--alerts 50] [--out curve.csv]
 
-Per threshold:
+Screens, once each and at the lowest threshold of the grid (0.10, 0.15 .. 0.95 and the
+default threshold):
 
-* ``third_country_recall`` / ``third_country_variant_recall``: listed primary names of persons
-  and organisations (two words or more) screened verbatim / as a legal-form or word-order
-  variant, each with a country that is not its listed one and an unrelated local street address;
-  the share that hits its own entity (``benchmarks/synthetic_customers.py``);
-* ``book_alert_rate``: the share of a multi-locale legitimate book (Faker) that raises an alert;
-* ``dev_recall`` / ``dev_fpr``: the development evaluation set (with ``--shared``), as its own
-  scorer counts them.
+* the third-country positives of benchmarks/third_country.py (every listed person and
+  organisation name of two words or more, with a country that is not its own and an ordinary
+  street address; verbatim and with a legal-form or word-order variant): recall
+  (``third_country_recall``, ``third_country_variant_recall``);
+* a legitimate customer book (``--book-file``, or ``--book`` rows made by
+  benchmarks/legit_book.py): the share of rows with any alert (``book_alert_rate``);
+* with ``--shared``, the dev evaluation set (``PATH/eval/queries.csv``, scored with its own
+  ``score.py`` as benchmarks/eval_screen.py does): recall, FPR and the weakest category.
 
-Seeds differ from those of the training script. Scores are taken at threshold 0 and cut here,
-so one screening run gives the whole curve.
+A hit found at a low threshold is counted at a higher one by the matcher's own rule, so one pass
+gives the whole curve. Prints the table, writes it as CSV (``--out``), and lists ``--alerts``
+random book alerts at the product's default threshold for a look. Its seeds differ from those of
+the training script (benchmarks/train_screen_model.py).
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import random
 import sys
-from collections import defaultdict
+import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from screening.match import get_matcher, screen_records  # noqa: E402
-from screening.match_model import MODELS_DIR  # noqa: E402
-from synthetic_customers import LocalAddresses, legit_book, third_country_customers  # noqa: E402
+import legit_book  # noqa: E402
+import third_country  # noqa: E402
+from third_country import hit_at  # noqa: E402
 
-THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 20)]
+from screening.customer_files import read_customer_file  # noqa: E402
+from screening.match import Customer, RowResult, screen_records  # noqa: E402
+from screening.match_model import MODELS_DIR, load_config  # noqa: E402
+
+# 0.10 .. 0.95, and the product's default threshold
+GRID = tuple(sorted({round(0.10 + 0.05 * k, 2) for k in range(18)} | {load_config().threshold}))
+CURVE_COLUMNS = ("threshold", "third_country_recall", "third_country_variant_recall", "book_alert_rate",
+                 "dev_recall", "dev_fpr", "dev_min_category_recall", "dev_min_category")
 CURVE_PATH = MODELS_DIR / "screen_threshold_curve.csv"
 
 
-def own_scores(rows: list[dict], db: str | None) -> list[float]:
-    """Per row, the best score of a hit on its own entity (0 when none)."""
-    results = screen_records(rows, db=db, threshold=0.0)
-    return [max((h.score for h in r.hits if h.entity_id == row["truth"] and h.match_kind != "address"),
-                default=0.0) for r, row in zip(results, rows)]
+def screen_path(path: str | Path, db: str | Path, threshold: float) -> tuple[list[RowResult], dict[str, list]]:
+    """Read a customer file as ``screening screen`` does and screen it; also return each screening
+    field's values (name, address, country...) per row."""
+    table = read_customer_file(path)
+    fields = table.field_values()
+    customers = [Customer(**{key: (values[i] if values else None) for key, values in fields.items()})
+                 for i in range(len(table))]
+    results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors)
+    return results, {key: values or [None] * len(table) for key, values in fields.items()}
 
 
-def alert_scores(rows: list[dict], db: str | None) -> list[float]:
-    """Per row, the best score of any hit (0 when none)."""
-    return [max((h.score for h in r.hits), default=0.0) for r in screen_records(rows, db=db, threshold=0.0)]
+def _load_scorer(shared: Path):
+    """The evaluation set's own scorer module (score.py beside queries.csv)."""
+    spec = importlib.util.spec_from_file_location("eval_score", shared / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
 
 
-def dev_scores(shared: Path, db: str | None) -> tuple[dict[str, float], dict[str, float]]:
-    """Per dev match query the best score of an acceptable hit; per no-match query the best score."""
-    expected: dict[str, set[str]] = defaultdict(set)
-    no_match = set()
-    with (shared / "eval" / "expected.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["expect"] == "match":
-                expected[row["query_id"]].add(f"{row['source']}:{row['source_id']}")
-            else:
-                no_match.add(row["query_id"])
-    with (shared / "eval" / "queries.csv").open(encoding="utf-8") as handle:
-        queries = [{"id": r["query_id"], "name": r["name"], "type": r["entity_type"], "address": r["address"],
-                    "country": r["country"], "dob": r["date_of_birth"]} for r in csv.DictReader(handle)]
-    results = screen_records(queries, db=db, threshold=0.0)
-    match, other = {}, {}
-    for query, result in zip(queries, results):
-        qid = query["id"]
-        if qid in expected:
-            match[qid] = max((h.score for h in result.hits if set(h.list_refs.split(";")) & expected[qid]), default=0.0)
-        elif qid in no_match:
-            other[qid] = max((h.score for h in result.hits), default=0.0)
-    return match, other
+def dev_curve(shared: Path, db: str | Path, floor: float) -> dict[float, dict]:
+    """Dev recall, FPR and weakest category per grid threshold, by score.py's Scorer."""
+    score = _load_scorer(shared)
+    expected = score.load_expected(str(shared / "eval" / "expected.csv"))
+    results, _ = screen_path(shared / "eval" / "queries.csv", db, floor)
+    out = {}
+    for t in GRID:
+        hits: dict[str, list] = {}
+        order = 0
+        for res in results:
+            for hit in res.hits:
+                if hit_at(hit, t):
+                    refs = [tuple(r.split(":", 1)) for r in hit.list_refs.split(";") if r]
+                    hits.setdefault(res.input_id, []).append((hit.score, order, refs))
+                    order += 1
+        at = score.Scorer(expected, hits).at(t)
+        cats = {c: v["recall"] for c, v in at["per_category"].items() if v["expect"] == "match"}
+        weakest = min(cats, key=cats.__getitem__)
+        out[t] = {"dev_recall": at["recall"], "dev_fpr": at["fpr"], "dev_min_category_recall": cats[weakest],
+                  "dev_min_category": weakest}
+    return out
 
 
-def share_at(scores, t: float) -> float:
-    scores = list(scores)
-    return round(sum(1 for s in scores if s >= t) / max(len(scores), 1), 4)
+def third_country_curve(db: str | Path, floor: float, seed: int, sample: int | None) -> dict[float, dict]:
+    positives = third_country.make_positives(db, seed, sample)
+    results = third_country.screen(positives, db, floor)
+    out = {}
+    for t in GRID:
+        table = third_country.recall_table(positives, results, t)
+        verbatim = table["variant=verbatim"]
+        variants = [v for k, v in table.items() if k in ("variant=legal_form", "variant=word_order")]
+        found, rows = sum(v[0] for v in variants), sum(v[1] for v in variants)
+        out[t] = {"third_country_recall": round(verbatim[0] / verbatim[1], 4),
+                  "third_country_variant_recall": round(found / rows, 4) if rows else None}
+    return out
+
+
+def book_curve(results: list[RowResult]) -> dict[float, dict]:
+    out = {}
+    for t in GRID:
+        alerts = sum(any(hit_at(h, t) for h in res.hits) for res in results)
+        out[t] = {"book_alert_rate": round(alerts / len(results), 5)}
+    return out
+
+
+def sample_alerts(results: list[RowResult], fields: dict[str, list], threshold: float, n: int,
+                  seed: int) -> list[str]:
+    """``n`` random book rows with an alert at ``threshold``, one line each with their best hit."""
+    names, countries = fields["name"], fields["country"]
+    alerted = [(res, [h for h in res.hits if hit_at(h, threshold)]) for res in results]
+    alerted = [(res, hits) for res, hits in alerted if hits]
+    picked = random.Random(seed).sample(alerted, min(n, len(alerted)))
+    lines = []
+    for res, hits in sorted(picked, key=lambda p: p[0].row):
+        best = hits[0]
+        lines.append(f"{res.input_id} {names[res.row]!r} ({countries[res.row]}) -> {best.matched_name!r} "
+                     f"[{best.list_refs.split(';')[0]}] {best.score:.2f} {best.match_kind}: {best.explanation}")
+    return lines
+
+
+def write_book(rows: int, seed: int, path: Path) -> Path:
+    """A legitimate book of ``rows`` customers (benchmarks/legit_book.py) as a CSV at ``path``."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ["id", "name", "address", "country", "dob", "type"])
+        writer.writeheader()
+        writer.writerows(legit_book.make_book(rows, seed))
+    return path
+
+
+def print_curve(curve: dict[float, dict]) -> None:
+    columns = [c for c in CURVE_COLUMNS if any(curve[t].get(c) is not None for t in GRID)]
+    print(" ".join(f"{c[:14]:>14}" for c in columns))
+    for t in GRID:
+        print(" ".join(f"{curve[t].get(c, ''):>14}" if isinstance(curve[t].get(c), str)
+                       else f"{curve[t].get(c) or 0:14.4f}" for c in columns))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--db", help="store with the lists loaded (default: $SCREENING_DB or the per-user store)")
-    ap.add_argument("--shared", help="folder holding the dev evaluation set (eval/)")
-    ap.add_argument("--third", type=int, default=3000, help="third-country names sampled (0: all)")
-    ap.add_argument("--book", type=int, default=20000, help="legitimate book rows")
-    ap.add_argument("--seed", type=int, default=29)
-    ap.add_argument("--out", default=str(CURVE_PATH))
+    ap.add_argument("--db", required=True, help="a store loaded with 'screening lists load --db DB'")
+    ap.add_argument("--shared", help="folder holding eval/ (queries.csv, expected.csv, score.py): adds the dev columns")
+    ap.add_argument("--third", type=int, default=0, help="third-country positives from this many entries (0: all)")
+    ap.add_argument("--book", type=int, default=20_000, help="legitimate book rows made with legit_book.py")
+    ap.add_argument("--book-file", help="screen this legitimate book CSV instead")
+    ap.add_argument("--seed", type=int, default=11, help="seed of the third-country positives")
+    ap.add_argument("--book-seed", type=int, default=7)
+    ap.add_argument("--alerts", type=int, default=50, help="random book alerts to list at the default threshold")
+    ap.add_argument("--out", default=str(CURVE_PATH), help="curve CSV to write (default: the product's)")
     args = ap.parse_args()
-    con = get_matcher(args.db).con
-    columns: dict[str, tuple[list, str]] = {}
-    for varied in (False, True):
-        rows = third_country_customers(con, args.seed, args.third or None, varied=varied)
-        columns["third_country_variant_recall" if varied else "third_country_recall"] = (own_scores(rows, args.db), "ge")
-    cores = {r[0] for r in con.execute("SELECT lower(name) FROM match_names").fetchall()}
-    book = legit_book(args.book, random.Random(args.seed), cores, LocalAddresses(args.seed + 1000))
-    columns["book_alert_rate"] = (alert_scores(book, args.db), "ge")
+    floor, default = GRID[0], load_config().threshold
+    start = time.perf_counter()
+    curve = {t: {"threshold": t} for t in GRID}
+    parts = [third_country_curve(args.db, floor, args.seed, args.third or None)]
     if args.shared:
-        match, other = dev_scores(Path(args.shared), args.db)
-        columns["dev_recall"] = (list(match.values()), "ge")
-        columns["dev_fpr"] = (list(other.values()), "ge")
+        parts.append(dev_curve(Path(args.shared), args.db, floor))
+    with tempfile.TemporaryDirectory() as tmp:
+        book = args.book_file or write_book(args.book, args.book_seed, Path(tmp) / "legit_book.csv")
+        results, fields = screen_path(book, args.db, floor)
+    parts.append(book_curve(results))
+    for part in parts:
+        for t, values in part.items():
+            curve[t].update(values)
+    print(f"screened in {time.perf_counter() - start:.0f} s; default threshold {default}", file=sys.stderr)
+    print_curve(curve)
     with open(args.out, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["threshold", *columns])
-        for t in THRESHOLDS:
-            writer.writerow([t, *(share_at(scores, t) for scores, _ in columns.values())])
-    print(Path(args.out).read_text(encoding="utf-8"))
+        columns = [c for c in CURVE_COLUMNS if any(curve[t].get(c) is not None for t in GRID)]
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(curve[t] for t in GRID)
+    print(f"curve -> {args.out}", file=sys.stderr)
+    if args.alerts:
+        print(f"\n{args.alerts} random book alerts at threshold {default}:")
+        for line in sample_alerts(results, fields, max(default, floor), args.alerts, args.book_seed):
+            print(line)
     return 0
 
 

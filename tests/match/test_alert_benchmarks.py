@@ -10,9 +10,9 @@ import pytest
 pytest.importorskip("faker")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-import alert_quality  # noqa: E402
 import legit_book  # noqa: E402
 import third_country  # noqa: E402
+import threshold_curve  # noqa: E402
 
 
 def test_legit_book_rows_and_locales():
@@ -33,11 +33,11 @@ def test_screen_path_reads_a_book_as_the_cli_does(screen_db, tmp_path):
         writer.writerow(["id", "name", "address", "country", "dob", "type"])
         writer.writerow(["B1", "Bank Melli Iran", "12 Rue de la Paix, Paris", "FR", "", "organization"])
         writer.writerow(["B2", "Amelie Zimmer", "Eric-Kobelt-Gasse 9, Passau", "DE", "1964-04-22", "person"])
-    results, fields = alert_quality.screen_path(path, screen_db, 0.01)
+    results, fields = threshold_curve.screen_path(path, screen_db, 0.01)
     assert [r.input_id for r in results] == ["B1", "B2"]
     assert fields["name"] == ["Bank Melli Iran", "Amelie Zimmer"] and fields["country"] == ["FR", "DE"]
     assert any(h.matched_name == "BANK MELLI IRAN" for h in results[0].hits)
-    lines = alert_quality.sample_alerts(results, fields, 0.01, 5, seed=1)
+    lines = threshold_curve.sample_alerts(results, fields, 0.01, 5, seed=1)
     assert lines and lines[0].startswith("B1 'Bank Melli Iran' (FR) -> ")
 
 
