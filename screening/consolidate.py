@@ -685,14 +685,9 @@ def _write(con: duckdb.DuckDBPyConnection, members: list[dict]) -> None:
                         ("match_weight", pa.float64())])
     _register(con, "cons_members", pa.Table.from_pylist(members, schema=schema))
     con.execute(store.sql("consolidate_tables"))
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         for statement in _statements(store.sql("consolidate_entities")):
             con.execute(statement)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def show_entity(entity_id: str, db: str | Path | None = None) -> dict | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 
 from . import store
-from .refresh import VersionNotFound, open_store, resolve_version
+from .versions import VersionNotFound, active_version, resolve_version
 
 CHANGES = ("added", "removed", "changed")
 
@@ -15,10 +15,10 @@ def version_pair(con: duckdb.DuckDBPyConnection, source: str, from_ref: str | in
                  to_ref: str | int | None = None) -> tuple[int, int]:
     """The (from, to) version ids: by default the version before the active one, and the active one."""
     if to_ref is None:
-        row = con.execute("SELECT version_id FROM list_versions WHERE source = ? AND status = 'active'", [source]).fetchone()
-        if not row:
+        active = active_version(con, source)
+        if active is None:
             raise VersionNotFound(f"{source} has no active version")
-        to_id = row[0]
+        to_id = active.version_id
     else:
         to_id = resolve_version(con, source, to_ref)
     if from_ref is None:
@@ -43,7 +43,7 @@ def diff_versions(con: duckdb.DuckDBPyConnection, from_id: int, to_id: int) -> l
 def diff_lists(db: str | Path | None, source: str, from_ref: str | int | None = None,
                to_ref: str | int | None = None) -> dict:
     """The difference between two kept versions of ``source`` with counts and version facts."""
-    con = open_store(db, read_only=True)
+    con = store.connect(db, read_only=True)
     try:
         from_id, to_id = version_pair(con, source, from_ref, to_ref)
         rows = diff_versions(con, from_id, to_id)

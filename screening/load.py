@@ -7,7 +7,7 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -19,6 +19,7 @@ from .parse import parse_snapshot
 from .parse.files import sha256_of
 from .parse.model import Entry, ParseResult, SourceFormatError
 from .sources import SOURCE_NAMES, Source, load_source
+from .versions import ActiveVersion, activate_version, active_version
 
 _NON_ALNUM = re.compile(r"[^0-9A-Z]+")
 
@@ -87,35 +88,6 @@ def insert_version(con: duckdb.DuckDBPyConnection, result: ParseResult, sha256: 
         arrow = pa.table(columns)  # noqa: F841 - read by DuckDB's replacement scan below
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow")
     return version_id
-
-
-def activate_version(con: duckdb.DuckDBPyConnection, source: str, version_id: int) -> None:
-    """Make ``version_id`` the one active version of ``source``. Runs in the caller's transaction."""
-    con.execute("UPDATE list_versions SET status = 'superseded' WHERE source = ? AND status = 'active'", [source])
-    con.execute("UPDATE list_versions SET status = 'active' WHERE version_id = ?", [version_id])
-
-
-@dataclass
-class ActiveVersion:
-    """The facts about a source's active version that a new version is checked against."""
-
-    version_id: int
-    version: str
-    published: date | None
-    sha256: str
-    entries: int
-    files: list[str]
-
-
-def active_version(con: duckdb.DuckDBPyConnection, source: str) -> ActiveVersion | None:
-    row = con.execute("SELECT version_id, version, published, sha256, entries, files FROM list_versions "
-                      "WHERE source = ? AND status = 'active'", [source]).fetchone()
-    return ActiveVersion(*row[:5], list(row[5] or [])) if row else None
-
-
-def active_sha256(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
-    active = active_version(con, source)
-    return active.sha256 if active else None
 
 
 # ----------------------------------------------------------------------------- checks of a new version
@@ -223,14 +195,9 @@ def load_source_snapshot(con: duckdb.DuckDBPyConnection, source: Source, snapsho
             return SourceLoad(source.name, "skipped", result.version,
                               error=f"{versions}: not loaded; use --allow-older to go back to it")
         result.notes.append(f"replaces a newer version: {versions}; allowed by --allow-older")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         version_id = insert_version(con, result, sha, status="staged")
         activate_version(con, source.name, version_id)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return SourceLoad(source.name, "loaded", result.version, version_id, result.records_read,
                       len(result.entries), result.rejected_records, len(result.issues), notes=result.notes)
 

@@ -29,7 +29,7 @@ import pyarrow as pa
 from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
 
 from . import store
-from .store import StoreBusy, connect_waiting  # noqa: F401 - re-exported for callers of the matcher
+from .store import StoreBusy  # noqa: F401 - re-exported for callers of the matcher
 from .countries import is_unrecognised, to_country_code, unrecognised_message
 from .match_features import address_features, blocking_keys, may_be_cut, name_features
 from .match_index import IndexInfo, ensure_index, token_structs, unknown_weight
@@ -657,7 +657,7 @@ def open_store(db: str | Path | None, on_message: Callable[[str], None] | None =
 
     path = store.resolve_db_path(db)
     if path.exists():
-        con = connect_waiting(db, read_only=True, on_message=on_message)
+        con = store.connect(db, read_only=True, on_message=on_message)
         try:
             active = con.execute("SELECT count(*) FROM active_versions").fetchall()[0][0]
             fresh = bool(active) and stored_fingerprint(con) == list_fingerprint(con)
@@ -670,14 +670,14 @@ def open_store(db: str | Path | None, on_message: Callable[[str], None] | None =
         active = 0
     if not active:
         _load_bundled(db, on_message)
-    con = connect_waiting(db, read_only=False, on_message=on_message)
+    con = store.connect(db, read_only=False, on_message=on_message)
     info = ensure_index(con)
     if info.rebuilt and on_message:
         on_message(f"the match index was out of date: rebuilt ({info.names} names, {info.entities} entities)")
     if writable:
         return con
     con.close()
-    return connect_waiting(db, read_only=True, on_message=on_message)
+    return store.connect(db, read_only=True, on_message=on_message)
 
 
 def get_matcher(db: str | Path | None = None, on_message: Callable[[str], None] | None = None,

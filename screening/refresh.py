@@ -25,11 +25,16 @@ import duckdb
 
 from . import store
 from .fetch import FetchError, FetchOptions, FetchResult, copy_local, fetch_urls, load_meta, mirror_urls, save_meta
-from .load import (ActiveVersion, active_version, find_snapshot, insert_version, is_older, partial_refusal,
-                   snapshot_files, snapshot_sha256, stamp_published, truncation_refusal)
+from .load import (find_snapshot, insert_version, is_older, partial_refusal, snapshot_files, snapshot_sha256,
+                   stamp_published, truncation_refusal)
 from .parse import parse_snapshot
 from .parse.model import ParseResult, SourceFormatError
 from .sources import SOURCE_NAMES, Source, load_source
+from .versions import ActiveVersion, VersionNotFound, active_version, list_versions, resolve_version, switch_active
+
+__all__ = ["DEFAULT_KEEP", "DEFAULT_MAX_SHRINK", "GatePolicy", "RefreshLocked", "RefreshOutcome", "VersionNotFound",
+           "gate", "list_versions", "prune_history", "rebuild_entities", "refresh_lists", "refresh_lock",
+           "refresh_source", "resolve_version", "rollback", "switch_active", "work_dir"]
 
 DEFAULT_MAX_SHRINK = 0.10
 DEFAULT_KEEP = 10
@@ -38,10 +43,6 @@ _PART_TABLES = ("names", "addresses", "identifiers", "birth_dates", "nationaliti
 
 class RefreshLocked(Exception):
     """Another refresh (or rollback) holds the store's refresh lock."""
-
-
-class VersionNotFound(ValueError):
-    """A version asked for by id or label does not exist for that source."""
 
 
 @dataclass
@@ -77,17 +78,6 @@ class RefreshOutcome:
 
 # ----------------------------------------------------------------------------- store access
 
-def open_store(db: str | Path | None, read_only: bool = False,
-               wait: float | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the store, retrying for up to ``wait`` seconds (default: store.lock_wait()) while
-    another process holds it."""
-    try:
-        return store.connect_waiting(db, read_only=read_only, wait=wait)
-    except store.StoreBusy as exc:
-        # Refresh reports a busy store per source through DuckDB's own error type.
-        raise duckdb.IOException(str(exc)) from exc
-
-
 @contextmanager
 def refresh_lock(db_path: Path) -> Iterator[Path]:
     """Hold ``<db>.refresh.lock`` for the duration; refuse at once if another process holds it."""
@@ -119,7 +109,7 @@ def work_dir(db_path: Path) -> Path:
 def _read_active(db_path: Path, source: str) -> ActiveVersion | None:
     if not db_path.exists():
         return None
-    con = open_store(db_path, read_only=True)
+    con = store.connect(db_path, read_only=True)
     try:
         return active_version(con, source)
     except duckdb.CatalogException:
@@ -167,7 +157,7 @@ def refresh_lists(db: str | Path | None = None, sources: list[str] | None = None
 def default_sources(db_path: Path) -> list[str]:
     """Sources with a version in the store, or every bundled source when the store is empty."""
     if db_path.exists():
-        con = open_store(db_path, read_only=True)
+        con = store.connect(db_path, read_only=True)
         try:
             loaded = {r[0] for r in con.execute("SELECT DISTINCT source FROM list_versions").fetchall()}
         except duckdb.CatalogException:
@@ -192,7 +182,7 @@ def refresh_source(db_path: Path, source: Source, origin: str | None, single: bo
     outcome = RefreshOutcome(source.name, "failed")
     try:
         active = _read_active(db_path, source.name)
-    except duckdb.Error as exc:
+    except store.UNAVAILABLE as exc:
         outcome.error = f"store unavailable: {_one_line(exc)}"
         return outcome
     if active:
@@ -224,7 +214,7 @@ def refresh_source(db_path: Path, source: Source, origin: str | None, single: bo
             return outcome
         try:
             _stage_and_switch(db_path, source, fetched, sha, active, policy, keep, outcome)
-        except duckdb.Error as exc:  # e.g. another process kept the store open past the wait
+        except store.UNAVAILABLE as exc:  # e.g. another process kept the store open past the wait
             outcome.status, outcome.error = "failed", f"store unavailable: {_one_line(exc)}"
             return outcome
         if outcome.status == "updated" and fetched.files[0].status != "copied":
@@ -242,7 +232,7 @@ def _rolled_back_from(db_path: Path, source: str, sha: str, active: ActiveVersio
     """A kept version newer than the active one with these very files: the user rolled back from it."""
     if active is None:
         return None
-    con = open_store(db_path, read_only=True)
+    con = store.connect(db_path, read_only=True)
     try:
         row = con.execute("SELECT max(version_id) FROM list_versions WHERE source = ? AND sha256 = ? "
                           "AND status = 'superseded' AND version_id > ?", [source, sha, active.version_id]).fetchone()
@@ -315,13 +305,12 @@ def _stage_and_switch(db_path: Path, source: Source, fetched: FetchResult, sha: 
     stamp_published(result, source, bundled=False)  # a refresh never takes a date from a folder's name
     refusal = gate(result, active, source, policy)  # before the write: notes it adds are kept with the version
     outcome.version, outcome.entries, outcome.notes = result.version, len(result.entries), result.notes
-    con = open_store(db_path)
+    con = store.connect(db_path)
     try:
         _drop_staged(con, source.name)
-        con.execute("BEGIN TRANSACTION")
-        version_id = insert_version(con, result, sha, "staged", url=fetched.origin,
-                                    fetched_at=datetime.now(timezone.utc).replace(tzinfo=None))
-        con.execute("COMMIT")
+        with store.transaction(con):
+            version_id = insert_version(con, result, sha, "staged", url=fetched.origin,
+                                        fetched_at=datetime.now(timezone.utc).replace(tzinfo=None))
         outcome.version_id = version_id
         if refusal:
             _fail(con, version_id, refusal)
@@ -357,25 +346,12 @@ def gate(result: ParseResult, active: ActiveVersion | None, source: Source, poli
     return None
 
 
-def switch_active(con: duckdb.DuckDBPyConnection, source: str, version_id: int) -> None:
-    """One transaction: the old active version becomes superseded and ``version_id`` active."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("UPDATE list_versions SET status = 'superseded' WHERE source = ? AND status = 'active'", [source])
-        con.execute("UPDATE list_versions SET status = 'active' WHERE version_id = ?", [version_id])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-
-
 def _fail(con: duckdb.DuckDBPyConnection, version_id: int, reason: str) -> None:
     """Mark a refused version failed, keep its reason, and drop its rows (nothing reads them)."""
-    con.execute("BEGIN TRANSACTION")
-    con.execute("UPDATE list_versions SET status = 'failed', notes = list_append(coalesce(notes, []), ?) "
-                "WHERE version_id = ?", [f"refused: {reason}", version_id])
-    _delete_rows(con, [version_id], keep_version_row=True)
-    con.execute("COMMIT")
+    with store.transaction(con):
+        con.execute("UPDATE list_versions SET status = 'failed', notes = list_append(coalesce(notes, []), ?) "
+                    "WHERE version_id = ?", [f"refused: {reason}", version_id])
+        _delete_rows(con, [version_id], keep_version_row=True)
 
 
 def _drop_staged(con: duckdb.DuckDBPyConnection, source: str) -> None:
@@ -383,9 +359,8 @@ def _drop_staged(con: duckdb.DuckDBPyConnection, source: str) -> None:
     ids = [r[0] for r in con.execute("SELECT version_id FROM list_versions WHERE source = ? AND status = 'staged'",
                                      [source]).fetchall()]
     if ids:
-        con.execute("BEGIN TRANSACTION")
-        _delete_rows(con, ids)
-        con.execute("COMMIT")
+        with store.transaction(con):
+            _delete_rows(con, ids)
 
 
 def _delete_rows(con: duckdb.DuckDBPyConnection, ids: list[int], keep_version_row: bool = False) -> None:
@@ -404,9 +379,8 @@ def prune_history(con: duckdb.DuckDBPyConnection, source: str, keep: int = DEFAU
     active = {v for v, s in rows if s == "active"}
     drop = [v for v in loaded[max(keep, 1):] if v not in active] + failed[max(keep, 0):]
     if drop:
-        con.execute("BEGIN TRANSACTION")
-        _delete_rows(con, drop)
-        con.execute("COMMIT")
+        with store.transaction(con):
+            _delete_rows(con, drop)
     return drop
 
 
@@ -434,41 +408,11 @@ def rebuild_entities(db_path: Path) -> str | None:
 
 # ----------------------------------------------------------------------------- history
 
-_VERSION_COLUMNS = ("version_id, source, version, published, status, sha256, url, fetched_at, loaded_at, "
-                    "records_read, entries, rejected, issues, files, notes")
-
-
-def list_versions(db: str | Path | None, source: str) -> list[dict]:
-    """Every version of ``source`` kept in the store, newest first."""
-    con = open_store(db, read_only=True)
-    try:
-        cursor = con.execute(f"SELECT {_VERSION_COLUMNS} FROM list_versions WHERE source = ? "
-                             "ORDER BY version_id DESC", [source])
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
-    finally:
-        con.close()
-
-
-def resolve_version(con: duckdb.DuckDBPyConnection, source: str, ref: str | int) -> int:
-    """A version id from an id or a label (the newest loaded version with that label)."""
-    text = str(ref).strip()
-    if text.isdigit():
-        row = con.execute("SELECT version_id FROM list_versions WHERE source = ? AND version_id = ? "
-                          "AND status IN ('active', 'superseded')", [source, int(text)]).fetchone()
-    else:
-        row = con.execute("SELECT max(version_id) FROM list_versions WHERE source = ? AND version = ? "
-                          "AND status IN ('active', 'superseded')", [source, text]).fetchone()
-    if not row or row[0] is None:
-        raise VersionNotFound(f"{source} has no kept version {text!r} (see `screening lists versions {source}`)")
-    return row[0]
-
-
 def rollback(db: str | Path | None, source: str, to: str | int | None = None) -> dict:
     """Make an earlier kept version active again (default: the one before the active version)."""
     db_path = store.require_store(db)  # before the lock file: a missing store stays missing
     with refresh_lock(db_path):
-        con = open_store(db_path)
+        con = store.connect(db_path)
         try:
             active = active_version(con, source)
             if to is None:

@@ -101,8 +101,7 @@ def register_customers(path: str | Path, name: str | None = None, columns: dict[
     con.execute(store.sql("rescreen_schema"))
     own_names = list(table.columns)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         old = con.execute("SELECT file_id FROM customer_files WHERE name = ?", [name]).fetchone()
         if old:
             _forget(con, old[0])
@@ -116,10 +115,6 @@ def register_customers(path: str | Path, name: str | None = None, columns: dict[
         _insert_keys(con, file_id, customers, errors)
         _insert_hits(con, file_id, [(r.row, r.input_id, h) for r in results for h in r.hits])
         _insert_digests(con, file_id)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     hits = sum(len(r.hits) for r in results)
     return RegisterSummary(name, file_id, len(results), sum(e is not None for e in errors),
                            sum(r.status == "hit" for r in results), hits, table.notes)
@@ -355,8 +350,7 @@ def _advance_baseline(con, file_id: int, hits: list[dict], fingerprint: str) -> 
     """The re-screened rows' hits and today's entity digests and keys become the next baseline."""
     fresh = [(r["row"], r["input_id"], Hit(r["entity_id"], r["score"], r["list_refs"], r["matched_name"],
                                            r["match_kind"], r["explanation"], [])) for r in hits]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         con.execute("""DELETE FROM customer_hits WHERE file_id = ? AND (
             row IN (SELECT row FROM rescreen_rows) OR entity_id IN (SELECT entity_id FROM rescreen_gone))""",
                     [file_id])
@@ -364,10 +358,6 @@ def _advance_baseline(con, file_id: int, hits: list[dict], fingerprint: str) -> 
         _update_entity_state(con, file_id)
         con.execute("UPDATE customer_files SET screened_at = ?, fingerprint = ? WHERE file_id = ?",
                     [datetime.now(timezone.utc).replace(tzinfo=None), fingerprint, file_id])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _update_entity_state(con, file_id: int) -> None:

@@ -1,12 +1,18 @@
-"""The DuckDB store: where it lives, how it is opened, and the named SQL files that build it."""
+"""The DuckDB store: the one door to it.
+
+Where it lives, how it is opened (read-only or read-write, waiting while another process holds
+it), the transaction every write runs in, and the named SQL files of ``sql/`` run with parameters.
+No other module opens the store or writes ``BEGIN``/``COMMIT`` by hand.
+"""
 from __future__ import annotations
 
 import os
 import re
 import time
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import duckdb
 from platformdirs import user_data_dir
@@ -25,8 +31,57 @@ def sql_dir() -> Path:
 
 @lru_cache(maxsize=None)
 def sql(name: str) -> str:
-    """The text of ``sql/<name>.sql``."""
-    return (sql_dir() / f"{name}.sql").read_text(encoding="utf-8")
+    """The text of a named statement: ``sql/<name>.sql``, or for ``file.statement`` the section of
+    ``sql/<file>.sql`` that starts with the line ``-- name: statement``."""
+    file, _, section = name.partition(".")
+    text = (sql_dir() / f"{file}.sql").read_text(encoding="utf-8")
+    if not section:
+        return text
+    sections = _sections(text)
+    if section not in sections:
+        raise KeyError(f"sql/{file}.sql has no statement named {section!r} (a line '-- name: {section}')")
+    return sections[section]
+
+
+_SECTION = re.compile(r"^-- name: *(\w+) *$", re.MULTILINE)
+
+
+def _sections(text: str) -> dict[str, str]:
+    """The named statements of a SQL file, each from its ``-- name:`` line to the next."""
+    marks = list(_SECTION.finditer(text))
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return {m[1]: text[m.end():end].strip() for m, end in zip(marks, ends)}
+
+
+Params = Sequence[Any] | Mapping[str, Any] | None
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, params: Params = None) -> duckdb.DuckDBPyConnection:
+    """Run the named SQL file ``sql/<name>.sql`` with ``params`` (positional or named); the cursor."""
+    return con.execute(sql(name), params) if params is not None else con.execute(sql(name))
+
+
+def run_dicts(con: duckdb.DuckDBPyConnection, name: str, params: Params = None) -> list[dict]:
+    """The rows of the named SQL file as dicts keyed by column name."""
+    return rows_as_dicts(run(con, name, params))
+
+
+def rows_as_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The remaining rows of an executed statement as dicts keyed by column name."""
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All the writes of the block, or none: COMMIT when it ends, ROLLBACK when it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def default_db_path() -> Path:
@@ -72,16 +127,18 @@ def connect(db: str | Path | None = None, read_only: bool = False, wait: float |
 
     While another process holds the store's lock, retry for up to ``wait`` seconds (default:
     :func:`lock_wait`), then raise :class:`StoreBusy` naming that process.  A read-only open
-    of a missing store raises :class:`StoreMissing`.
+    of a missing store raises :class:`StoreMissing`; a read-only open from a process that
+    already holds the store read-write shares that connection's configuration instead.
     """
     path = resolve_db_path(db)
     if read_only:
         require_store(path)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open_waiting(path, read_only, lock_wait() if wait is None else wait, on_message)
-    if read_only:
-        return con
+        try:
+            return _open_waiting(path, True, lock_wait() if wait is None else wait, on_message)
+        except duckdb.ConnectionException:  # this process has it open read-write
+            pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open_waiting(path, False, lock_wait() if wait is None else wait, on_message)
     # Splink 5 still writes `x -> expr` lambdas, which DuckDB 2 refuses unless told otherwise.
     try:
         con.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
@@ -101,6 +158,10 @@ _HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d
 
 class StoreBusy(OSError):
     """The store stayed locked by another process for longer than the wait."""
+
+
+# what a caller that reports "store unavailable" rather than failing catches
+UNAVAILABLE = (duckdb.Error, StoreBusy)
 
 
 class LockWaitError(ValueError):
@@ -144,18 +205,6 @@ def lock_holder(message: str) -> str:
     # DuckDB suggests opening read-only only when the holder is itself a reader.
     mode = "reading" if "read-only mode" in message else "writing"
     return f"PID {pid} ({command or found['exe']}), {mode} it"
-
-
-def connect_waiting(db: str | Path | None, read_only: bool, wait: float | None = None,
-                    on_message: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the store like :func:`connect`; a read-only open from a process that already holds
-    the store read-write shares that connection's configuration instead."""
-    try:
-        return connect(db, read_only=read_only, wait=wait, on_message=on_message)
-    except duckdb.ConnectionException:
-        if not read_only:
-            raise
-        return connect(db, wait=wait, on_message=on_message)
 
 
 def _open_waiting(path: Path, read_only: bool, wait: float,

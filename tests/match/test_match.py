@@ -161,9 +161,10 @@ def test_parse_dob_allows_year_only():
 @pytest.fixture
 def own_matcher(screen_db):
     """A matcher of the test's own, in its first state (no lookup prepared)."""
-    from screening.match import Matcher, connect_waiting
+    from screening import store
+    from screening.match import Matcher
 
-    matcher = Matcher(connect_waiting(screen_db, read_only=True))
+    matcher = Matcher(store.connect(screen_db, read_only=True))
     yield matcher
     matcher.con.close()
 

@@ -7,7 +7,8 @@ import random
 import pyarrow as pa
 import pytest
 
-from screening.match import MAX_CANDIDATES, Customer, Matcher, check, connect_waiting, get_matcher
+from screening import store
+from screening.match import MAX_CANDIDATES, Customer, Matcher, check, get_matcher
 from screening.match_features import name_features
 from screening.match_lookup import LookupScorer, token_similarity
 from screening.match_model import load_settings
@@ -24,7 +25,7 @@ LEGITIMATE = ["Maria Schneider", "Bright Future Electronics Limited", "Nordic Ti
 @pytest.fixture(scope="module")
 def matcher(screen_db) -> Matcher:
     """A matcher of its own (not the cached one), with lookups in Python prepared."""
-    m = Matcher(connect_waiting(screen_db, read_only=True))
+    m = Matcher(store.connect(screen_db, read_only=True))
     m.prepare_lookups()
     yield m
     m.con.close()

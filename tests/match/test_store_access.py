@@ -10,7 +10,7 @@ import time
 import pytest
 
 from screening import store
-from screening.match import StoreBusy, connect_waiting, get_matcher, release
+from screening.match import StoreBusy, get_matcher, release
 from screening import match_index
 from screening.match_index import list_fingerprint, stored_fingerprint
 
@@ -64,13 +64,13 @@ def test_reader_waits_then_fails_clearly_while_another_process_writes(tmp_path):
         messages: list[str] = []
         start = time.monotonic()
         with pytest.raises(StoreBusy, match="locked by another process"):
-            connect_waiting(db, read_only=True, wait=0.6, on_message=messages.append)
+            store.connect(db, read_only=True, wait=0.6, on_message=messages.append)
         assert time.monotonic() - start >= 0.6
         assert messages and "busy" in messages[0]
     finally:
         holder.kill()
         holder.wait()
-    connect_waiting(db, read_only=True, wait=5).close()  # free again once the writer is gone
+    store.connect(db, read_only=True, wait=5).close()  # free again once the writer is gone
 
 
 # a fresh store loads the bundled lists; one small source keeps the test quick, the path is the same

@@ -112,11 +112,11 @@ def test_sigkill_at_an_arbitrary_moment_leaves_a_consistent_store(tmp_path: Path
 
 _READER = """
 import sys, time
-from screening.refresh import open_store
+from screening.store import connect
 end = time.monotonic() + float(sys.argv[2])
 with open(sys.argv[3], "w") as out:
     while time.monotonic() < end:
-        con = open_store(sys.argv[1], read_only=True)
+        con = connect(sys.argv[1], read_only=True)
         try:
             row = con.execute("SELECT count(*), min(version_id), max(version_id) FROM current_entries").fetchone()
         finally:
