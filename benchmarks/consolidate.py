@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from screening.load import load_lists
+from screening.pipeline import load_lists
 
 TABLES = ("entries", "names", "addresses", "identifiers", "birth_dates", "nationalities")
 RUN = "import json,sys; from screening.consolidate import consolidate_entities as c; print(json.dumps(c(sys.argv[1]).as_dict()))"

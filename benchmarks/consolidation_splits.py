@@ -28,7 +28,7 @@ from pathlib import Path
 from screening import store
 from screening import consolidate
 from screening.consolidate import THRESHOLD, build_features, consolidate_entities, deterministic_links, predict_links
-from screening.load import load_lists
+from screening.pipeline import load_lists
 
 # Read with defaults so that the script also measures a checkout from before the same-name rule.
 NAME_RULES = getattr(consolidate, "NAME_RULES", ())

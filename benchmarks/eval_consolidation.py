@@ -24,7 +24,7 @@ from anyascii import anyascii
 
 from screening.consolidate import THRESHOLD, consolidate_entities
 from screening.export import export_entities
-from screening.load import load_lists
+from screening.pipeline import load_lists
 
 
 def score(shared: Path, members: Path) -> dict:

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from screening.load import load_lists
+from screening.pipeline import load_lists
 from screening.sources import all_sources
 
 

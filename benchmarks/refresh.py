@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic_customers import customer_mix  # noqa: E402
 
 from screening.fetch import FetchOptions  # noqa: E402
-from screening.load import load_lists  # noqa: E402
+from screening.pipeline import load_lists  # noqa: E402
 from screening.match import Customer, get_matcher, screen_records  # noqa: E402
-from screening.refresh import rebuild_entities, refresh_lists  # noqa: E402
+from screening.pipeline import rebuild_entities, refresh_lists  # noqa: E402
 from screening.rescreen import register_customers, rescreen  # noqa: E402
 from screening.sources import all_sources  # noqa: E402
 

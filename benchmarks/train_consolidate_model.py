@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from screening.consolidate import MODEL_PATH, train_model
-from screening.load import load_lists
+from screening.pipeline import load_lists
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import click
 
 from screening.consolidate import show_entity
 from screening.export import FORMATS, export_entities
-from screening.load import consolidate_store
+from screening.pipeline import consolidate_store
 
 from .groups import db_option, entity, lists
 from .output import print_json

@@ -6,7 +6,7 @@ import sys
 import click
 
 from screening.lists import list_issues, list_stats, show_entry
-from screening.load import load_store
+from screening.pipeline import load_store
 
 from .groups import db_option, lists, source_choice
 from .output import print_json, print_table

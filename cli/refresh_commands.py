@@ -9,8 +9,9 @@ import duckdb
 from screening.customer_files import InputFileError
 from screening.diff import diff_lists
 from screening.fetch import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, FetchOptions
-from screening.refresh import (DEFAULT_KEEP, DEFAULT_MAX_SHRINK, GatePolicy, RefreshLocked, VersionNotFound,
-                               list_versions, refresh_lists, rollback)
+from screening.pipeline import refresh_lists, rollback
+from screening.refresh import DEFAULT_KEEP, DEFAULT_MAX_SHRINK, GatePolicy, RefreshLocked
+from screening.versions import VersionNotFound, list_versions
 from screening.report import check_output
 from screening.rescreen import register_customers, rescreen, write_rescreen
 

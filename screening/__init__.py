@@ -1,6 +1,7 @@
 """screening: restricted-party and sanctions-list screening.
 
-The pipeline, one module per stage: fetch -> parse -> load -> consolidate -> match -> report.
+The pipeline, one module per stage: fetch -> parse -> load -> consolidate -> match -> report;
+``screening.pipeline`` runs the stages that change the store in their order.
 The public API below is imported lazily, so ``import screening`` stays cheap for one-off lookups.
 
     >>> from screening import load_lists, check, screen_records
@@ -13,7 +14,7 @@ from importlib import import_module
 from typing import Any
 
 _API = {
-    "load_lists": "screening.load",
+    "load_lists": "screening.pipeline",
     "list_stats": "screening.lists",
     "list_issues": "screening.lists",
     "show_entry": "screening.lists",
@@ -27,7 +28,7 @@ _API = {
     "prepare_lookups": "screening.match",
     "screening_context": "screening.match",
     "screen_file": "screening.screen_batch",
-    "refresh_lists": "screening.refresh",
+    "refresh_lists": "screening.pipeline",
     "diff_lists": "screening.diff",
     "register_customers": "screening.rescreen",
     "rescreen": "screening.rescreen",

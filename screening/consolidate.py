@@ -77,6 +77,7 @@ import duckdb
 import pyarrow as pa
 
 from . import store
+from .entity_ids import entity_id_for
 from .normalize import normalize_name, phonetic, transliterate
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "consolidate_model.json"
@@ -108,15 +109,6 @@ def _reference() -> dict:
 def aggregator_sources() -> frozenset[str]:
     """Lists that republish other lists (one party may be on several of their rows)."""
     return frozenset(_reference()["aggregator_sources"]["sources"])
-
-
-def entity_id_for(members: Iterable[str]) -> str:
-    """Stable id of an entity from its members' ``source:source_id`` refs.
-
-    The same membership always gives the same id, across re-runs and refreshes.
-    """
-    key = "\n".join(sorted(set(members)))
-    return "E" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 # --------------------------------------------------------------------------- name keys

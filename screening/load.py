@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -202,97 +201,34 @@ def load_source_snapshot(con: duckdb.DuckDBPyConnection, source: Source, snapsho
                       len(result.entries), result.rejected_records, len(result.issues), notes=result.notes)
 
 
-@dataclass
-class Consolidation:
-    """What rebuilding the entities and then the match index did."""
-
-    entries: int
-    entities: int
-    largest_entity: int
-    seconds: float
-    index_names: int
-    index_entities: int
-    index_seconds: float
-    report: dict = field(default_factory=dict)  # the consolidation's whole run report
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-@dataclass
-class LoadRun:
-    """A whole `lists load`: each source, then the consolidation when one ran."""
-
-    sources: list[SourceLoad]
-    consolidation: Consolidation | None = None
-
-
-def consolidate_store(db: str | Path | None = None,
-                      on_progress: Callable[[str], None] | None = None) -> Consolidation:
-    """Rebuild the consolidated entities of an existing store, then its match index (so that
-    screening opens the store read-only instead of rebuilding a stale index itself)."""
-    from .consolidate import consolidate_entities
-    from .match_index import update_index
-
-    path = store.require_store(db)
-    _release_matcher(path)
-    say = on_progress or (lambda message: None)
-    say("consolidating the list entries into entities ...")
-    report = consolidate_entities(path)
-    say(f"consolidated: {report.entries} entries -> {report.entities} entities in {report.seconds.get('total', 0)} s; "
-        "building the match index ...")
-    clock = time.perf_counter()
-    index = update_index(path)
-    return Consolidation(report.entries, report.entities, report.largest_entity, report.seconds.get("total", 0.0),
-                         index.names, index.entities, round(time.perf_counter() - clock, 2), report.as_dict())
-
-
-def load_store(db: str | Path | None = None, sources: Iterable[str] | None = None,
-               from_dir: str | Path | None = None, force: bool = False, consolidate: bool = False,
-               allow_older: bool = False, allow_partial: bool = False,
-               on_progress: Callable[[str], None] | None = None) -> LoadRun:
+def load_sources(db: str | Path | None = None, sources: Iterable[str] | None = None,
+                 from_dir: str | Path | None = None, force: bool = False, allow_older: bool = False,
+                 allow_partial: bool = False, on_progress: Callable[[str], None] | None = None) -> list[SourceLoad]:
     """Load the bundled snapshots (or those under ``from_dir``) of the given sources into the store.
 
     A source whose file is refused keeps its last good version; the others load regardless.
-    With ``consolidate``, the entities and the match index are rebuilt afterwards when any
-    source changed.  ``on_progress`` gets one line as each step starts and ends.
+    ``on_progress`` gets one line as each source starts and ends.  Consolidation is the next
+    stage (see :mod:`screening.pipeline`).
     """
     names = list(sources) if sources else list(SOURCE_NAMES)
     base = Path(from_dir) if from_dir else None
     say = on_progress or (lambda message: None)
-    _release_matcher(db)
     con = store.connect(db)
-    run = LoadRun([])
+    loads: list[SourceLoad] = []
     try:
         for number, name in enumerate(names, 1):
             source = load_source(name)
             snapshot = find_snapshot(source, base, single=len(names) == 1)
             if snapshot is None:
-                run.sources.append(SourceLoad(name, "skipped", error="no snapshot to load (not bundled)"))
+                loads.append(SourceLoad(name, "skipped", error="no snapshot to load (not bundled)"))
                 continue
             say(f"[{number}/{len(names)}] {name}: reading {snapshot.name} ...")
             clock = time.perf_counter()
-            run.sources.append(load_source_snapshot(con, source, snapshot, force, allow_older, allow_partial))
-            say(f"[{number}/{len(names)}] {name}: {run.sources[-1].status} in {time.perf_counter() - clock:.1f} s")
+            loads.append(load_source_snapshot(con, source, snapshot, force, allow_older, allow_partial))
+            say(f"[{number}/{len(names)}] {name}: {loads[-1].status} in {time.perf_counter() - clock:.1f} s")
     finally:
         con.close()
-    if consolidate and any(o.status == "loaded" for o in run.sources):
-        run.consolidation = consolidate_store(db, on_progress)
-    return run
-
-
-def load_lists(db: str | Path | None = None, sources: Iterable[str] | None = None,
-               from_dir: str | Path | None = None, force: bool = False, consolidate: bool = False,
-               allow_older: bool = False, allow_partial: bool = False) -> list[SourceLoad]:
-    """:func:`load_store`, returning what happened to each source."""
-    return load_store(db, sources, from_dir, force, consolidate, allow_older, allow_partial).sources
-
-
-def _release_matcher(db: str | Path | None) -> None:
-    """Close this process's cached matcher of the store (it reads the store) before writing to it."""
-    match = sys.modules.get("screening.match")
-    if match is not None:
-        match.release(db)
+    return loads
 
 
 def normalise_identifier(value: str) -> str:

@@ -639,7 +639,7 @@ def _load_bundled(db: str | Path | None, on_message: Callable[[str], None] | Non
     """An empty store: load and consolidate the bundled lists (which also builds the match index)."""
     if on_message:
         on_message("the store has no active lists: loading the bundled lists first")
-    from .load import load_lists
+    from .pipeline import load_lists
 
     try:
         load_lists(db, consolidate=True)
@@ -724,6 +724,9 @@ def release(db: str | Path | None = None) -> None:
         matcher = _MATCHERS.pop(str(store.resolve_db_path(db)), None)
     if matcher is not None:
         matcher.con.close()
+
+
+store.on_release(release)  # the pipeline closes this process's matchers of a store before writing it
 
 
 def _customers(records: Iterable[dict | Customer]) -> list[Customer]:

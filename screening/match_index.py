@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from . import store
-from .consolidate import entity_id_for
+from .entity_ids import entity_id_for
 from .match_features import (NameFeatures, address_features, blocking_keys, common_name_classes, derived_names,
                              name_features)
 

@@ -33,12 +33,11 @@ from .sources import SOURCE_NAMES, Source, load_source
 from .versions import ActiveVersion, VersionNotFound, active_version, list_versions, resolve_version, switch_active
 
 __all__ = ["DEFAULT_KEEP", "DEFAULT_MAX_SHRINK", "GatePolicy", "RefreshLocked", "RefreshOutcome", "VersionNotFound",
-           "gate", "list_versions", "prune_history", "rebuild_entities", "refresh_lists", "refresh_lock",
-           "refresh_source", "resolve_version", "rollback", "switch_active", "work_dir"]
+           "gate", "list_versions", "prune_history", "refresh_lock", "refresh_source", "refresh_sources",
+           "resolve_version", "rollback_source", "switch_active", "work_dir"]
 
 DEFAULT_MAX_SHRINK = 0.10
 DEFAULT_KEEP = 10
-_PART_TABLES = ("names", "addresses", "identifiers", "birth_dates", "nationalities", "parse_issues", "entries")
 
 
 class RefreshLocked(Exception):
@@ -120,38 +119,25 @@ def _read_active(db_path: Path, source: str) -> ActiveVersion | None:
 
 # ----------------------------------------------------------------------------- refresh
 
-def refresh_lists(db: str | Path | None = None, sources: list[str] | None = None, origin: str | None = None,
-                  policy: GatePolicy | None = None, fetch_options: FetchOptions | None = None,
-                  keep: int = DEFAULT_KEEP, on_source: Callable[[str], None] | None = None,
-                  consolidate: bool = True) -> list[RefreshOutcome]:
+def refresh_sources(db_path: Path, sources: list[str] | None = None, origin: str | None = None,
+                    policy: GatePolicy | None = None, fetch_options: FetchOptions | None = None,
+                    keep: int = DEFAULT_KEEP, on_source: Callable[[str], None] | None = None) -> list[RefreshOutcome]:
     """Refresh ``sources`` (default: those in the store, else the bundled set) and return what happened.
 
     ``origin`` replaces the official URLs: a base URL (a mirror; ``<base>/<file>`` for one
     source, ``<base>/<source>/<file>`` for several), or a local file or folder.  A source
-    that fails keeps its last good version; the others go on.  With ``consolidate`` the
-    entities are rebuilt after any update (unchanged memberships keep their entity_id).
-    Raises :class:`RefreshLocked` when another refresh is running.
+    that fails keeps its last good version; the others go on.  The caller holds
+    :func:`refresh_lock` (the pipeline's ``refresh_lists`` does, and then consolidates).
     """
-    db_path = store.resolve_db_path(db)
     policy = policy or GatePolicy()
-    from .load import _release_matcher
-
-    _release_matcher(db_path)
-    with refresh_lock(db_path):
-        names = list(sources) if sources else default_sources(db_path)
-        outcomes = []
-        for name in names:
-            if on_source:
-                on_source(name)
-            outcomes.append(refresh_source(db_path, load_source(name), origin, len(names) == 1,
-                                           policy, fetch_options, keep))
-        if consolidate and any(o.status == "updated" for o in outcomes):
-            note = rebuild_entities(db_path)
-            if note:
-                for o in outcomes:
-                    if o.status == "updated":
-                        o.notes.append(note)
-        return outcomes
+    names = list(sources) if sources else default_sources(db_path)
+    outcomes = []
+    for name in names:
+        if on_source:
+            on_source(name)
+        outcomes.append(refresh_source(db_path, load_source(name), origin, len(names) == 1,
+                                       policy, fetch_options, keep))
+    return outcomes
 
 
 def default_sources(db_path: Path) -> list[str]:
@@ -159,7 +145,7 @@ def default_sources(db_path: Path) -> list[str]:
     if db_path.exists():
         con = store.connect(db_path, read_only=True)
         try:
-            loaded = {r[0] for r in con.execute("SELECT DISTINCT source FROM list_versions").fetchall()}
+            loaded = {r[0] for r in store.run(con, "refresh.loaded_sources").fetchall()}
         except duckdb.CatalogException:
             loaded = set()
         finally:
@@ -234,8 +220,7 @@ def _rolled_back_from(db_path: Path, source: str, sha: str, active: ActiveVersio
         return None
     con = store.connect(db_path, read_only=True)
     try:
-        row = con.execute("SELECT max(version_id) FROM list_versions WHERE source = ? AND sha256 = ? "
-                          "AND status = 'superseded' AND version_id > ?", [source, sha, active.version_id]).fetchone()
+        row = store.run(con, "refresh.rolled_back_from", [source, sha, active.version_id]).fetchone()
     finally:
         con.close()
     return row[0] if row else None
@@ -349,31 +334,27 @@ def gate(result: ParseResult, active: ActiveVersion | None, source: Source, poli
 def _fail(con: duckdb.DuckDBPyConnection, version_id: int, reason: str) -> None:
     """Mark a refused version failed, keep its reason, and drop its rows (nothing reads them)."""
     with store.transaction(con):
-        con.execute("UPDATE list_versions SET status = 'failed', notes = list_append(coalesce(notes, []), ?) "
-                    "WHERE version_id = ?", [f"refused: {reason}", version_id])
+        store.run(con, "refresh.mark_failed", {"note": f"refused: {reason}", "version_id": version_id})
         _delete_rows(con, [version_id], keep_version_row=True)
 
 
 def _drop_staged(con: duckdb.DuckDBPyConnection, source: str) -> None:
     """Remove versions a crashed refresh left staged (never visible to readers)."""
-    ids = [r[0] for r in con.execute("SELECT version_id FROM list_versions WHERE source = ? AND status = 'staged'",
-                                     [source]).fetchall()]
+    ids = [r[0] for r in store.run(con, "refresh.staged", [source]).fetchall()]
     if ids:
         with store.transaction(con):
             _delete_rows(con, ids)
 
 
 def _delete_rows(con: duckdb.DuckDBPyConnection, ids: list[int], keep_version_row: bool = False) -> None:
-    for table in _PART_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE version_id IN (SELECT unnest(?::INTEGER[]))", [ids])
+    store.run_all(con, "refresh.delete_rows", {"ids": ids})
     if not keep_version_row:
-        con.execute("DELETE FROM list_versions WHERE version_id IN (SELECT unnest(?::INTEGER[]))", [ids])
+        store.run(con, "refresh.delete_versions", {"ids": ids})
 
 
 def prune_history(con: duckdb.DuckDBPyConnection, source: str, keep: int = DEFAULT_KEEP) -> list[int]:
     """Keep the newest ``keep`` loaded versions of ``source`` (always the active one) and ``keep`` failed ones."""
-    rows = con.execute("SELECT version_id, status FROM list_versions WHERE source = ? ORDER BY version_id DESC",
-                       [source]).fetchall()
+    rows = store.run(con, "refresh.history_status", [source]).fetchall()
     loaded = [v for v, s in rows if s in ("active", "superseded")]
     failed = [v for v, s in rows if s == "failed"]
     active = {v for v, s in rows if s == "active"}
@@ -384,52 +365,28 @@ def prune_history(con: duckdb.DuckDBPyConnection, source: str, keep: int = DEFAU
     return drop
 
 
-def rebuild_entities(db_path: Path) -> str | None:
-    """Rebuild consolidated entities after lists changed; a note when that could not be done."""
-    try:
-        from . import consolidate
-    except ImportError:
-        return None
-    build = getattr(consolidate, "consolidate_entities", None)
-    if build is None:  # an installation without the consolidation stage has no entities to rebuild
-        return None
-    try:
-        build(db_path)
-    except Exception as exc:  # the lists are updated either way; say why entities lag behind
-        return f"consolidated entities not rebuilt: {type(exc).__name__}: {exc}"
-    try:  # built here once, so that screening opens the store read-only
-        from .match_index import update_index
-
-        update_index(db_path)
-    except Exception as exc:  # screening rebuilds a stale index itself
-        return f"match index not rebuilt: {type(exc).__name__}: {exc}"
-    return None
-
-
 # ----------------------------------------------------------------------------- history
 
-def rollback(db: str | Path | None, source: str, to: str | int | None = None) -> dict:
-    """Make an earlier kept version active again (default: the one before the active version)."""
-    db_path = store.require_store(db)  # before the lock file: a missing store stays missing
-    with refresh_lock(db_path):
-        con = store.connect(db_path)
-        try:
-            active = active_version(con, source)
-            if to is None:
-                row = con.execute("SELECT max(version_id) FROM list_versions WHERE source = ? AND status = 'superseded' "
-                                  "AND version_id < ?", [source, active.version_id if active else 2**31 - 1]).fetchone()
-                if not row or row[0] is None:
-                    raise VersionNotFound(f"{source} has no earlier version to roll back to")
-                target = row[0]
-            else:
-                target = resolve_version(con, source, to)
-            if active and active.version_id == target:
-                return {"source": source, "status": "unchanged", "version_id": target, "version": active.version}
-            switch_active(con, source, target)
-            now = active_version(con, source)
-        finally:
-            con.close()
-        note = rebuild_entities(db_path)
+def rollback_source(db_path: Path, source: str, to: str | int | None = None) -> dict:
+    """Make an earlier kept version active again (default: the one before the active version).
+
+    The caller holds :func:`refresh_lock`; ``status`` is ``unchanged`` when ``to`` is already active."""
+    con = store.connect(db_path)
+    try:
+        active = active_version(con, source)
+        if to is None:
+            row = store.run(con, "refresh.version_before", [source, active.version_id if active else 2**31 - 1]).fetchone()
+            if not row or row[0] is None:
+                raise VersionNotFound(f"{source} has no earlier version to roll back to")
+            target = row[0]
+        else:
+            target = resolve_version(con, source, to)
+        if active and active.version_id == target:
+            return {"source": source, "status": "unchanged", "version_id": target, "version": active.version}
+        switch_active(con, source, target)
+        now = active_version(con, source)
+    finally:
+        con.close()
     return {"source": source, "status": "rolled_back", "version_id": now.version_id, "version": now.version,
             "previous_version_id": active.version_id if active else None,
-            "previous_version": active.version if active else None, "note": note}
+            "previous_version": active.version if active else None}

@@ -61,6 +61,23 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: Params = None) -> duc
     return con.execute(sql(name), params) if params is not None else con.execute(sql(name))
 
 
+def statements(name: str) -> list[str]:
+    """The statements of a named SQL text, split at ``;`` (comment lines dropped)."""
+    body = "\n".join(line for line in sql(name).splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def run_all(con: duckdb.DuckDBPyConnection, name: str, params: Params = None) -> None:
+    """Run each statement of a named SQL text in order, each with the same ``params`` (named ones
+    are passed only to the statements that use them)."""
+    for statement in statements(name):
+        if isinstance(params, Mapping):
+            used = {k: v for k, v in params.items() if f"${k}" in statement}
+            con.execute(statement, used) if used else con.execute(statement)
+        else:
+            con.execute(statement, params) if params is not None else con.execute(statement)
+
+
 def run_dicts(con: duckdb.DuckDBPyConnection, name: str, params: Params = None) -> list[dict]:
     """The rows of the named SQL file as dicts keyed by column name."""
     return rows_as_dicts(run(con, name, params))
@@ -146,6 +163,25 @@ def connect(db: str | Path | None = None, read_only: bool = False, wait: float |
         pass
     con.execute(sql("schema"))
     return con
+
+
+# ----------------------------------------------------------------------------- readers kept open
+
+_RELEASERS: list[Callable[[Path], None]] = []
+
+
+def on_release(release: Callable[[Path], None]) -> None:
+    """Register a cache of open readers of stores (the matchers): ``release(path)`` closes those
+    of one store, before this process writes to it."""
+    if release not in _RELEASERS:
+        _RELEASERS.append(release)
+
+
+def release_readers(db: str | Path | None) -> None:
+    """Close this process's cached readers of the store (a read-write open needs them gone)."""
+    path = resolve_db_path(db)
+    for release in _RELEASERS:
+        release(path)
 
 
 # ----------------------------------------------------------------------------- waiting for the lock

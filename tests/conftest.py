@@ -27,7 +27,7 @@ def bundled_db(tmp_path_factory) -> Path:
     Loading and consolidating take several seconds, so the test modules that only read the
     bundled lists (or add derived tables to them) share this one store.
     """
-    from screening.load import load_lists
+    from screening.pipeline import load_lists
 
     db = tmp_path_factory.mktemp("bundled") / "lists.duckdb"
     outcome = load_lists(db, consolidate=True)

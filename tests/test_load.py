@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from screening.load import load_lists
+from screening.pipeline import load_lists
 from screening.sources import all_sources
 
 from .conftest import FIXTURES, LISTS
@@ -123,7 +123,7 @@ def test_a_cut_file_fails_its_source_in_a_load(tmp_path: Path):
 
 def _sdn_refreshed_to_2024_05_03(tmp_path: Path) -> Path:
     """A store whose active SDN is the 2024-05-03 sdn.csv (file time 2024-05-03)."""
-    from screening.refresh import refresh_lists
+    from screening.pipeline import refresh_lists
 
     db = tmp_path / "s.duckdb"
     folder = tmp_path / "2024-05-03"

@@ -10,7 +10,7 @@ import pytest
 
 from screening import store
 from screening.consolidate import Edge, build_features, cluster, consolidate_entities, deterministic_links
-from screening.load import load_lists
+from screening.pipeline import load_lists
 
 ASSAD = ("ca_sema:Syria|2|1", "us_ofac_sdn:12735", "uk_ofsi:11928", "au_dfat:2241")
 

@@ -76,9 +76,9 @@ def test_reader_waits_then_fails_clearly_while_another_process_writes(tmp_path):
 # a fresh store loads the bundled lists; one small source keeps the test quick, the path is the same
 _FRESH_STORE_CHECK = """
 import sys
-from screening import load
-real_load = load.load_lists
-load.load_lists = lambda db, consolidate=False, **kw: real_load(db, sources=["us_bis_dpl"], consolidate=consolidate)
+from screening import pipeline
+real_load = pipeline.load_lists
+pipeline.load_lists = lambda db, consolidate=False, **kw: real_load(db, sources=["us_bis_dpl"], consolidate=consolidate)
 from screening.cli.main import main
 main(sys.argv[1:])
 """

@@ -156,7 +156,7 @@ def db(tmp_path: Path) -> Path:
 def _no_consolidation(request, monkeypatch) -> None:
     """Refresh tests skip rebuilding entities (slow, tested elsewhere) unless marked ``consolidate``."""
     if request.node.get_closest_marker("consolidate") is None:
-        monkeypatch.setattr("screening.refresh.rebuild_entities", lambda db_path: None)
+        monkeypatch.setattr("screening.pipeline.rebuild_entities", lambda db_path: None)
 
 
 def pytest_configure(config) -> None:

@@ -12,7 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from screening.refresh import GatePolicy, list_versions, refresh_lists
+from screening.pipeline import refresh_lists
+from screening.refresh import GatePolicy
+from screening.versions import list_versions
 
 from .conftest import DPL_SNAPSHOTS
 
@@ -49,13 +51,13 @@ _HOOKS = {
 _SCRIPT = """
 import sys, time
 from pathlib import Path
-from screening import refresh
+from screening import pipeline, refresh
 marker = Path(sys.argv[3])
 def stop():
     marker.write_text("here")
     time.sleep(60)
 {hook}
-refresh.refresh_lists(sys.argv[1], ["us_bis_dpl"], sys.argv[2], consolidate=False)
+pipeline.refresh_lists(sys.argv[1], ["us_bis_dpl"], sys.argv[2], consolidate=False)
 """
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from screening.refresh import refresh_lists
+from screening.pipeline import refresh_lists
 
 from .conftest import sdn_snapshot
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from screening.refresh import GatePolicy, RefreshLocked, list_versions, refresh_lists, refresh_lock
+from screening.pipeline import refresh_lists
+from screening.refresh import GatePolicy, RefreshLocked, refresh_lock
+from screening.versions import list_versions
 
 from ..conftest import LISTS
 from ..hostile_xml import billion_laughs
@@ -146,7 +148,7 @@ def test_history_keeps_the_last_n_versions(db):
 
 
 def test_a_rolled_back_version_is_not_re_applied_by_the_next_refresh(db):
-    from screening.refresh import rollback
+    from screening.pipeline import rollback
 
     for folder in DPL_SNAPSHOTS[1:]:
         refresh_lists(db, ["us_bis_dpl"], str(folder))

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from screening.diff import diff_lists
 from screening.fetch import user_agent
-from screening.refresh import list_versions, refresh_lists
+from screening.pipeline import refresh_lists
+from screening.versions import list_versions
 
 from .conftest import DPL_SNAPSHOTS, FAST, SDN_DATES, UN_DATES, ListServer, sdn_snapshot, un_snapshot
 

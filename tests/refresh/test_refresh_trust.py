@@ -11,7 +11,9 @@ import duckdb
 from click.testing import CliRunner
 
 from screening.cli.main import main
-from screening.refresh import GatePolicy, list_versions, refresh_lists
+from screening.pipeline import refresh_lists
+from screening.refresh import GatePolicy
+from screening.versions import list_versions
 
 from ..conftest import FIXTURES
 from .conftest import UN_DATES, sdn_snapshot, un_snapshot

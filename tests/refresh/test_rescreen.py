@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from screening.cli.main import main
 from screening.match import Customer, screen_records
-from screening.refresh import refresh_lists
+from screening.pipeline import refresh_lists
 from screening.rescreen import SCORE_EPSILON, register_customers, rescreen
 
 from .conftest import sdn_snapshot
