@@ -165,6 +165,14 @@ def connect(db: str | Path | None = None, read_only: bool = False, wait: float |
     return con
 
 
+def scratch(threads: int = 2) -> duckdb.DuckDBPyConnection:
+    """A private in-memory database (not the store) for work tables a library fills, such as Splink's."""
+    mem = duckdb.connect()
+    mem.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")  # Splink 5 still writes `x -> expr` lambdas
+    mem.execute(f"SET threads = {int(threads)}")
+    return mem
+
+
 # ----------------------------------------------------------------------------- readers kept open
 
 _RELEASERS: list[Callable[[Path], None]] = []
