@@ -6,14 +6,15 @@ import sys
 import click
 import duckdb
 
+from screening import writers
 from screening.customer_files import InputFileError
 from screening.diff import diff_lists
 from screening.fetch import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, FetchOptions
 from screening.pipeline import refresh_lists, rollback
 from screening.refresh import DEFAULT_KEEP, DEFAULT_MAX_SHRINK, GatePolicy, RefreshLocked
-from screening.versions import VersionNotFound, list_versions
 from screening.report import check_output
 from screening.rescreen import register_customers, rescreen, write_rescreen
+from screening.versions import VersionNotFound, list_versions
 
 from .groups import customer_column_options, customers, db_option, lists, main, source_choice
 from .output import is_tty, print_json, print_table
@@ -236,7 +237,7 @@ def customers_add(input_file, name, threshold, columns, header_row, sheet, db, a
 @db_option
 @wait_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]),
+@click.option("--format", "fmt", type=click.Choice(writers.choices("changes")),
               help="csv, or json (one object a line); default from -o's extension, else csv.")
 @click.option("--name", "names", multiple=True, help="Only this registered file (repeatable).")
 def rescreen_command(db, output, fmt, names) -> None:

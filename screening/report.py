@@ -1,4 +1,5 @@
-"""Writing screening results as CSV, XLSX, JSON or Parquet, safe to open in a spreadsheet.
+"""Screening results as rows for the writers (:mod:`screening.writers`: CSV, XLSX, JSON lines or
+Parquet, safe to open in a spreadsheet), and the check of an output path before any screening.
 
 One output row per (input row, hit); rows without a hit and rows in error appear once, so every
 input row is present, and ``input_row`` (1-based) tells apart the rows of a repeated customer id.
@@ -9,29 +10,19 @@ partial file where the previous output was. Text cells that a spreadsheet would 
 """
 from __future__ import annotations
 
-import csv
-import json
 import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 import pyarrow as pa
 
+from . import writers
 from .match import RowResult
+from .writers import atomic_output  # noqa: F401 - where the batch screener finds it
 
 RESULT_COLUMNS = ["input_id", "input_row", "status", "entity_id", "score", "list_refs", "matched_name", "match_kind",
                   "explanation"]
-FORMATS = ("csv", "xlsx", "json", "parquet")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell made inert for spreadsheets (numbers and None unchanged)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+FORMATS = writers.choices("results")
 
 
 def output_columns(input_columns: list[str]) -> list[str]:
@@ -94,26 +85,11 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-@contextmanager
-def atomic_output(output: str | Path) -> Iterator[Path]:
-    """A temporary path beside ``output``, moved onto it when the block succeeds, removed otherwise."""
-    path = Path(output)
-    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        # mkstemp makes the file private; give it the mode the output has, or a new file would get
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-        yield Path(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def results_table(results: list[RowResult], input_columns: dict[str, list]) -> writers.Table:
+    """The results as a table for the writers: JSON gets the explanation as data, the others as text."""
+    return writers.Table(output_columns(list(input_columns)), lambda: result_rows(results, input_columns),
+                         records=lambda: result_rows(results, input_columns, structured=True),
+                         types={"score": pa.float64(), "input_row": pa.int64()}, sheet="hits")
 
 
 def write_results(results: list[RowResult], input_columns: dict[str, list], output: str | Path | None,
@@ -123,75 +99,4 @@ def write_results(results: list[RowResult], input_columns: dict[str, list], outp
     ``excel`` writes CSV as UTF-8 with a byte-order mark, so that Excel reads non-Latin names.
     """
     check_output(output, fmt, excel=excel)
-    columns = output_columns(list(input_columns))
-    if output is None:
-        if fmt == "csv":
-            return _write_csv(results, input_columns, columns, stdout, excel)
-        return _write_json(results, input_columns, columns, stdout)
-    with atomic_output(output) as tmp:
-        if fmt == "csv":
-            return _csv_file(results, input_columns, columns, tmp, excel)
-        if fmt == "json":
-            return _json_file(results, input_columns, columns, tmp)
-        if fmt == "xlsx":
-            return _write_xlsx(results, input_columns, columns, tmp)
-        return _write_parquet(results, input_columns, columns, tmp)
-
-
-def _csv_file(results, input_columns, columns, path: Path, excel: bool) -> int:
-    with open(path, "w", newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
-        return _write_csv(results, input_columns, columns, handle, False)
-
-
-def _json_file(results, input_columns, columns, path: Path) -> int:
-    with open(path, "w", encoding="utf-8") as handle:
-        return _write_json(results, input_columns, columns, handle)
-
-
-def _write_csv(results, input_columns, columns, handle, bom: bool) -> int:
-    if bom:
-        handle.write("\ufeff")
-    writer = csv.writer(handle)
-    writer.writerow(columns)
-    n = 0
-    for row in result_rows(results, input_columns):
-        writer.writerow([neutralise(v) for v in row])
-        n += 1
-    return n
-
-
-def _write_json(results, input_columns, columns, handle) -> int:
-    n = 0
-    for row in result_rows(results, input_columns, structured=True):
-        handle.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str) + "\n")
-        n += 1
-    return n
-
-
-def _write_xlsx(results, input_columns, columns, output: Path) -> int:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(output), {"strings_to_formulas": False, "strings_to_urls": False,
-                                             "strings_to_numbers": False})
-    sheet = book.add_worksheet("hits")
-    sheet.write_row(0, 0, columns)
-    n = 0
-    for n, row in enumerate(result_rows(results, input_columns), start=1):
-        for col, value in enumerate(row):
-            if isinstance(value, str):
-                sheet.write_string(n, col, neutralise(value))
-            elif value is not None:
-                sheet.write(n, col, value)
-    book.close()
-    return n
-
-
-def _write_parquet(results, input_columns, columns, output: Path) -> int:
-    import pyarrow.parquet as pq
-
-    rows = list(result_rows(results, input_columns))
-    data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
-    types = {"score": pa.float64(), "input_row": pa.int64()}
-    table = pa.table({c: pa.array(v, type=types.get(c, pa.string())) for c, v in data.items()})
-    pq.write_table(table, output)
-    return len(rows)
+    return writers.write("results", fmt, results_table(results, input_columns), output, stdout, bom=excel)

@@ -22,7 +22,6 @@ removals.  ``customers add`` again re-screens a file in full.
 """
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from dataclasses import dataclass, field
@@ -33,12 +32,12 @@ from typing import Callable, Iterable
 import duckdb
 import pyarrow as pa
 
-from . import store
+from . import store, writers
 from .customer_files import read_customer_file
 from .match import CHUNK_ROWS, Customer, Hit, Matcher, get_matcher, parse_type, release, screen_records
 from .match_features import address_features, blocking_keys, name_features
 from .outcome import exit_code
-from .report import RESULT_COLUMNS, atomic_output, neutralise
+from .report import RESULT_COLUMNS
 
 SCORE_EPSILON = 0.005
 CHANGES = ("new", "changed", "delisted")
@@ -386,22 +385,8 @@ def write_rescreen(result: RescreenResult, output: str | Path | None, fmt: str =
 
     A file is written beside its place and moved there complete, as ``screen`` writes its output.
     """
-    if fmt not in ("csv", "json"):
+    if fmt not in writers.choices("changes"):
         raise ValueError(f"rescreen writes csv or json, not {fmt!r}")
-    if output is None:
-        _write_changes(result, fmt, stdout or sys.stdout)
-    else:
-        with atomic_output(output) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
-            _write_changes(result, fmt, handle)
+    table = writers.Table(list(result.columns), lambda: ([row.get(c) for c in result.columns] for row in result.rows))
+    writers.write("changes", fmt, table, output, stdout or sys.stdout)
     return len(result.rows)
-
-
-def _write_changes(result: RescreenResult, fmt: str, handle) -> None:
-    if fmt == "json":
-        for row in result.rows:
-            handle.write(json.dumps({c: row.get(c) for c in result.columns}, ensure_ascii=False) + "\n")
-    else:
-        writer = csv.writer(handle)
-        writer.writerow(result.columns)
-        for row in result.rows:
-            writer.writerow([neutralise(row.get(c)) for c in result.columns])

@@ -8,14 +8,29 @@ import pyarrow.parquet as pq
 from click.testing import CliRunner
 
 from cli.main import main
-from screening.export import export_entities, safe_cell
+from screening import writers
+from screening.export import export_entities
+from screening.writers import neutralise
 
 
-def test_safe_cell_neutralises_formulas():
+def test_the_formula_guard_neutralises_text_cells():
     for text in ("=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"):
-        assert safe_cell(text) == "'" + text
-    assert safe_cell("ACME LTD") == "ACME LTD"
-    assert safe_cell(None) == ""
+        assert neutralise(text) == "'" + text
+    assert neutralise("ACME LTD") == "ACME LTD"
+    assert neutralise(None) is None and neutralise(-2) == -2
+
+
+def test_a_format_added_to_the_registry_serves_the_export(consolidated_db, tmp_path, monkeypatch):
+    def write_tsv(table, handle):
+        rows = list(table.rows())
+        handle.write("\n".join("\t".join(str(neutralise(table.cell(v))) for v in row) for row in rows) + "\n")
+        return len(rows)
+
+    monkeypatch.setitem(writers.FORMATS, "tsv", writers.Format("tsv", write_tsv, text=True))
+    monkeypatch.setitem(writers.OUTPUTS, "entities", {**writers.OUTPUTS["entities"], "tsv": "tsv"})
+    n = export_entities(tmp_path / "e.tsv", "tsv", consolidated_db)
+    lines = (tmp_path / "e.tsv").read_text(encoding="utf-8").splitlines()
+    assert n == len(lines) == export_entities(tmp_path / "e.csv", "csv", consolidated_db)
 
 
 def test_export_formats_agree(consolidated_db, tmp_path):

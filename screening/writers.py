@@ -1,0 +1,202 @@
+"""The one registry of output file formats: screening results, the entity export, re-screen changes.
+
+A writer turns a :class:`Table` into a file (or a text stream) of one format; every format that
+a spreadsheet opens runs its text cells through the one formula guard, :func:`neutralise`.
+``OUTPUTS`` says which formats each kind of output offers, and under which name its users (the
+CLI's ``--format``) know them.  Adding a format: write its writer, put it in ``FORMATS`` and in
+the ``OUTPUTS`` it suits; nothing else changes.
+
+Every file is written beside its place and moved there complete (:func:`atomic_output`): a failed
+or killed run never leaves a partial file where the previous output was.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+import pyarrow as pa
+
+# a text cell starting with one of these is run as a formula by spreadsheets (CSV and XLSX)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell made inert for spreadsheets: an apostrophe before a formula start (other
+    values unchanged)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass
+class Table:
+    """What a writer writes: column names and rows, with how the formats differ for this output."""
+
+    columns: list[str]
+    rows: Callable[[], Iterable[Sequence]]  # the cells of each row, for CSV and XLSX
+    records: Callable[[], Iterable[Sequence]] | None = None  # for JSON when it differs (structured values)
+    cell: Callable[[Any], Any] = _same  # a value as a spreadsheet cell, before the formula guard
+    types: Mapping[str, pa.DataType] = field(default_factory=dict)  # Parquet types of columns (else string)
+    arrow: pa.Table | None = None  # the rows as Arrow, written as they are to Parquet
+    sheet: str = "rows"  # the XLSX sheet's name
+
+    def data(self) -> Iterable[Sequence]:
+        return self.records() if self.records else self.rows()
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def write_csv(table: Table, handle: IO[str]) -> int:
+    """CSV with a header row; text cells guarded."""
+    writer = csv.writer(handle)
+    writer.writerow(table.columns)
+    n = 0
+    for row in table.rows():
+        writer.writerow([neutralise(table.cell(v)) for v in row])
+        n += 1
+    return n
+
+
+def write_jsonl(table: Table, handle: IO[str]) -> int:
+    """One JSON object per line."""
+    n = 0
+    for row in table.data():
+        handle.write(json.dumps(dict(zip(table.columns, row)), ensure_ascii=False, default=_json_value) + "\n")
+        n += 1
+    return n
+
+
+def write_json(table: Table, handle: IO[str]) -> int:
+    """One JSON array of objects."""
+    rows = [dict(zip(table.columns, row)) for row in table.data()]
+    handle.write(json.dumps(rows, ensure_ascii=False, indent=1, default=_json_value) + "\n")
+    return len(rows)
+
+
+def write_xlsx(table: Table, path: Path) -> int:
+    """One sheet, a header row, text cells guarded and never read as formulas, URLs or numbers."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                           "strings_to_numbers": False})
+    sheet = book.add_worksheet(table.sheet)
+    sheet.write_row(0, 0, table.columns)
+    n = 0
+    for n, row in enumerate(table.rows(), start=1):
+        for col, value in enumerate(row):
+            value = table.cell(value)
+            if isinstance(value, str):
+                sheet.write_string(n, col, neutralise(value))
+            elif value is not None:
+                sheet.write(n, col, value)
+    book.close()
+    return n
+
+
+def write_parquet(table: Table, path: Path) -> int:
+    """Parquet: the Arrow table as it is, else the rows with the given column types (others string)."""
+    import pyarrow.parquet as pq
+
+    arrow = table.arrow
+    if arrow is None:
+        rows = list(table.rows())
+        arrow = pa.table({c: pa.array([r[i] for r in rows], type=table.types.get(c, pa.string()))
+                          for i, c in enumerate(table.columns)})
+    pq.write_table(arrow, path)
+    return arrow.num_rows
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format: its writer, and whether that writes text (to a stream, or stdout) or a binary file."""
+
+    name: str
+    write: Callable[[Table, Any], int]
+    text: bool
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("csv", write_csv, text=True),
+    Format("json", write_json, text=True),
+    Format("jsonl", write_jsonl, text=True),
+    Format("xlsx", write_xlsx, text=False),
+    Format("parquet", write_parquet, text=False),
+)}
+
+# per kind of output: the format names it offers (as its users know them) -> the format written
+OUTPUTS: dict[str, dict[str, str]] = {
+    "results": {"csv": "csv", "xlsx": "xlsx", "json": "jsonl", "parquet": "parquet"},  # `screen`
+    "entities": {"csv": "csv", "json": "json", "parquet": "parquet"},  # `lists export`
+    "changes": {"csv": "csv", "json": "jsonl"},  # `rescreen`
+}
+
+
+def choices(output: str) -> tuple[str, ...]:
+    """The format names an output offers, in the registry's order."""
+    return tuple(OUTPUTS[output])
+
+
+def format_for(output: str, name: str) -> Format:
+    """The format an output writes for ``name``; ValueError naming the choices when it has none."""
+    offered = OUTPUTS[output]
+    if name not in offered:
+        raise ValueError(f"unknown output format {name!r}; use one of {', '.join(offered)}")
+    return FORMATS[offered[name]]
+
+
+def write(output: str, name: str, table: Table, path: str | Path | None, stdout: IO[str] | None = None,
+          bom: bool = False) -> int:
+    """Write ``table`` in the format ``name`` of ``output`` to ``path`` (moved into place whole), or
+    to ``stdout`` when ``path`` is None (text formats only); return the number of rows written.
+    ``bom`` starts a text file with a UTF-8 byte-order mark (Excel then reads non-Latin names)."""
+    fmt = format_for(output, name)
+    if path is None:
+        if not fmt.text or stdout is None:
+            raise ValueError(f"--format {name} needs an output file (-o)")
+        return _write_text(fmt, table, stdout, bom)
+    with atomic_output(path) as tmp:
+        if not fmt.text:
+            return fmt.write(table, tmp)
+        with open(tmp, "w", newline="", encoding="utf-8") as handle:
+            return _write_text(fmt, table, handle, bom)
+
+
+def _write_text(fmt: Format, table: Table, handle: IO[str], bom: bool) -> int:
+    if bom:
+        handle.write("\ufeff")
+    return fmt.write(table, handle)
+
+
+@contextmanager
+def atomic_output(output: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``output``, moved onto it when the block succeeds, removed otherwise."""
+    path = Path(output)
+    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        # mkstemp makes the file private; give it the mode the output has, or a new file would get
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
