@@ -15,7 +15,7 @@ from ..entity_ids import entity_id_for
 from .cluster import Edge, cluster
 from .features import build_features, deterministic_links, register
 from .model import predict_links
-from .settings import MAX_ENTITY_SIZE, MODEL_PATH, NAME_RULES, RULE_ORDER, THRESHOLD, reference
+from .settings import MAX_ENTITY_SIZE, MODEL_PATH, NAME_RULES, RULE_ORDER, THRESHOLD, canonical_priority
 
 
 @dataclass
@@ -93,8 +93,8 @@ def _nodes(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
 
 
 def _canonical(refs: list[str], nodes: dict[str, dict]) -> str:
-    rank = {s: i for i, s in enumerate(reference()['source_priority']['sources'])}
-    return min(refs, key=lambda u: (rank.get(nodes[u]["source"], len(rank)), u))
+    rank = canonical_priority()
+    return min(refs, key=lambda u: (rank.get(nodes[u]["source"], float("inf")), u))
 
 
 def _members(nodes: dict[str, dict], roots: dict[str, str], used: list[Edge]) -> list[dict]:

@@ -5,6 +5,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from ..sources import all_sources
+
 _PACKAGE_DATA = Path(__file__).resolve().parent.parent
 MODEL_PATH = _PACKAGE_DATA / "models" / "consolidate_model.json"
 REFERENCE_PATH = _PACKAGE_DATA / "models" / "consolidate_reference.json"
@@ -26,9 +28,18 @@ def reference() -> dict:
     return json.loads(REFERENCE_PATH.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
 def aggregator_sources() -> frozenset[str]:
-    """Lists that republish other lists (one party may be on several of their rows)."""
-    return frozenset(reference()["aggregator_sources"]["sources"])
+    """Lists that republish other lists (one party may be on several of their rows): ``aggregator``
+    in a source's ``[consolidation]``."""
+    return frozenset(s.name for s in all_sources() if s.aggregator)
+
+
+@lru_cache(maxsize=1)
+def canonical_priority() -> dict[str, float]:
+    """Per source, its preference for an entity's canonical name (lower first): ``canonical_priority``
+    in its ``[consolidation]``; a source without one comes last."""
+    return {s.name: s.canonical_priority for s in all_sources()}
 
 
 # Deterministic rules in the order their links are applied (strongest evidence first).

@@ -2,7 +2,8 @@
 
 Each parser module defines:
 
-* ``NAME``: the parser name used in ``lists/<source>/source.toml``;
+* ``NAME``: the parser name used in ``lists/<source>/source.toml`` (a module defining ``NAME``,
+  ``detect`` and ``parse`` is found by that name: no list of parsers to edit);
 * ``detect(snapshot: Path) -> bool``: whether the snapshot folder holds the files it reads;
 * ``parse(snapshot: Path, source: str, label: str) -> ParseResult``: read the folder.
   ``label`` is the snapshot's folder name, the version when the file states no date.
@@ -13,34 +14,32 @@ field is recorded as a :class:`ParseIssue` and the rest of the file is read.
 from __future__ import annotations
 
 import importlib
+import pkgutil
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
 from .model import ParseResult, SourceFormatError
 
-# parser name -> module inside screening.parse
-PARSER_MODULES = {
-    "ofac_csv": "ofac_csv",
-    "ofac_xml": "ofac_xml",
-    "ofac_enhanced_xml": "ofac_enhanced_xml",
-    "csl_csv": "csl_csv",
-    "bis_dpl_tsv": "bis_dpl",
-    "un_xml": "un_xml",
-    "uk_ofsi": "uk_ofsi",  # both the pre-2022 CSV and the 2022 format (CSV or XLSX)
-    "uk_fcdo_xml": "uk_fcdo",
-    "eu_fsf_xml": "eu_fsf",
-    "ca_sema_xml": "ca_sema",
-    "au_dfat_xlsx": "au_dfat",
-}
+@lru_cache(maxsize=1)
+def parsers() -> dict[str, ModuleType]:
+    """Every parser of this package by its ``NAME``: the modules that define ``NAME``, ``detect`` and ``parse``."""
+    found: dict[str, ModuleType] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if all(hasattr(module, attr) for attr in ("NAME", "detect", "parse")):
+            if module.NAME in found:
+                raise ValueError(f"two parsers named {module.NAME!r}: {found[module.NAME].__name__} and {module.__name__}")
+            found[module.NAME] = module
+    return found
 
 
 def parser_module(name: str) -> ModuleType:
-    """Import the module of a parser by its name."""
+    """The module of a parser by its name."""
     try:
-        module = PARSER_MODULES[name]
+        return parsers()[name]
     except KeyError as exc:
         raise ValueError(f"unknown parser {name!r}") from exc
-    return importlib.import_module(f"{__name__}.{module}")
 
 
 def parse_snapshot(snapshot: Path, source: str, parsers: list[str]) -> ParseResult:
