@@ -22,8 +22,7 @@ def version_pair(con: duckdb.DuckDBPyConnection, source: str, from_ref: str | in
     else:
         to_id = resolve_version(con, source, to_ref)
     if from_ref is None:
-        row = con.execute("SELECT max(version_id) FROM list_versions WHERE source = ? AND version_id < ? "
-                          "AND status IN ('active', 'superseded')", [source, to_id]).fetchone()
+        row = store.run(con, "versions.kept_before", [source, to_id]).fetchone()
         if not row or row[0] is None:
             raise VersionNotFound(f"{source} has no version kept before version {to_id} to compare with")
         return row[0], to_id
@@ -32,9 +31,7 @@ def version_pair(con: duckdb.DuckDBPyConnection, source: str, from_ref: str | in
 
 def diff_versions(con: duckdb.DuckDBPyConnection, from_id: int, to_id: int) -> list[dict]:
     """Entries added, removed or changed from ``from_id`` to ``to_id`` (each with ``fields`` that changed)."""
-    cursor = con.execute(store.sql("diff_entries"), {"from_id": from_id, "to_id": to_id})
-    columns = [d[0] for d in cursor.description]
-    rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+    rows = store.run_dicts(con, "diff_entries", {"from_id": from_id, "to_id": to_id})
     for row in rows:
         row["fields"] = row["fields"].split(",") if row["fields"] else []
     return rows
@@ -48,8 +45,7 @@ def diff_lists(db: str | Path | None, source: str, from_ref: str | int | None = 
         from_id, to_id = version_pair(con, source, from_ref, to_ref)
         rows = diff_versions(con, from_id, to_id)
         meta = {r[0]: {"version_id": r[0], "version": r[1], "published": r[2], "entries": r[3], "notes": r[4]}
-                for r in con.execute("SELECT version_id, version, published, entries, notes FROM list_versions "
-                                     "WHERE version_id IN (?, ?)", [from_id, to_id]).fetchall()}
+                for r in store.run(con, "versions.facts", [from_id, to_id]).fetchall()}
     finally:
         con.close()
     counts = {c: sum(1 for r in rows if r["change"] == c) for c in CHANGES}

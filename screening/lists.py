@@ -7,16 +7,11 @@ from pathlib import Path
 from . import store
 
 
-def _records(cursor) -> list[dict]:
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
-
-
 def list_stats(db: str | Path | None = None) -> list[dict]:
     """Per active source: version, row accounting, entries by type and part counts."""
     con = store.connect(db, read_only=True)
     try:
-        return _records(con.execute(store.sql("list_stats")))
+        return store.run_dicts(con, "list_stats")
     finally:
         con.close()
 
@@ -25,7 +20,7 @@ def list_issues(db: str | Path | None = None, sources: list[str] | None = None) 
     """Parse issues of the active versions, optionally of some sources only."""
     con = store.connect(db, read_only=True)
     try:
-        return _records(con.execute(store.sql("parse_issue_list"), {"sources": list(sources or [])}))
+        return store.run_dicts(con, "parse_issue_list", {"sources": list(sources or [])})
     finally:
         con.close()
 
@@ -34,7 +29,7 @@ def show_entry(source: str, source_id: str, db: str | Path | None = None) -> dic
     """One entry of the active version of ``source`` with all its parts, or None."""
     con = store.connect(db, read_only=True)
     try:
-        rows = _records(con.execute(store.sql("entry_detail"), {"source": source, "source_id": source_id}))
+        rows = store.run_dicts(con, "entry_detail", {"source": source, "source_id": source_id})
     finally:
         con.close()
     if not rows:

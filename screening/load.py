@@ -76,16 +76,13 @@ def find_snapshot(source: Source, from_dir: Path | None, single: bool) -> Path |
 def insert_version(con: duckdb.DuckDBPyConnection, result: ParseResult, sha256: str, status: str,
                    url: str | None = None, fetched_at: datetime | None = None) -> int:
     """Write one parsed version and all its rows; return its version_id. Runs in the caller's transaction."""
-    version_id = con.execute("SELECT nextval('list_version_ids')").fetchone()[0]
-    con.execute(
-        "INSERT INTO list_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [version_id, result.source, result.version, result.published, status,
-         [p.name for p in result.files], sha256, url, fetched_at, datetime.now(timezone.utc).replace(tzinfo=None),
-         result.records_read, len(result.entries), result.rejected_records, len(result.issues), result.notes],
-    )
+    version_id = store.run(con, "load.next_version_id").fetchone()[0]
+    store.run(con, "load.insert_version", [
+        version_id, result.source, result.version, result.published, status,
+        [p.name for p in result.files], sha256, url, fetched_at, datetime.now(timezone.utc).replace(tzinfo=None),
+        result.records_read, len(result.entries), result.rejected_records, len(result.issues), result.notes])
     for table, columns in _rows_by_table(result, version_id).items():
-        arrow = pa.table(columns)  # noqa: F841 - read by DuckDB's replacement scan below
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow")
+        store.insert_arrow(con, table, pa.table(columns))
     return version_id
 
 

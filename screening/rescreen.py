@@ -97,17 +97,16 @@ def register_customers(path: str | Path, name: str | None = None, columns: dict[
     matcher = get_matcher(db, on_message, writable=True)  # it also records the file in the store
     results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors, on_message=on_message)
     con = matcher.con
-    con.execute(store.sql("rescreen_schema"))
+    store.run(con, "rescreen_schema")
     own_names = list(table.columns)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     with store.transaction(con):
-        old = con.execute("SELECT file_id FROM customer_files WHERE name = ?", [name]).fetchone()
+        old = store.run(con, "rescreen.file_by_name", [name]).fetchone()
         if old:
-            _forget(con, old[0])
-        file_id = con.execute("SELECT nextval('customer_file_ids')").fetchone()[0]
-        con.execute("INSERT INTO customer_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [file_id, name, str(path.resolve()), json.dumps(table.mapping), own_names, len(table), now, now,
-                     matcher.info.fingerprint, threshold])
+            store.run_all(con, "rescreen.forget_file", {"file_id": old[0]})
+        file_id = store.run(con, "rescreen.next_file_id").fetchone()[0]
+        store.run(con, "rescreen.insert_file", [file_id, name, str(path.resolve()), json.dumps(table.mapping), own_names,
+                                                len(table), now, now, matcher.info.fingerprint, threshold])
         errors = [r.error if r.status == "error" else None for r in results]
         _insert_records(con, file_id, customers, results, [[table.columns[c][i] for c in own_names]
                                                            for i in range(len(table))], errors)
@@ -119,15 +118,8 @@ def register_customers(path: str | Path, name: str | None = None, columns: dict[
                            sum(r.status == "hit" for r in results), hits, table.notes)
 
 
-def _forget(con: duckdb.DuckDBPyConnection, file_id: int) -> None:
-    for table in ("customer_records", "customer_keys", "customer_hits", "customer_entity_digests",
-                  "customer_entity_keys", "customer_files"):
-        con.execute(f"DELETE FROM {table} WHERE file_id = ?", [file_id])
-
-
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:
-    arrow = pa.table(columns)  # noqa: F841 - read by DuckDB's replacement scan below
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow")
+    store.insert_arrow(con, table, pa.table(columns))
 
 
 def _insert_records(con, file_id: int, customers: list[Customer], results, own: list[list], errors: list) -> None:
@@ -173,15 +165,15 @@ def _insert_hits(con, file_id: int, hits: list[tuple[int, str, Hit]]) -> None:
 
 def _insert_digests(con, file_id: int) -> None:
     """Remember every entity as the matcher sees it now: its digest and its candidate keys."""
-    con.execute("DELETE FROM customer_entity_digests WHERE file_id = ?", [file_id])
-    con.execute(f"INSERT INTO customer_entity_digests SELECT ?, entity_id, digest FROM ({_digest_sql()})", [file_id])
-    con.execute("DELETE FROM customer_entity_keys WHERE file_id = ?", [file_id])
-    con.execute(f"INSERT INTO customer_entity_keys SELECT ?, entity_id, kind, key FROM ({_entity_keys_sql()})",
-                [file_id])
+    _entities_now(con)
+    store.run_all(con, "rescreen.baseline_entities", {"file_id": file_id})
+    store.run_all(con, "rescreen.drop_temp")
 
 
-def _digest_sql() -> str:
-    return store.sql("diff_entity_digests").strip().rstrip(";")
+def _entities_now(con) -> None:
+    """The TEMP table ``rescreen_now`` (each entity's digest) and view ``rescreen_entity_keys``."""
+    store.run(con, "rescreen_digests")
+    store.run(con, "rescreen.entity_keys_view")
 
 
 def list_customer_files(db: str | Path | None = None) -> list[dict]:
@@ -189,10 +181,8 @@ def list_customer_files(db: str | Path | None = None) -> list[dict]:
     release(db)  # a cached read-only matcher of this store would refuse a read-write connection
     con = store.connect(db)
     try:
-        con.execute(store.sql("rescreen_schema"))
-        cursor = con.execute("SELECT name, path, rows, registered_at, screened_at FROM customer_files ORDER BY name")
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, r)) for r in cursor.fetchall()]
+        store.run(con, "rescreen_schema")
+        return store.run_dicts(con, "rescreen.file_list")
     finally:
         con.close()
 
@@ -208,16 +198,16 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
     """
     matcher = get_matcher(db, on_message, writable=True)
     con = matcher.con
-    con.execute(store.sql("rescreen_schema"))
+    store.run(con, "rescreen_schema")
     wanted = list(names or [])
-    files = con.execute("SELECT file_id, name, columns, threshold FROM customer_files ORDER BY name").fetchall()
+    files = store.run(con, "rescreen.files").fetchall()
     if wanted:
         unknown = set(wanted) - {f[1] for f in files}
         if unknown:
             raise ValueError(f"no registered customer file named {', '.join(sorted(unknown))} "
                              "(see `screening customers add`)")
         files = [f for f in files if f[1] in wanted]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE rescreen_now AS {_digest_sql()}")
+    _entities_now(con)
     own_columns: list[str] = []
     for _, _, cols, _ in files:
         own_columns += [c for c in cols or [] if c not in own_columns]
@@ -225,10 +215,11 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
     summaries = []
     for file_id, name, cols, threshold in files:
         changes, screened, fresh, failed = _rescreen_file(matcher, file_id, threshold)
-        in_error = con.execute("SELECT count(*) FROM customer_records WHERE file_id = ? AND error IS NOT NULL",
-                               [file_id]).fetchone()[0]
-        summaries.append({"name": name, "customers_screened": screened, "changed_entities": _count(con, "rescreen_changed"),
-                          "gone_entities": _count(con, "rescreen_gone"), "not_screened": in_error + failed,
+        in_error = store.run(con, "rescreen.rows_in_error", [file_id]).fetchone()[0]
+        summaries.append({"name": name, "customers_screened": screened,
+                          "changed_entities": store.run(con, "rescreen.count_changed").fetchone()[0],
+                          "gone_entities": store.run(con, "rescreen.count_gone").fetchone()[0],
+                          "not_screened": in_error + failed,
                           **{c: sum(1 for r in changes if r["change"] == c) for c in CHANGES}})
         _advance_baseline(con, file_id, list(fresh.values()), matcher.info.fingerprint)
         own = _own_values(con, file_id, [r["row"] for r in changes])
@@ -236,8 +227,7 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
             values = dict(zip(cols or [], own.get(r["row"], [])))
             rows.append({**r, "customer_file": name, "input_row": r["row"] + 1,
                          **{_own_name(c): values.get(c) for c in own_columns}})
-    for table in ("rescreen_now", "rescreen_changed", "rescreen_gone", "rescreen_rows"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    store.run_all(con, "rescreen.drop_temp")
     columns = ["change", "customer_file"] + RESULT_COLUMNS + [_own_name(c) for c in own_columns]
     counts = {c: sum(1 for r in rows if r["change"] == c) for c in CHANGES}
     return RescreenResult(columns, rows, counts, summaries, sum(f["not_screened"] for f in summaries))
@@ -247,27 +237,14 @@ def _own_name(column: str) -> str:
     return f"input_{column}" if column in RESULT_COLUMNS or column in ("change", "customer_file") else column
 
 
-def _count(con, table: str) -> int:
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-
-
 def _rescreen_file(matcher: Matcher, file_id: int, threshold: float | None
                    ) -> tuple[list[dict], int, dict[tuple[int, str], dict], int]:
     """(hit changes, customers screened, their hits now, customers that could not be screened now)."""
     con = matcher.con
-    con.execute("""CREATE OR REPLACE TEMP TABLE rescreen_changed AS
-        SELECT n.entity_id FROM rescreen_now n
-        LEFT JOIN customer_entity_digests d ON d.file_id = ? AND d.entity_id = n.entity_id
-        WHERE d.digest IS DISTINCT FROM n.digest""", [file_id])
-    con.execute("""CREATE OR REPLACE TEMP TABLE rescreen_gone AS
-        SELECT d.entity_id FROM customer_entity_digests d
-        WHERE d.file_id = ? AND d.entity_id NOT IN (SELECT entity_id FROM rescreen_now)""", [file_id])
+    store.run_all(con, "rescreen.changed_and_gone", {"file_id": file_id})
     customers, rows = _affected_customers(con, file_id)
     fresh, failed = _screen_rows(matcher, customers, rows, threshold)
-    before = con.execute("""SELECT row, input_id, entity_id, score, list_refs, matched_name, match_kind, explanation
-        FROM customer_hits WHERE file_id = ? AND (row IN (SELECT row FROM rescreen_rows)
-                                              OR entity_id IN (SELECT entity_id FROM rescreen_gone))""",
-                         [file_id]).fetchall()
+    before = store.run(con, "rescreen.hits_before", [file_id]).fetchall()
     old = {(r[0], r[2]): dict(zip(("row", "input_id", "entity_id", "score", "list_refs", "matched_name",
                                    "match_kind", "explanation"), r)) for r in before}
     return compare_hits(old, fresh), len(customers), fresh, failed
@@ -279,31 +256,10 @@ def _affected_customers(con, file_id: int) -> tuple[list[Customer], list[tuple[i
     Keys of the entities as they are now and as they were at the last screening both count: a
     customer that loses a candidate can gain another one (the matcher keeps the best few per customer).
     """
-    con.execute("""CREATE OR REPLACE TEMP TABLE rescreen_rows AS
-        WITH keys AS (
-            SELECT kind, key FROM (""" + _entity_keys_sql(_CHANGED_ONLY) + """)
-            UNION
-            SELECT kind, key FROM customer_entity_keys WHERE file_id = ? AND (
-                entity_id IN (SELECT entity_id FROM rescreen_changed) OR entity_id IN (SELECT entity_id FROM rescreen_gone)))
-        SELECT DISTINCT c.row FROM customer_keys c JOIN keys k USING (kind, key) WHERE c.file_id = ?""",
-                [file_id, file_id])
-    found = con.execute("""SELECT r.row, r.input_id, r.name, r.address, r.country, r.dob, r.type
-        FROM customer_records r WHERE r.file_id = ? AND r.error IS NULL AND r.row IN (SELECT row FROM rescreen_rows)
-        ORDER BY r.row""", [file_id]).fetchall()
+    store.run(con, "rescreen.affected_rows", {"file_id": file_id})
+    found = store.run(con, "rescreen.affected_customers", [file_id]).fetchall()
     customers = [Customer(name=f[2], address=f[3], country=f[4], dob=f[5], type=f[6], id=f[1]) for f in found]
     return customers, [(f[0], f[1]) for f in found]
-
-
-def _entity_keys_sql(where: str = "") -> str:
-    """(entity_id, kind, key): the keys under which the matcher finds each entity as a candidate."""
-    return f"""SELECT n.entity_id, 'name' AS kind, nk.key FROM match_name_keys nk JOIN match_names n USING (name_uid)
-        {where.format(alias="n")}
-        UNION
-        SELECT a.entity_id, 'address', ak.key FROM match_address_keys ak JOIN match_addresses a USING (addr_uid)
-        {where.format(alias="a")}"""
-
-
-_CHANGED_ONLY = "WHERE {alias}.entity_id IN (SELECT entity_id FROM rescreen_changed)"
 
 
 def _screen_rows(matcher: Matcher, customers: list[Customer], rows: list[tuple[int, str]],
@@ -350,31 +306,16 @@ def _advance_baseline(con, file_id: int, hits: list[dict], fingerprint: str) -> 
     fresh = [(r["row"], r["input_id"], Hit(r["entity_id"], r["score"], r["list_refs"], r["matched_name"],
                                            r["match_kind"], r["explanation"], [])) for r in hits]
     with store.transaction(con):
-        con.execute("""DELETE FROM customer_hits WHERE file_id = ? AND (
-            row IN (SELECT row FROM rescreen_rows) OR entity_id IN (SELECT entity_id FROM rescreen_gone))""",
-                    [file_id])
+        store.run(con, "rescreen.drop_hits_rescreened", [file_id])
         _insert_hits(con, file_id, fresh)
-        _update_entity_state(con, file_id)
-        con.execute("UPDATE customer_files SET screened_at = ?, fingerprint = ? WHERE file_id = ?",
-                    [datetime.now(timezone.utc).replace(tzinfo=None), fingerprint, file_id])
-
-
-def _update_entity_state(con, file_id: int) -> None:
-    """Digests and keys of the changed and gone entities only: the others are as stored."""
-    for table in ("customer_entity_digests", "customer_entity_keys"):
-        con.execute(f"""DELETE FROM {table} WHERE file_id = ? AND (entity_id IN (SELECT entity_id FROM rescreen_changed)
-                        OR entity_id IN (SELECT entity_id FROM rescreen_gone))""", [file_id])
-    con.execute("""INSERT INTO customer_entity_digests SELECT ?, entity_id, digest FROM rescreen_now
-                   WHERE entity_id IN (SELECT entity_id FROM rescreen_changed)""", [file_id])
-    con.execute(f"INSERT INTO customer_entity_keys SELECT ?, entity_id, kind, key FROM ({_entity_keys_sql(_CHANGED_ONLY)})",
-                [file_id])
+        store.run_all(con, "rescreen.update_entity_state", {"file_id": file_id})
+        store.run(con, "rescreen.mark_screened", [datetime.now(timezone.utc).replace(tzinfo=None), fingerprint, file_id])
 
 
 def _own_values(con, file_id: int, rows: list[int]) -> dict[int, list]:
     if not rows:
         return {}
-    found = con.execute("SELECT row, own FROM customer_records WHERE file_id = ? AND row IN (SELECT unnest(?::INTEGER[]))",
-                        [file_id, sorted(set(rows))]).fetchall()
+    found = store.run(con, "rescreen.own_values", [file_id, sorted(set(rows))]).fetchall()
     return {r[0]: r[1] or [] for r in found}
 
 

@@ -12,10 +12,13 @@ import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 import duckdb
 from platformdirs import user_data_dir
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DB_ENV = "SCREENING_DB"
 
@@ -76,6 +79,16 @@ def run_all(con: duckdb.DuckDBPyConnection, name: str, params: Params = None) ->
             con.execute(statement, used) if used else con.execute(statement)
         else:
             con.execute(statement, params) if params is not None else con.execute(statement)
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: "pa.Table") -> None:
+    """Append an Arrow table's rows to the store's table ``table``, matching columns by name."""
+    view = f"_{table}_rows"
+    con.register(view, rows)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
 
 
 def run_dicts(con: duckdb.DuckDBPyConnection, name: str, params: Params = None) -> list[dict]:
