@@ -21,9 +21,9 @@ def test_the_formula_guard_neutralises_text_cells():
 
 
 def test_a_format_added_to_the_registry_serves_the_export(consolidated_db, tmp_path, monkeypatch):
-    def write_tsv(table, handle):
+    def write_tsv(table, handle):  # one line a row: cells JSON-quoted, so a newline in a value stays in its row
         rows = list(table.rows())
-        handle.write("\n".join("\t".join(str(neutralise(table.cell(v))) for v in row) for row in rows) + "\n")
+        handle.write("".join("\t".join(json.dumps(neutralise(table.cell(v))) for v in row) + "\n" for row in rows))
         return len(rows)
 
     monkeypatch.setitem(writers.FORMATS, "tsv", writers.Format("tsv", write_tsv, text=True))
