@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from screening.compare import Record, compare, compare_entity
+from screening.pairwise import Record, compare, compare_entity
 from screening.outcome import INPUT_ERROR
 
 from .groups import db_option, main

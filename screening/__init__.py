@@ -27,6 +27,8 @@ _API = {
     "prepare_lookups": "screening.match",
     "screening_context": "screening.match",
     "screen_file": "screening.screen_batch",
+    "compare": "screening.pairwise",
+    "compare_entity": "screening.pairwise",
     "refresh_lists": "screening.refresh",
     "diff_lists": "screening.diff",
     "register_customers": "screening.rescreen",

@@ -521,7 +521,7 @@ class Matcher:
     def score_entity(self, cust: Customer, entity: str, name_uids: list[int], side: ListSide
                      ) -> tuple[dict, Hit | None, list[dict]]:
         """One customer against one entity of a list side, every name given compared (the hook of
-        :mod:`screening.compare`): the scored pair, the hit it makes at the configured thresholds
+        :mod:`screening.pairwise`): the scored pair, the hit it makes at the configured thresholds
         (None: none) and its waterfall. Scored as a one-off lookup scores a candidate."""
         if self._lookup is None:
             self._lookup = LookupScorer(self.settings)

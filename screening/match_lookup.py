@@ -230,7 +230,7 @@ def candidate_pairs(cust: dict, key_names: list[tuple[str, int]], side: ListSide
 
 def entity_pair(cust: dict, entity: str, name_uids: list[int], side: ListSide, by_address: bool = False) -> dict:
     """The features of one (customer, entity) pair, as ``match_pairs`` names them: the entity's
-    closest name among ``name_uids`` and its closest address (also :mod:`screening.compare`)."""
+    closest name among ``name_uids`` and its closest address (also :mod:`screening.pairwise`)."""
     etype, list_refs, primary_name, countries, years, dates = side.entities[entity]
     bn = best_name(cust, name_uids, side) or {}
     ba = best_address(cust["atoks"], entity, side) if cust["atoks"] else None

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from screening.cli.main import main
-from screening.compare import compare, compare_entity
+from screening.pairwise import compare, compare_entity
 from screening.match import check
 
 CHECKS = [  # (name, country, dob, type): customers of the README and of list entries, hits of `check`
@@ -92,3 +92,12 @@ def test_cli_entity_mode(screen_db):
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
     assert data["score"] == vessel.score and data["b"]["entity_id"] == vessel.entity_id
+
+
+def test_library_names():
+    import screening
+
+    assert callable(screening.compare) and callable(screening.compare_entity)
+    import screening.pairwise  # noqa: F401 - the module's import leaves the package's functions in place
+
+    assert screening.compare is screening.pairwise.compare

@@ -1,4 +1,5 @@
-"""Compare two records under the screening model, without screening the lists: "how alike are
+"""Pairwise comparison (`screening compare`, `screening.compare`): two records, or one record and a
+listed party, scored under the screening model, without screening the lists: "how alike are
 these two, and why?"
 
 The first record plays the customer, the second the listed party, exactly as ``check`` scores a
