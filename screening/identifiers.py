@@ -283,3 +283,22 @@ def build_list_identifiers(con: duckdb.DuckDBPyConnection) -> int:
         if statement.strip() and not all(line.startswith("--") for line in statement.strip().splitlines()):
             con.execute(statement)
     return con.execute("SELECT count(*) FROM list_identifiers").fetchall()[0][0]
+
+
+_QUERY_SCHEMA = pa.schema([("qid", pa.int32()), ("kind", pa.string()), ("key", pa.string())])
+
+
+def find_listed(con: duckdb.DuckDBPyConnection, identifiers: list[Identifier]) -> list[dict]:
+    """The listed entries holding any of these identifiers (same kind, same key), with the entity
+    each belongs to: ``qid`` is the position of the identifier found. Builds ``list_identifiers``
+    on the connection when it has none yet."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'list_identifiers' "
+                       "AND temporary").fetchall()[0][0]:
+        build_list_identifiers(con)
+    query_arrow = pa.table({"qid": list(range(len(identifiers))),  # noqa: F841 - read by DuckDB below
+                            "kind": [i.kind for i in identifiers], "key": [i.key for i in identifiers]},
+                           schema=_QUERY_SCHEMA)
+    con.execute("CREATE OR REPLACE TEMP TABLE identifier_query AS SELECT * FROM query_arrow")
+    cursor = con.execute(store.sql("identifier_lookup"))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

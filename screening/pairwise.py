@@ -34,6 +34,7 @@ from .ofac_score import best_ofac_score, ofac_score
 
 PAIR_ENTITY = "compared"  # the entity id the second record of a pair takes
 UNKNOWN_TYPE = "unknown"  # a listed party's type when the record gives none (as match_entities)
+NO_HIT_HEAD = "no hit"  # the head of the explanation of a pair below its threshold
 
 
 @dataclass
@@ -151,11 +152,12 @@ def _score(matcher: Matcher, a: Record, entity: str, uids: list[int], side: List
     customer = Customer(name=a.name, country=a.country, dob=a.dob, type=a.type, id="1")
     pair, hit, waterfall = matcher.score_entity(customer, entity, uids, side)
     score = round(float(max(pair["match_probability"], pair["address_probability"])), 6)
-    kind = hit.match_kind if hit else "name"
+    text = explain_in_words(waterfall, hit.match_kind if hit else "name", score)
+    if hit is None:  # the words of a name hit without its head: this pair is none
+        text = f"{NO_HIT_HEAD},{text.split(',', 1)[1]}"
     return {"score": score, "hit": hit is not None, "match_kind": hit.match_kind if hit else None,
             "threshold": matcher.config.for_refs(pair["list_refs"]),
-            "matched_name": pair["matched_name"],
-            "explanation": {"text": explain_in_words(waterfall, kind, score), "waterfall": waterfall}}
+            "matched_name": pair["matched_name"], "explanation": {"text": text, "waterfall": waterfall}}
 
 
 def compare_identifiers(a: Iterable[Identifier], b: Iterable[Identifier]) -> list[dict]:

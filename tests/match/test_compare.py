@@ -36,6 +36,7 @@ def test_pair_scores_follow_the_evidence(screen_db):
                                                        "country": "HK"}, db=screen_db)
     other = compare("Channel Rich Electronics Co Ltd", "Harbour Bright Trading Limited", db=screen_db)
     assert same["hit"] and not other["hit"] and same["score"] > other["score"]
+    assert other["explanation"]["text"].startswith("no hit, ") and same["explanation"]["text"].startswith("name hit")
     born = {"name": "Ivan Petrov", "dob": "1970-05-01"}
     close = compare({"name": "Ivan Petrov", "dob": "1970-05-01"}, born, entity_type="person", db=screen_db)
     far = compare({"name": "Ivan Petrov", "dob": "1990-11-21"}, born, entity_type="person", db=screen_db)

@@ -126,3 +126,27 @@ def test_validation_per_kind_and_country(kind, value, country, valid, scheme):
 def test_bic_head_office_branch_is_the_eight_letter_code():
     assert ids.key("swift_bic", "SABRRUMMXXX") == ids.key("swift_bic", "SABRRUMM") == "SABRRUMM"
     assert ids.key("swift_bic", "SABRRUMM012") == "SABRRUMM012"
+
+
+def test_a_vessel_is_found_by_its_imo_number_alone(con):
+    """A customer file naming the ship otherwise ('OCEAN STAR') with CHON MYONG 1's IMO number in
+    the form OFAC does not use finds the vessel's entity through both lists' entries."""
+    found = ids.find_listed(con, [ids.normalize_identifier("imo", "imo-8712362")])
+    assert {(r["source"], r["value"]) for r in found} >= {("us_ofac_sdn", "IMO 8712362"), ("uk_ofsi", "8712362")}
+    entities = {r["entity_id"] for r in found}
+    assert len(entities) == 1
+    name = con.execute("SELECT primary_name FROM match_entities WHERE entity_id = ?", [entities.pop()]).fetchall()
+    assert name == [("CHON MYONG 1",)]
+
+
+def test_a_person_is_found_by_passport_number_and_a_different_one_is_not(con):
+    value, country, entity = con.execute(
+        "SELECT l.value, l.country_code, m.entity_id FROM list_identifiers l "
+        "JOIN (SELECT DISTINCT source, source_id, entity_id FROM match_names) m USING (source, source_id) "
+        "JOIN match_entities e USING (entity_id) "
+        "WHERE l.kind = 'passport' AND l.country_code IS NOT NULL AND e.entity_type = 'person' "
+        "ORDER BY l.key LIMIT 1").fetchall()[0]
+    hit = ids.find_listed(con, [ids.normalize_identifier("passport", f" {value.lower()} ", country)])
+    assert {r["entity_id"] for r in hit} == {entity}
+    other = value[:-1] + ("1" if value[-1] != "1" else "2")
+    assert all(r["entity_id"] != entity for r in ids.find_listed(con, [ids.normalize_identifier("passport", other)]))
