@@ -120,6 +120,7 @@ def list_type_rules() -> tuple[tuple[str, str, re.Pattern[str] | None, str | Non
     return tuple(rules)
 
 
+@functools.cache
 def _module(name: str, where: str) -> ModuleType:
     try:
         return importlib.import_module(f"stdnum.{name}")
@@ -200,6 +201,7 @@ def key(kind: str, value: str) -> str:
     return text
 
 
+@functools.cache
 def scheme_for(kind: str, country: str | None) -> str | None:
     """The python-stdnum module validating a kind issued by a country, or None."""
     spec = kinds()[kind]
@@ -228,7 +230,7 @@ def normalize_identifier(kind: str, value: str, country: str | None = None) -> I
         valid, problem = False, "no letters or digits"
     elif scheme:
         try:
-            _module(scheme, "scheme").validate(ident_key)
+            _module(scheme, "identifier scheme").validate(ident_key)
         except ValidationError as exc:
             valid, problem = False, f"{scheme}: {exc.message}"
         except (KeyError, IndexError, ValueError) as exc:  # the scheme's own data lacks this number's part
