@@ -59,7 +59,7 @@ def compare_command(names, entity_id, entity_type, country_a, country_b, dob_a, 
     Examples:
       screening compare "Yin Chao" "Yin Zhao" --type person
       screening compare "Rosneft Holding" "Rosneft" --country-a RU --country-b RU --json
-      screening compare "CHON MYONG" --entity E1a2b3c4d5e6f --id-a imo:8712362
+      screening compare "CHON MYONG" --entity E13eda2cb1797 --type vessel --id-a imo:8712362
     """
     a = Record(name=names[0], country=country_a, dob=dob_a, ids=list(id_a))
     try:

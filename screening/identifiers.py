@@ -287,6 +287,14 @@ def build_list_identifiers(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM list_identifiers").fetchall()[0][0]
 
 
+def ensure_list_identifiers(con: duckdb.DuckDBPyConnection) -> None:
+    """Build ``list_identifiers`` on a connection that has none yet (a temp table: it lasts as long
+    as the connection, whose matcher is made again when the lists change)."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'list_identifiers' "
+                       "AND temporary").fetchall()[0][0]:
+        build_list_identifiers(con)
+
+
 _QUERY_SCHEMA = pa.schema([("qid", pa.int32()), ("kind", pa.string()), ("key", pa.string())])
 
 
@@ -294,9 +302,7 @@ def find_listed(con: duckdb.DuckDBPyConnection, identifiers: list[Identifier]) -
     """The listed entries holding any of these identifiers (same kind, same key), with the entity
     each belongs to: ``qid`` is the position of the identifier found. Builds ``list_identifiers``
     on the connection when it has none yet."""
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'list_identifiers' "
-                       "AND temporary").fetchall()[0][0]:
-        build_list_identifiers(con)
+    ensure_list_identifiers(con)
     query_arrow = pa.table({"qid": list(range(len(identifiers))),  # noqa: F841 - read by DuckDB below
                             "kind": [i.kind for i in identifiers], "key": [i.key for i in identifiers]},
                            schema=_QUERY_SCHEMA)

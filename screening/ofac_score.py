@@ -15,7 +15,8 @@ analyst can answer an auditor who asks what OFAC's own search would have said ab
 * per word: each searched word of three letters or more (all words when every one is shorter)
   against its closest listed word, a pair below 0.5 counting 0, the mean over the searched words;
   a pair whose Soundex codes are equal counts at least the floor (the FAQ's Soundex), so that a
-  sound-alike word is never zeroed;
+  sound-alike word is never zeroed (no score recorded from the portal depends on this: such
+  pairs nearly always reach the floor on Jaro-Winkler alone);
 * Jaro-Winkler with the Winkler prefix bonus (up to four letters, 0.1 each) applied whatever the
   Jaro similarity (the classic SimMetrics form the portal's long results show).
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from .countries import to_country_code
-from .identifiers import Identifier, build_list_identifiers, describe_problem, normalize_identifier, parse_id_option
+from .identifiers import Identifier, describe_problem, ensure_list_identifiers, normalize_identifier, parse_id_option
 from .match import Customer, Matcher, explain_in_words, get_matcher, parse_dob, parse_type
 from .match_features import derived_names, name_features
 from .match_index import token_structs
@@ -189,7 +189,7 @@ def _entity_names(matcher: Matcher, entity_id: str) -> list[str]:
 
 def _entity_identifiers(matcher: Matcher, entity_id: str) -> list[Identifier]:
     """The listed identifiers of every entry of an entity, keyed as the customer's are."""
-    build_list_identifiers(matcher.con)
+    ensure_list_identifiers(matcher.con)
     rows = matcher.con.execute(
         "SELECT DISTINCT l.kind, l.value, l.country_code FROM list_identifiers l "
         "JOIN match_names m USING (source, source_id) WHERE m.entity_id = ? ORDER BY 1, 2", [entity_id]).fetchall()

@@ -102,3 +102,19 @@ def test_library_names():
     import screening.pairwise  # noqa: F401 - the module's import leaves the package's functions in place
 
     assert screening.compare is screening.pairwise.compare
+
+
+def test_documented_compare_examples_run(screen_db):
+    """Every `screening compare ...` example of the README and of `compare --help` compares (exit
+    0 or 1: an example naming a party the bundled lists do not hold would exit 2)."""
+    import shlex
+    from pathlib import Path
+
+    texts = [(Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8"),
+             run(["compare", "--help"]).output]
+    commands = [shlex.split(line.strip())[2:] for text in texts for line in text.splitlines()
+                if line.strip().startswith("screening compare \"")]
+    assert len(commands) >= 4
+    for args in commands:
+        result = run(["compare", *args, "--db", screen_db])
+        assert result.exit_code in (0, 1), (args, result.output)
