@@ -281,17 +281,15 @@ def build_list_identifiers(con: duckdb.DuckDBPyConnection) -> int:
                             "kind": [r[3] for r in rules]}, schema=_RULES_SCHEMA)
     con.execute("CREATE OR REPLACE TEMP TABLE identifier_kinds AS SELECT * FROM kinds_arrow")
     con.execute("CREATE OR REPLACE TEMP TABLE identifier_list_types AS SELECT * FROM rules_arrow")
-    for statement in store.sql("list_identifiers").split(";\n"):
-        if statement.strip() and not all(line.startswith("--") for line in statement.strip().splitlines()):
-            con.execute(statement)
-    return con.execute("SELECT count(*) FROM list_identifiers").fetchall()[0][0]
+    for statement in ("macros", "build"):
+        store.run(con, f"list_identifiers.{statement}")
+    return store.run(con, "list_identifiers.count").fetchall()[0][0]
 
 
 def ensure_list_identifiers(con: duckdb.DuckDBPyConnection) -> None:
     """Build ``list_identifiers`` on a connection that has none yet (a temp table: it lasts as long
     as the connection, whose matcher is made again when the lists change)."""
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'list_identifiers' "
-                       "AND temporary").fetchall()[0][0]:
+    if not store.run(con, "list_identifiers.exists").fetchall()[0][0]:
         build_list_identifiers(con)
 
 
@@ -307,6 +305,4 @@ def find_listed(con: duckdb.DuckDBPyConnection, identifiers: list[Identifier]) -
                             "kind": [i.kind for i in identifiers], "key": [i.key for i in identifiers]},
                            schema=_QUERY_SCHEMA)
     con.execute("CREATE OR REPLACE TEMP TABLE identifier_query AS SELECT * FROM query_arrow")
-    cursor = con.execute(store.sql("identifier_lookup"))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return store.run_dicts(con, "identifier_lookup")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from . import store
 from .countries import to_country_code
 from .identifiers import Identifier, describe_problem, ensure_list_identifiers, normalize_identifier, parse_id_option
 from .match import Customer, Matcher, explain_in_words, get_matcher, parse_dob, parse_type
@@ -182,15 +183,11 @@ def compare_identifiers(a: Iterable[Identifier], b: Iterable[Identifier]) -> lis
 
 
 def _entity_names(matcher: Matcher, entity_id: str) -> list[str]:
-    return [r[0] for r in matcher.con.execute(
-        "SELECT DISTINCT name FROM match_names WHERE entity_id = ? AND kind <> 'derived' ORDER BY name",
-        [entity_id]).fetchall()]
+    return [r[0] for r in store.run(matcher.con, "compare_entity.names", [entity_id]).fetchall()]
 
 
 def _entity_identifiers(matcher: Matcher, entity_id: str) -> list[Identifier]:
     """The listed identifiers of every entry of an entity, keyed as the customer's are."""
     ensure_list_identifiers(matcher.con)
-    rows = matcher.con.execute(
-        "SELECT DISTINCT l.kind, l.value, l.country_code FROM list_identifiers l "
-        "JOIN match_names m USING (source, source_id) WHERE m.entity_id = ? ORDER BY 1, 2", [entity_id]).fetchall()
+    rows = store.run(matcher.con, "compare_entity.identifiers", [entity_id]).fetchall()
     return [normalize_identifier(kind, value, country) for kind, value, country in rows]

@@ -6,4 +6,4 @@ SELECT DISTINCT q.qid, q.kind, q.key, l.value, l.country_code, l.source, l.sourc
 FROM identifier_query q
 JOIN list_identifiers l ON l.kind = q.kind AND l.key = q.key
 LEFT JOIN (SELECT DISTINCT source, source_id, entity_id FROM match_names) m USING (source, source_id)
-ORDER BY q.qid, m.entity_id, l.source, l.source_id;
+ORDER BY q.qid, m.entity_id, l.source, l.source_id

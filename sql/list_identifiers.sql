@@ -5,11 +5,17 @@
 -- first matching rule of data/identifier_list_types.csv. Inputs: current_identifiers, and the temp
 -- tables identifier_kinds(kind, prefix) and identifier_list_types(rule, id_type, note_contains,
 -- key_pattern, kind) that screening.identifiers.build_list_identifiers fills from the data files.
+-- Statements: macros (the key, as in Python), build (the table), count, exists (built on this
+-- connection?).
+
+-- name: macros
 CREATE OR REPLACE TEMP MACRO identifier_compact(value) AS upper(regexp_replace(value, '[^A-Za-z0-9]', '', 'g'));
 CREATE OR REPLACE TEMP MACRO identifier_key(kind, prefix, t) AS CASE
     WHEN prefix IS NOT NULL AND starts_with(t, prefix) AND length(t) > length(prefix) THEN substr(t, length(prefix) + 1)
     WHEN kind = 'swift_bic' AND length(t) = 11 AND ends_with(t, 'XXX') THEN left(t, 8)
-    ELSE t END;
+    ELSE t END
+
+-- name: build
 CREATE OR REPLACE TEMP TABLE list_identifiers AS
 WITH compacted AS (
     SELECT source, source_id, value, country_code, id_type, coalesce(note, '') AS note,
@@ -24,4 +30,10 @@ typed AS (
     FROM compacted c)
 SELECT DISTINCT t.source, t.source_id, t.kind, t.value, identifier_key(t.kind, k.prefix, t.t) AS key, t.country_code
 FROM typed t JOIN identifier_kinds k USING (kind)
-WHERE identifier_key(t.kind, k.prefix, t.t) <> '';
+WHERE identifier_key(t.kind, k.prefix, t.t) <> ''
+
+-- name: count
+SELECT count(*) FROM list_identifiers
+
+-- name: exists
+SELECT count(*) FROM duckdb_tables() WHERE table_name = 'list_identifiers' AND temporary
