@@ -20,7 +20,7 @@ side only; invalid values reported), which the model's score does not count yet.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -82,8 +82,8 @@ def compare(a: Record | Mapping | str, b: Record | Mapping | str, entity_type: s
     ``entity_type`` applies to both records when they give none. ValueError for a record that
     cannot be scored (a name without letters, a bad date of birth or identifier)."""
     a, b = Record.of(a), Record.of(b)
-    if entity_type:
-        a.type, b.type = a.type or entity_type, b.type or entity_type
+    if entity_type:  # copies: the caller's records stay as given
+        a, b = replace(a, type=a.type or entity_type), replace(b, type=b.type or entity_type)
     _check_record(b, "second")
     matcher = get_matcher(db, on_message)
     side = _pair_side(matcher, b)
@@ -99,7 +99,7 @@ def compare_entity(a: Record | Mapping | str, entity_id: str, entity_type: str |
     ``check`` scores that party as a candidate; LookupError for an entity the store does not hold."""
     a = Record.of(a)
     if entity_type:
-        a.type = a.type or entity_type
+        a = replace(a, type=a.type or entity_type)
     matcher = get_matcher(db, on_message)
     matcher.prepare_lookups()
     side = matcher.selected_side(None)
