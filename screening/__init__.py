@@ -28,6 +28,8 @@ _API = {
     "prepare_lookups": "screening.match",
     "screening_context": "screening.match",
     "screen_file": "screening.screen_batch",
+    "compare": "screening.pairwise",
+    "compare_entity": "screening.pairwise",
     "refresh_lists": "screening.pipeline",
     "diff_lists": "screening.diff",
     "register_customers": "screening.rescreen",

@@ -33,7 +33,7 @@ from .store import StoreBusy  # noqa: F401 - re-exported for callers of the matc
 from .countries import is_unrecognised, to_country_code, unrecognised_message
 from .match_features import address_features, blocking_keys, may_be_cut, name_features
 from .match_index import IndexInfo, ensure_index, token_structs, unknown_weight
-from .match_lookup import ListSide, LookupScorer, candidate_pairs, load_list_side, select_side
+from .match_lookup import ListSide, LookupScorer, candidate_pairs, entity_pair, load_list_side, select_side
 from .match_model import ELSE_LABELS, ScreenConfig, load_config, load_settings
 from .normalize import strip_invisible
 from .selection import Selection, make_selection
@@ -502,16 +502,31 @@ class Matcher:
         if side is None or self._lookup is None:
             raise RuntimeError("the model's comparisons are not those the Python scorer knows")
         self._dynamic_filters(True)
-        etype, dob, year, row, (atoks, street, akeys), country = self._prepare(cust, None, None)
-        key_names = self.con.execute(self.lookup_keys_sql, {"keys": row[6]}).fetchall()
+        features, keys = self.lookup_features(cust)
+        key_names = self.con.execute(self.lookup_keys_sql, {"keys": keys}).fetchall()
         if sources is not None:  # the names of entities outside the selection are no candidates
             key_names = [(key, uid) for key, uid in key_names if uid in side.names]
-        features = {"core": row[0], "sorted_key": row[1], "compact": row[2], "legal_form": row[3],
-                    "toks": row[4], "cut": row[5], "country": country,
-                    "atoks": tuple((a["t"], a["w"]) for a in atoks), "street": street, "akeys": akeys,
-                    "dob": dob, "dob_year": year, "type": etype}
         return [self._lookup.score(pair)
                 for pair in candidate_pairs(features, key_names, side, MAX_CANDIDATES)]
+
+    def lookup_features(self, cust: Customer) -> tuple[dict, list[str]]:
+        """(the customer's features as :mod:`screening.match_lookup` reads them, its name keys);
+        ValueError for a row that cannot be screened."""
+        etype, dob, year, row, (atoks, street, akeys), country = self._prepare(cust, None, None)
+        return {"core": row[0], "sorted_key": row[1], "compact": row[2], "legal_form": row[3],
+                "toks": row[4], "cut": row[5], "country": country,
+                "atoks": tuple((a["t"], a["w"]) for a in atoks), "street": street, "akeys": akeys,
+                "dob": dob, "dob_year": year, "type": etype}, row[6]
+
+    def score_entity(self, cust: Customer, entity: str, name_uids: list[int], side: ListSide
+                     ) -> tuple[dict, Hit | None, list[dict]]:
+        """One customer against one entity of a list side, every name given compared (the hook of
+        :mod:`screening.pairwise`): the scored pair, the hit it makes at the configured thresholds
+        (None: none) and its waterfall. Scored as a one-off lookup scores a candidate."""
+        if self._lookup is None:
+            self._lookup = LookupScorer(self.settings)
+        pair = self._lookup.score(entity_pair(self.lookup_features(cust)[0], entity, name_uids, side))
+        return pair, self._hit(pair, cust, self.config), self._waterfall(pair, cust)
 
     def candidate_scores(self, customers: list[Customer]) -> list[dict]:
         """Every candidate pair of a chunk with its comparison levels and weights (SQL; training)."""

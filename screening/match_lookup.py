@@ -224,32 +224,35 @@ def candidate_pairs(cust: dict, key_names: list[tuple[str, int]], side: ListSide
         entity = side.names[uid][0]
         if uid not in names_of[entity]:
             names_of[entity].append(uid)
-    pairs = []
-    for entity in dict.fromkeys(by_name + by_address):
-        etype, list_refs, primary_name, countries, years, dates = side.entities[entity]
-        bn = best_name(cust, names_of.get(entity, []), side)
-        ba = best_address(cust["atoks"], entity, side) if cust["atoks"] else None
-        bn = bn or {}
-        pairs.append({
-            "uid_l": entity, "uid_r": 0, "by_address": entity in by_address,
-            "matched_name": bn.get("name", primary_name),
-            "core_l": bn.get("core"), "core_r": cust["core"],
-            "sorted_key_l": bn.get("sorted_key"), "sorted_key_r": cust["sorted_key"],
-            "compact_l": bn.get("compact"), "compact_r": cust["compact"],
-            "cover_l": bn.get("cover_l"), "cover_r": bn.get("cover_r"),
-            "xcover_l": bn.get("xcover_l"), "xcover_r": bn.get("xcover_r"),
-            "ntok_l": bn.get("ntok"), "ntok_r": len(cust["toks"]),
-            "matched_r": bn.get("matched_r"), "edges_r": bn.get("edges"), "aligned_r": bn.get("aligned"),
-            "lead_r": bn.get("lead"),
-            "legal_form_l": bn.get("legal_form"), "legal_form_r": cust["legal_form"],
-            "country_r": cust["country"], "countries_l": countries,
-            "matched_address": ba["address"] if ba else None,
-            "acov_l": ba["acov_l"] if ba else None, "acov_r": ba["acov_r"] if ba else None,
-            "street_r": cust["street"], "dob_year_r": cust["dob_year"], "dob_r": cust["dob"],
-            "birth_years_l": years, "birth_dates_l": dates,
-            "type_l": etype, "type_r": cust["type"], "list_refs": list_refs,
-        })
-    return pairs
+    return [entity_pair(cust, entity, names_of.get(entity, []), side, entity in by_address)
+            for entity in dict.fromkeys(by_name + by_address)]
+
+
+def entity_pair(cust: dict, entity: str, name_uids: list[int], side: ListSide, by_address: bool = False) -> dict:
+    """The features of one (customer, entity) pair, as ``match_pairs`` names them: the entity's
+    closest name among ``name_uids`` and its closest address (also :mod:`screening.pairwise`)."""
+    etype, list_refs, primary_name, countries, years, dates = side.entities[entity]
+    bn = best_name(cust, name_uids, side) or {}
+    ba = best_address(cust["atoks"], entity, side) if cust["atoks"] else None
+    return {
+        "uid_l": entity, "uid_r": 0, "by_address": by_address,
+        "matched_name": bn.get("name", primary_name),
+        "core_l": bn.get("core"), "core_r": cust["core"],
+        "sorted_key_l": bn.get("sorted_key"), "sorted_key_r": cust["sorted_key"],
+        "compact_l": bn.get("compact"), "compact_r": cust["compact"],
+        "cover_l": bn.get("cover_l"), "cover_r": bn.get("cover_r"),
+        "xcover_l": bn.get("xcover_l"), "xcover_r": bn.get("xcover_r"),
+        "ntok_l": bn.get("ntok"), "ntok_r": len(cust["toks"]),
+        "matched_r": bn.get("matched_r"), "edges_r": bn.get("edges"), "aligned_r": bn.get("aligned"),
+        "lead_r": bn.get("lead"),
+        "legal_form_l": bn.get("legal_form"), "legal_form_r": cust["legal_form"],
+        "country_r": cust["country"], "countries_l": countries,
+        "matched_address": ba["address"] if ba else None,
+        "acov_l": ba["acov_l"] if ba else None, "acov_r": ba["acov_r"] if ba else None,
+        "street_r": cust["street"], "dob_year_r": cust["dob_year"], "dob_r": cust["dob"],
+        "birth_years_l": years, "birth_dates_l": dates,
+        "type_l": etype, "type_r": cust["type"], "list_refs": list_refs,
+    }
 
 
 class LookupScorer:
