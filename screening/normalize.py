@@ -378,7 +378,9 @@ def _natural_order(text: str, kind: str) -> str:
     if text.count(",") != 1:
         return text
     surname, given = (part.strip() for part in text.split(","))
-    if not surname or not given or len(given.split()) > 4 or len(surname.split()) > 4:
+    # a person's given names may be many (MNASRI, Fethi Ben Rebai Ben Absha); a name of unknown
+    # type with many words after its comma is more likely an organisation's
+    if not surname or not given or len(surname.split()) > 4 or (kind != _PERSON and len(given.split()) > 4):
         return text
     if kind == _UNKNOWN and _table_forms(_WORD.findall(given), None):
         return text  # "Acme, Inc." is not a person
@@ -400,12 +402,15 @@ def _drop_noise_tags(text: str) -> str:
 
 def is_name_fragment(text: str) -> bool:
     """Whether a part of a name (a parenthesised fragment) is no name of its own: a place or branch
-    tag ('(香港)', '(Hong Kong)', '(HK)') or nothing but legal forms ('(Pvt)', '(Co., Ltd.)')."""
+    tag ('(香港)', '(Hong Kong)', '(HK)'), nothing but legal forms ('(Pvt)', '(Co., Ltd.)') or an
+    honorific ('(Sheikh)')."""
     inner = _latin(_APOSTROPHES.sub("", transliterate(text or "").lower()).replace("&", " and "))
     if not inner or _is_tag(inner):
         return True
     words = _split_words(inner)
     if tuple(words.tokens) in _legal_aliases():  # also the words that are forms only before another
+        return True
+    if _titles().issuperset(words.tokens):  # '(Sheikh) Musa Hilal': an honorific names nobody
         return True
     # a trailing form is peeled only while a word remains: measure the fragment inside a name
     start, end, _ = _peel_legal_forms(_Words(["x"] + words.tokens, [False] + words.hyphen), _ORG)
@@ -475,8 +480,12 @@ def _peel_legal_forms(words: _Words, kind: str) -> tuple[int, int, list[tuple[st
         by_end.setdefault(j, (i, form, klass))
         by_start.setdefault(i, (j, form, klass))
 
-    def allowed(i: int, j: int, start: int, end: int) -> bool:
+    def allowed(i: int, j: int, start: int, end: int, form: str | None = None) -> bool:
         if kind != _UNKNOWN or len("".join(tokens[i:j])) > 2:
+            return True
+        # a generic company word ("Co." ending a name) is no syllable of a person's name: "SAEN CO."
+        # is "SAEN COMPANY", whatever the type
+        if form is not None and _form_info(form, "")[1] == "" and j == end:
             return True
         return (end - start) - (j - i) >= 2
 
@@ -491,7 +500,7 @@ def _peel_legal_forms(words: _Words, kind: str) -> tuple[int, int, list[tuple[st
         positions = ("end", "edge", "prefix") if tail else ("end", "edge")
         for size in range(min(6, end - 1), 0, -1):
             form = _alias_at(tokens, end - size, end, positions)
-            if form and allowed(end - size, end, start, end):
+            if form and allowed(end - size, end, start, end, form):
                 tail.insert(0, (form, ""))
                 end -= size
                 break

@@ -419,3 +419,40 @@ def test_short_codes_that_are_name_words_stay_in_the_name(name, entity_type, wor
 ])
 def test_dotted_and_real_short_forms_still_split_off(name, form):
     assert form in (normalize_name(name, "organization").legal_form or "").split()
+
+
+@pytest.mark.parametrize("name, core", [
+    ("E.K.T. (KATRANGI BROS.)", "ekt katrangi bros"),              # an acronym, not 'e.K.' + 't'
+    ("E.K.-ULTRA FINANCIAL GROUP LIMITED", "ek ultra financial group"),
+    ("In Time Forwarding & Courier e.K.", "in time forwarding and courier"),  # a suffix it is
+])
+def test_e_k_is_a_legal_form_only_at_the_end(name, core):
+    assert normalize_name(name, None).core == core
+
+
+def test_sociedad_civil_is_the_legal_form_s_c():
+    # us_ofac_sdn 21079 lists both spellings of one name
+    left, right = same_core_and_class("CONSORCIO NUJOMA, SOCIEDAD CIVIL", "CONSORCIO NUJOMA, S.C.")
+    assert left.core == "consorcio nujoma" and left.legal_class == "gp"
+
+
+@pytest.mark.parametrize("name", ["SAEN CO.", "SAEN COMPANY"])
+def test_co_ends_a_name_of_unknown_type_as_company_does(name):
+    # us_csl rows carry no type: 'SAEN CO.' kept 'co' as a name word while 'SAEN COMPANY' lost it
+    assert normalize_name(name, None).core == "saen"
+
+
+def test_a_two_letter_form_still_needs_two_words_besides_it_when_the_type_is_unknown():
+    assert normalize_name("Ao Wei", None).core == "ao wei"  # a person, not a joint-stock company
+
+
+def test_eng_is_a_name_syllable_not_a_title():
+    # a made-up Singaporean name: Eng was dropped as 'Eng.' (engineer)
+    assert normalize_name("LIM, Eng Hock", PERSON).tokens == ("eng", "hock", "lim")
+
+
+@pytest.mark.parametrize("wade_giles, pinyin", [
+    ("hsuan", "xuan"), ("hsiung", "xiong"), ("yen", "yan"), ("chia", "jia"), ("jui", "rui"), ("hsueh", "xue"),
+])
+def test_wade_giles_syllables_are_spelling_variants_of_pinyin(wade_giles, pinyin):
+    assert N.skeleton(wade_giles) == N.skeleton(pinyin)
