@@ -57,6 +57,10 @@ MONOTONE = [
      "every word alike, most the same, some only sound alike or are spelt close"),
     ("a short name, every word the same or a spelling variant",
      "a short name, some words the same, the others only sound alike or are spelt close"),
+    ("a person's middle names left out: first and last names the same (rare words)",
+     "the listed name shortened: middle words left out or cut short (rare words)"),
+    ("the listed name cut short or its last words left out, every customer word the same in its place (rare words)",
+     "the listed name shortened: middle words left out or cut short (rare words)"),
 ]
 
 

@@ -20,6 +20,7 @@ _PARENS = re.compile(r"\(([^()]{2,40})\)")
 # about that length may be a listed name cut short, its last word possibly cut mid-word.
 CUT_WIDTH = 35
 _CUT_KEY_MIN = 5  # shortest cut word looked up by prefix
+COMPACT_EDIT = (8, 14)  # letters of a name of several words whose single deletions are keys
 
 
 def _data_rows(file: str) -> list[dict[str, str]]:
@@ -149,12 +150,23 @@ def blocking_keys(features: NameFeatures, cut: bool = False, listed: bool = Fals
             keys += [f"d:{t[:i]}{t[i + 1:]}" for i in range(1, len(t))]
             if listed:
                 keys += [f"z:{t[:i]}" for i in range(_CUT_KEY_MIN, len(t))]
+        elif len(t) == 4 and t.isalpha():
+            # a four-letter word is a five-letter one with a letter left out (Hadi / Haddi)
+            keys.append(f"d:{t}")
     if cut and toks and len(toks[-1]) >= _CUT_KEY_MIN:
         keys.append(f"z:{toks[-1]}")
     pre = sorted(set(t[:3] for t in toks[:6] if len(t) >= 3))
     keys += [f"g:{a} {b}" for i, a in enumerate(pre) for b in pre[i + 1:]]
+    compact = features.compact
+    if len(toks) >= 2 and COMPACT_EDIT[0] <= len(compact) <= COMPACT_EDIT[1]:
+        # the whole name with a letter left out, spacing aside (Omar Abdulah / Omar Abdullah): as the
+        # "spelt close" name level compares it; long names have rare words of their own
+        keys.append(f"d:{compact}")
+        keys += [f"d:{compact[:i]}{compact[i + 1:]}" for i in range(1, len(compact))]
     if features.compact:
         keys.append(f"c:{features.compact}")
+        # the spelling classes joined: syllables written apart or together (Yen-hsiung / Yanxiong)
+        keys.append(f"c:{''.join(features.skeletons)}")
         # the name without its vowels (a name in Arabic script writes few): as the name level
         letters = features.compact[:1] + _SKELETON_DROP.sub("", features.compact[1:])
         if len(letters) >= 7:

@@ -2,7 +2,8 @@
 
 Tables (rebuilt when the active list versions or the entity membership change):
 
-* ``match_names``: one row per listed name with its normalised forms and weighted tokens;
+* ``match_names``: one row per listed name with its normalised forms (spelling classes joined:
+  ``skeleton``) and weighted tokens;
 * ``match_name_tok``: the same tokens one per row (as token ids), for column-wise token comparison;
 * ``match_tok_attr``: one row per distinct token form (token, phonetic key, spelling class, loose
   key) with its id: token pairs are joined and compared by id;
@@ -30,7 +31,7 @@ from .match_features import (NameFeatures, address_features, blocking_keys, comm
                              name_features)
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "13"
+INDEX_FORMAT = "14"
 _PACKAGE = Path(__file__).resolve().parent
 # Files whose content shapes the index besides the code: the normalisation reference data and
 # the screen model and thresholds. Editing one makes a stored index stale.
@@ -214,7 +215,8 @@ def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, 
         "source": [r[2] for r in rows], "source_id": [r[3] for r in rows],
         "name": [r[4] for r in rows], "kind": [r[5] for r in rows], "entity_type": [r[6] for r in rows],
         "core": [r[7].core for r in rows], "sorted_key": [r[7].sorted_key for r in rows],
-        "compact": [r[7].compact for r in rows], "legal_form": [r[7].legal_form for r in rows],
+        "compact": [r[7].compact for r in rows], "skeleton": ["".join(r[7].skeletons) for r in rows],
+        "legal_form": [r[7].legal_form for r in rows],
         "toks": [token_structs(r[7], weights, default) for r in rows],
         "ntok": [len(r[7].tokens) for r in rows],
     })

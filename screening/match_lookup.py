@@ -113,6 +113,8 @@ def token_similarity(a: tuple, b: tuple) -> float:
         best = max(best, 0.9)
     elif min(len(at), len(bt)) >= 7 and edits <= 2:
         best = max(best, 0.85)
+    if min(len(as_), len(bs)) >= 3 and as_[0] == bs[0] and jellyfish.damerau_levenshtein_distance(as_, bs) <= 1:
+        best = max(best, 0.85)  # a typo in a spelling variant: the spelling classes one edit apart
     if len(at) >= 4 and len(bt) >= 4:
         jw = jellyfish.jaro_winkler_similarity(at, bt)
         if jw >= 0.88:
@@ -184,12 +186,14 @@ def best_name(cust: dict, name_uids: list[int], side: ListSide) -> dict | None:
         entity, name, ntok, core, sorted_key, compact, legal_form = side.names[uid]
         close = name_closeness(cust["toks"], cust["cut"], side.name_tokens.get(uid, ()))
         rank = ((core == cust["core"]) * 4 + (sorted_key == cust["sorted_key"] or compact == cust["compact"]) * 2
-                + min(close["cover_l"], close["cover_r"]) + 0.1 * max(close["cover_l"], close["cover_r"]))
+                + min(close["cover_l"], close["cover_r"]) + 0.1 * max(close["cover_l"], close["cover_r"])
+                + 0.5 * (close["xcover_r"] >= 0.9 and len(cust["toks"]) >= 2))
         order = (round(rank, 9), -uid)  # as the SQL: ties to 9 places go to the lowest name_uid
         if best_order is None or order > best_order:
             best_order = order
+            skel = "".join(lform[2] for _, _, _, lform in side.name_tokens.get(uid, ()))
             best = {"name_uid": uid, "name": name, "core": core, "sorted_key": sorted_key, "compact": compact,
-                    "legal_form": legal_form, "ntok": ntok, **close}
+                    "skeleton": skel, "legal_form": legal_form, "ntok": ntok, **close}
     return best
 
 
@@ -240,6 +244,7 @@ def entity_pair(cust: dict, entity: str, name_uids: list[int], side: ListSide, b
         "core_l": bn.get("core"), "core_r": cust["core"],
         "sorted_key_l": bn.get("sorted_key"), "sorted_key_r": cust["sorted_key"],
         "compact_l": bn.get("compact"), "compact_r": cust["compact"],
+        "skeleton_l": bn.get("skeleton"), "skeleton_r": "".join(t["s"] for t in cust["toks"]),
         "cover_l": bn.get("cover_l"), "cover_r": bn.get("cover_r"),
         "xcover_l": bn.get("xcover_l"), "xcover_r": bn.get("xcover_r"),
         "ntok_l": bn.get("ntok"), "ntok_r": len(cust["toks"]),

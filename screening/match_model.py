@@ -71,16 +71,37 @@ def _long_l(f: dict) -> bool:
     return f["ntok_l"] >= 3 or len(f["compact_l"]) >= 9
 
 
+SHORT_WORD = 3  # letters of a word (an acronym, a number) whose one wrong letter makes it another word
 RARE_WORD = 6.0  # a word weighs this much when few listed names use it (common given names weigh 4.5 at most)
 
 
 def close_letters(f: dict) -> bool:
     """The whole names spelt close: the letters of both names (spacing aside) at most one edit per
     eight letters apart, and ten letters or more (Al Maskah / almaskah, a letter wrong or left out
-    in a long name that splits its words differently)."""
+    in a long name that splits its words differently). The customer's short words (acronyms, numbers)
+    are in the listed name as they are: UMS is not USM, vessel 802 is not 801."""
     a, b = f["compact_l"], f["compact_r"]
     n = len(b)
-    return n >= 10 and jellyfish.damerau_levenshtein_distance(a, b) * 8 <= n
+    return (n >= 10 and jellyfish.damerau_levenshtein_distance(a, b) * 8 <= n
+            and {w for w in f["core_r"].split() if len(w) <= SHORT_WORD} <= set(f["core_l"].split()))
+
+LONG_WORD = 8  # letters of a one-word name long enough for one typo in it to be told from another word
+
+
+def one_letter_apart(f: dict) -> bool:
+    """Both names one word of LONG_WORD letters or more, one edit apart."""
+    return (f["ntok_r"] == 1 and f["ntok_l"] == 1 and len(f["compact_r"]) >= LONG_WORD
+            and jellyfish.damerau_levenshtein_distance(f["compact_l"], f["compact_r"]) <= 1)
+
+
+# Both sides may be a person: the listed entry is a person or of unknown type (BIS rows carry
+# none), the customer a person or of unknown type
+PERSONS = "coalesce(type_l, 'unknown') IN ('person', 'unknown') AND coalesce(type_r, 'person') = 'person'"
+
+
+def _persons(f: dict) -> bool:
+    return (f["type_l"] or "unknown") in ("person", "unknown") and (f["type_r"] or "person") == "person"
+
 
 # (comparison, levels from best to worst); ELSE is added. Covers count a word by its closest word in
 # the other name (similarity 0..1); the exact covers (xcover) only words that are the same word or
@@ -98,13 +119,24 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level("core_l = core_r", "same name of one common word", False, lambda f: f["core_l"] == f["core_r"]),
         Level("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False,
               lambda f: f["sorted_key_l"] == f["sorted_key_r"] or f["compact_l"] == f["compact_r"]),
+        # Wade-Giles syllables against a Pinyin name written as one word (Yen-hsiung / Yanxiong)
+        Level(f"ntok_l <> ntok_r AND length(skeleton_r) >= {LONG_WORD} AND skeleton_l = skeleton_r",
+              "every word the same or a spelling variant, joined or split otherwise", False,
+              lambda f: (f["ntok_l"] != f["ntok_r"] and len(f["skeleton_r"]) >= LONG_WORD
+                         and f["skeleton_l"] == f["skeleton_r"])),
         Level(f"length({_consonants_sql('r')}) >= {CONSONANTS_MIN} AND {_consonants_sql('l')} = {_consonants_sql('r')}",
               "same letters once vowels are left out (a name written without vowels)", False,
               lambda f: len(consonants(f["compact_r"])) >= CONSONANTS_MIN
               and consonants(f["compact_l"]) == consonants(f["compact_r"])),
-        Level("length(compact_r) >= 10 AND damerau_levenshtein(compact_l, compact_r) * 8 <= length(compact_r)",
+        Level("length(compact_r) >= 10 AND damerau_levenshtein(compact_l, compact_r) * 8 <= length(compact_r) "
+              f"AND list_has_all(string_split(core_l, ' '), list_filter(string_split(core_r, ' '), "
+              f"lambda w: length(w) <= {SHORT_WORD}))",
               "the whole name spelt close: a letter or two differ or the words are split otherwise", False,
               close_letters),
+        # one long word a letter apart (Rustanker / Rustankre): a typo, not a sound
+        Level(f"ntok_r = 1 AND ntok_l = 1 AND length(compact_r) >= {LONG_WORD} "
+              "AND damerau_levenshtein(compact_l, compact_r) <= 1",
+              "one long word spelt a letter apart", False, one_letter_apart),
         Level(f"least(xcover_l, xcover_r) >= 0.92 AND ntok_r >= 2 AND {LONG}",
               "every word the same or a spelling variant", False,
               lambda f: _least(f, "xcover_l", "xcover_r") >= 0.92 and f["ntok_r"] >= 2 and _long(f)),
@@ -123,6 +155,19 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level(f"least(cover_l, cover_r) >= 0.8 AND ntok_r >= 2 AND {LONG}",
               "nearly every word alike, the rarer ones only sound alike or are spelt close", False,
               lambda f: _least(f, "cover_l", "cover_r") >= 0.8 and f["ntok_r"] >= 2 and _long(f)),
+        # a person named by first and last name only (Miguel Orejuela for RODRIGUEZ OREJUELA, Miguel
+        # Angel): every customer word the same, the first and last words in their places
+        Level(f"xcover_r >= 0.95 AND edges_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
+              f"AND {PERSONS}",
+              "a person's middle names left out: first and last names the same (rare words)", False,
+              lambda f: (f["xcover_r"] >= 0.95 and f["edges_r"] >= 0.95 and f["ntok_r"] >= 2
+                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12 and _persons(f))),
+        # a name cut short as a payment message cuts it, the last word possibly mid-word
+        Level("xcover_r >= 0.95 AND aligned_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12",
+              "the listed name cut short or its last words left out, every customer word the same in its place "
+              "(rare words)", False,
+              lambda f: (f["xcover_r"] >= 0.95 and f["aligned_r"] >= 0.95 and f["ntok_r"] >= 2
+                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12)),
         Level("cover_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
               "AND (edges_r >= 0.85 OR aligned_r >= 0.85)",
               "the listed name shortened: middle words left out or cut short (rare words)", False,

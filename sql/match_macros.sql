@@ -5,8 +5,8 @@
 
 -- Similarity of two tokens: equal 1; otherwise the best of: same spelling class 0.95 (Pak/Park,
 -- Zhang/Chang, Yevgeny/Evgenii: screening.normalize), same phonetic key of 3+ letters 0.9, one edit 0.9 (two
--- edits in long words 0.85), same loose consonant key 0.85 (Seok/Sok), a customer word that
--- starts the listed word 0.85, a close spelling (Jaro-Winkler, at most 0.94).
+-- edits in long words 0.85), same loose consonant key 0.85 (Seok/Sok), spelling classes one edit
+-- apart 0.85, a customer word that starts the listed word 0.85, a close spelling (Jaro-Winkler, at most 0.94).
 CREATE OR REPLACE TEMP MACRO match_tok_sim(a, b) AS
     CASE WHEN a.t = b.t THEN 1.0
          -- short words (Ri/Lee, Su) count only in the same spelling class
@@ -20,6 +20,9 @@ CREATE OR REPLACE TEMP MACRO match_tok_sim(a, b) AS
              CASE WHEN left(a.t, 1) = left(b.t, 1) AND damerau_levenshtein(a.t, b.t) <= 1 THEN 0.9
                   WHEN least(length(a.t), length(b.t)) >= 7 AND damerau_levenshtein(a.t, b.t) <= 2 THEN 0.85
                   ELSE 0.0 END,
+             -- a typo in a spelling variant: the spelling classes one edit apart
+             CASE WHEN least(length(a.s), length(b.s)) >= 3 AND left(a.s, 1) = left(b.s, 1)
+                       AND damerau_levenshtein(a.s, b.s) <= 1 THEN 0.85 ELSE 0.0 END,
              -- capped below a spelling variant: a close spelling is not the same word (exact covers)
              CASE WHEN length(a.t) >= 4 AND length(b.t) >= 4 AND jaro_winkler_similarity(a.t, b.t) >= 0.88
                   THEN least(jaro_winkler_similarity(a.t, b.t), 0.94) ELSE 0.0 END) END;

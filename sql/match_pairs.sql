@@ -93,18 +93,21 @@ WITH per_i AS (
           FROM match_tp GROUP BY pid, j) GROUP BY pid
 )
 SELECT nid, entity_id,
-       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, legal_form, cover_l, cover_r, xcover_l, xcover_r,
-                           matched_r, ntok, edges, aligned, lead),
+       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, skeleton, legal_form, cover_l, cover_r,
+                           xcover_l, xcover_r, matched_r, ntok, edges, aligned, lead),
                -- equal ranks (to 9 places: sums in another order differ in the last bits): the
                -- lowest name_uid, so that the result does not vary
                (round(rank, 9), -name_uid)) AS best
 FROM (
-    SELECT np.nid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.legal_form,
+    SELECT np.nid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.skeleton, n.legal_form,
            coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r,
            coalesce(cl.xcover_l, 0.0) AS xcover_l, coalesce(cr.xcover_r, 0.0) AS xcover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
            coalesce(cr.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned, coalesce(cr.lead, 0.0) AS lead,
            (n.core = r.core)::INT * 4 + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * 2
-           + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r) AS rank
+           + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r)
+           -- a listed name holding every customer word (HADDAD, Fethi in HADDAD, Fethi Ben Assen Ben
+           -- Salem) outranks another alias sharing half of them
+           + 0.5 * (coalesce(cr.xcover_r, 0.0) >= 0.9 AND len(r.toks) >= 2)::INT AS rank
     FROM match_np np JOIN match_names_mem n USING (name_uid) JOIN match_cname r USING (nid)
     LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid)
 ) GROUP BY ALL;
@@ -128,6 +131,7 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        bn.best.core AS core_l, cn.core AS core_r,
        bn.best.sorted_key AS sorted_key_l, cn.sorted_key AS sorted_key_r,
        bn.best.compact AS compact_l, cn.compact AS compact_r,
+       bn.best.skeleton AS skeleton_l, array_to_string(list_transform(cn.toks, lambda x: x.s), '') AS skeleton_r,
        bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r, bn.best.xcover_l AS xcover_l, bn.best.xcover_r AS xcover_r,
        bn.best.ntok AS ntok_l, len(cn.toks) AS ntok_r,
        NULL::DOUBLE AS matched_l, bn.best.matched_r AS matched_r,

@@ -3,7 +3,7 @@
 -- enough to sit in one row group each, so every lookup decompressed them whole; a one-off
 -- lookup reads the copies directly (the key table stays stored: too large to copy for one call).
 CREATE OR REPLACE TEMP TABLE match_names_mem AS
-SELECT name_uid, entity_id, name, ntok, core, sorted_key, compact, legal_form FROM match_names ORDER BY name_uid;
+SELECT name_uid, entity_id, name, ntok, core, sorted_key, compact, skeleton, legal_form FROM match_names ORDER BY name_uid;
 
 CREATE OR REPLACE TEMP TABLE match_name_tok_mem AS SELECT * FROM match_name_tok;
 

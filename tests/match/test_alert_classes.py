@@ -72,3 +72,76 @@ def test_hong_kong_alone_does_not_hit_a_company_with_hong_kong_in_parentheses(sc
     assert PREMIER not in _refs(check("香港", db=screen_db))
     assert PREMIER in _refs(check("普萊米樂國際貿易有限公司", db=screen_db))
 
+
+
+def _hit_says(result, ref: str) -> str:
+    return next(hit.explanation for hit in result.hits if ref in hit.list_refs.split(";"))
+
+
+OREJUELA = "us_ofac_sdn:4108"  # RODRIGUEZ OREJUELA, Miguel Angel
+
+
+def test_a_person_named_by_first_and_last_name_hits(screen_db):
+    # middle names left out: the first and the last listed word, both the same
+    result = check("Miguel Orejuela", db=screen_db)
+    assert OREJUELA in _refs(result)
+    assert "middle names left out" in _hit_says(result, OREJUELA)
+
+
+def test_a_first_name_and_a_middle_surname_are_no_shortened_name(screen_db):
+    # a common given name and surname, the surname not the listed last word: another person
+    assert OREJUELA not in _refs(check("Miguel Rodriguez", db=screen_db))
+
+
+HADDAD = "us_ofac_sdn:8207"  # HADDAD, Fethi Ben Assen Ben Salem
+
+
+def test_the_listed_name_holding_every_customer_word_is_the_one_compared(screen_db):
+    # the entity's long name holds both words; another of its names would share one
+    result = check("HADDAD, Fethi", entity_type="person", db=screen_db)
+    assert HADDAD in _refs(result)
+
+
+RUSTANKER = "us_ofac_sdn:29507"  # RUSTANKER LLC
+
+
+def test_a_long_one_word_name_with_a_typo_hits(screen_db):
+    result = check("Rustankre LLC", entity_type="organization", db=screen_db)
+    assert RUSTANKER in _refs(result)
+    assert "a letter apart" in _hit_says(result, RUSTANKER)
+
+
+def test_a_one_word_name_two_letters_away_does_not_hit(screen_db):
+    assert RUSTANKER not in _refs(check("Rostankar LLC", entity_type="organization", db=screen_db))
+
+
+NUJOMA = "us_ofac_sdn:21079"  # CONSORCIO NUJOMA, SOCIEDAD CIVIL a.k.a. CONSORCIO NUJOMA, S.C.
+
+
+def test_sociedad_civil_written_out_or_short_hits(screen_db):
+    for name in ("Consorcio Nujoma S.C.", "Consorcio Nujoma Sociedad Civil"):
+        result = check(name, country="MX", entity_type="organization", db=screen_db)
+        assert NUJOMA in _refs(result)
+        assert "same name" in _hit_says(result, NUJOMA)
+
+
+ZHENG_YANXIONG = "us_ofac_sdn:29261"  # ZHENG, Yanxiong
+
+
+def test_a_pinyin_name_written_in_wade_giles_hits(screen_db):
+    # a Taiwanese passport's spelling: Cheng for Zheng, Yen-hsiung for Yanxiong (syllables split)
+    result = check("CHENG, Yen-hsiung", entity_type="person", db=screen_db)
+    assert ZHENG_YANXIONG in _refs(result)
+    assert "spelling variant" in _hit_says(result, ZHENG_YANXIONG)
+
+
+def test_another_given_name_in_wade_giles_does_not_hit(screen_db):
+    assert ZHENG_YANXIONG not in _refs(check("CHENG, Yen-hui", entity_type="person", db=screen_db))
+
+
+def test_an_honorific_in_parentheses_is_no_name_of_its_own(screen_db):
+    # '(Sheikh) Musa Hilal' (au_dfat 599) made 'Sheikh' a name of the entity
+    from screening.match_features import derived_names
+
+    assert derived_names("(Sheikh) Musa Hilal") == ["Musa Hilal"]
+    assert "au_dfat:599" not in _refs(check("Sheikh", entity_type="person", db=screen_db))
