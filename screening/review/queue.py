@@ -1,0 +1,159 @@
+"""The analysts' queue: hits as they stand now, the listed entity beside them, and deciding.
+
+These are the library calls a review page or an API calls (``open_hits``, ``hit_detail``,
+``decide``); the CLI's `screening review` commands and the spreadsheet loop use them too, so
+decisions from every channel land in the same store.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import duckdb
+
+from .. import store
+from ..audit import chain
+from .decisions import (NOT_LISTED, Decision, DecisionError, HitKey, decision_history, ensure_schema, judge,
+                        record_decision, standing_decisions)
+from .model import content_fingerprints
+from .runs import run_hits
+
+
+def open_review(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The store opened for review (this process's cached matcher closed first, as it holds the
+    store read-only); the review and audit tables created when writable."""
+    store.require_store(db)
+    store.release_readers(db)
+    con = store.connect(db, read_only=read_only)
+    if not read_only:
+        from .recording import record_pending
+
+        ensure_schema(con)
+        record_pending(con, db)
+    return con
+
+
+def _current_content(con: duckdb.DuckDBPyConnection, entity_ids: Sequence[str]) -> dict[str, str] | None:
+    """Today's content fingerprint of each entity still listed; None when it cannot be computed
+    (no match index: the lists were never indexed)."""
+    try:
+        return content_fingerprints(con, entity_ids)
+    except duckdb.CatalogException:
+        return None
+
+
+def hits_now(con: duckdb.DuckDBPyConnection, run_id: int | None = None, open_only: bool = False,
+             now: datetime | None = None, hit_ids: Sequence[int] | None = None) -> list[dict]:
+    """Reported hits judged again now: the latest report of each (customer, entity) pair (of one
+    run when given), with its decision and standing under today's lists and decisions.
+
+    Each row is the stored hit plus ``status_now``, ``decision_id_now``, ``note_now``, ``open``
+    and ``verdict`` (of the standing decision)."""
+    rows = run_hits(con, run_id, hit_ids)
+    if run_id is None and hit_ids is None:  # the latest report of each pair
+        latest: dict[tuple[str, str], dict] = {}
+        for row in rows:
+            latest[(row["customer_key"], row["entity_id"])] = row
+        rows = sorted(latest.values(), key=lambda r: (r["run_id"], r["input_row"], -r["score"]))
+    content = _current_content(con, [r["entity_id"] for r in rows])
+    decisions = standing_decisions(con, ((r["customer_key"], r["entity_id"]) for r in rows))
+    now = now or chain.utc_now()
+    out = []
+    for row in rows:
+        key = _key(row, content)
+        decision = decisions.get((row["customer_key"], row["entity_id"]))
+        standing = judge(decision, key, now)
+        if open_only and not standing.open:
+            continue
+        out.append({**row, "status_now": standing.status, "decision_id_now": standing.decision_id,
+                    "note_now": standing.note, "open": standing.open, "content_fp_now": key.content_fp,
+                    "verdict": decision.verdict if decision else None,
+                    "decided_at": decision.decided_at if decision else None,
+                    "analyst": decision.analyst if decision else None,
+                    "comment": decision.comment if decision else None})
+    return out
+
+
+def _key(row: dict, content: dict[str, str] | None) -> HitKey:
+    """A stored hit's keys now: its customer as screened, its entity's content today (as at the
+    run when today's content cannot be computed, i.e. without a match index)."""
+    now_fp = row["content_fp"] if content is None else content.get(row["entity_id"], NOT_LISTED)
+    return HitKey(row["customer_key"], row["customer_fp"], row["entity_id"], now_fp)
+
+
+def open_hits(db: str | Path | None = None, run_id: int | None = None) -> list[dict]:
+    """Hits that need an analyst, each with its listed entity (every list entry and its provenance)."""
+    con = open_review(db, read_only=True)
+    try:
+        found = hits_now(con, run_id, open_only=True)
+        for row in found:
+            row["entity"] = entity_entries(con, row["entity_id"], row.get("list_refs"))
+        return found
+    finally:
+        con.close()
+
+
+def hit_detail(con: duckdb.DuckDBPyConnection, hit_id: int) -> dict:
+    """One reported hit judged now, with its listed entity and the history of decisions on it."""
+    found = hits_now(con, hit_ids=[hit_id])
+    if not found:
+        raise DecisionError(f"no reported hit {hit_id} in this store (see `screening review list`)")
+    row = found[0]
+    row["entity"] = entity_entries(con, row["entity_id"], row.get("list_refs"))
+    row["history"] = [d.as_dict() for d in decision_history(con, row["customer_key"], row["entity_id"])]
+    return row
+
+
+def _refs(list_refs: str | None) -> Iterator[tuple[str, str]]:
+    for ref in (list_refs or "").split(";"):
+        source, _, source_id = ref.strip().partition(":")
+        if source and source_id:
+            yield source, source_id
+
+
+def entity_entries(con: duckdb.DuckDBPyConnection, entity_id: str, list_refs: str | None = None) -> list[dict]:
+    """Every list entry of an entity in the active lists, with its names, addresses, identifiers and
+    provenance (source, version, file, line): the members of the match index's entity, else the
+    entries ``list_refs`` cites."""
+    refs = []
+    try:
+        found = store.run(con, "review_queries.entity_refs", [entity_id]).fetchone()
+        if found:
+            list_refs = found[0]
+    except duckdb.CatalogException:
+        pass
+    refs = list(_refs(list_refs))
+    entries = []
+    for source, source_id in refs:
+        for entry in store.run_dicts(con, "entry_detail", {"source": source, "source_id": source_id}):
+            entry["extra"] = json.loads(entry["extra"]) if entry.get("extra") else {}
+            entries.append(entry)
+    return entries
+
+
+def decide(con: duckdb.DuckDBPyConnection, hit_id: int, verdict: str, comment: str, analyst: str,
+           reason_code: str, good_guy_until: datetime | None = None, channel: str = "cli",
+           now: datetime | None = None, in_transaction: bool = False) -> Decision:
+    """Record a decision on a reported hit: keyed to its customer, its entity and the entity's list
+    content today (the content the analyst sees), superseding any earlier decision on the pair."""
+    found = hits_now(con, hit_ids=[hit_id], now=now)
+    if not found:
+        raise DecisionError(f"no reported hit {hit_id} in this store (see `screening review list`)")
+    row = found[0]
+    if row["content_fp_now"] == NOT_LISTED:
+        raise DecisionError(f"hit {hit_id}: entity {row['entity_id']} is no longer listed; nothing to decide")
+    key = HitKey(row["customer_key"], row["customer_fp"], row["entity_id"], row["content_fp_now"])
+    return record_decision(con, key, verdict, reason_code, comment, analyst, hit_id=hit_id,
+                           good_guy_until=good_guy_until, channel=channel, now=now, in_transaction=in_transaction)
+
+
+def decide_hit(db: str | Path | None, hit_id: int, verdict: str, comment: str, analyst: str, reason_code: str,
+               good_guy_until: datetime | None = None, channel: str = "page") -> Decision:
+    """:func:`decide` on a store path (what a review page calls with its API key's name as analyst)."""
+    con = open_review(db)
+    try:
+        return decide(con, hit_id, verdict, comment, analyst, reason_code, good_guy_until, channel)
+    finally:
+        con.close()

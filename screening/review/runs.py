@@ -1,0 +1,204 @@
+"""Screening runs as recorded for review and audit: who ran what, on which lists, and its hits.
+
+:func:`review_results` applies the analysts' decisions to a screening's hits (``cleared`` or
+``hit``, with the decision and the reason); :func:`record_run` keeps the run and those hits in
+the store with an audit event, so that `screening review` and `screening report` read them later.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Sequence
+
+import duckdb
+import pyarrow as pa
+
+from .. import store
+from ..audit import chain
+from ..match import Customer, Hit, RowResult
+from ..match_model import CONFIG_PATH, MODEL_PATH
+from .decisions import HitKey, Standing, assess, ensure_schema, hit_keys
+from .model import CUSTOMER_FIELDS, STATUS_CLEARED, customer_fingerprint, customer_key
+
+RUN_KINDS = ("screen", "rescreen", "customers_add")
+JSON_COLUMNS = ("waterfall", "list_versions", "settings", "selection")
+
+
+class RunNotFound(LookupError):
+    """No recorded run with that id."""
+
+
+@dataclass
+class ReviewedHit:
+    """A hit of a screening with the keys of its decision and its standing."""
+
+    row: int                # 0-based input row
+    input_id: str
+    customer: Customer
+    hit: Hit
+    key: HitKey
+    standing: Standing
+
+
+def customer_fields(customer: Customer) -> dict[str, str | None]:
+    return {f: getattr(customer, f) for f in CUSTOMER_FIELDS}
+
+
+def review_results(con: duckdb.DuckDBPyConnection, customers: Sequence[Customer], results: Sequence[RowResult],
+                   now: datetime | None = None) -> dict[tuple[int, str], ReviewedHit]:
+    """Every hit of a screening with its standing under the analysts' decisions, by (row, entity_id).
+
+    ``customers`` are the screened rows in input order (``results[i].row`` indexes them)."""
+    found = [(res, hit) for res in results if res.status == "hit" for hit in res.hits]
+    pairs = []
+    for res, hit in found:
+        cust = customers[res.row]
+        fp = customer_fingerprint(customer_fields(cust))
+        pairs.append((customer_key(cust.id, fp), fp, hit.entity_id))
+    keys = hit_keys(con, pairs)
+    standings = assess(con, keys, now)
+    return {(res.row, hit.entity_id): ReviewedHit(res.row, res.input_id, customers[res.row], hit, key, standing)
+            for (res, hit), key, standing in zip(found, keys, standings)}
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def model_settings() -> dict:
+    """The screening model and threshold configuration files a run used, by name and sha256."""
+    return {name: {"file": path.name, "sha256": file_sha256(path)}
+            for name, path in (("model", MODEL_PATH), ("config", CONFIG_PATH))}
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    """The rows of a run: read, not screened (error), with a hit."""
+
+    rows: int
+    rows_error: int
+    hit_rows: int
+
+    @classmethod
+    def of(cls, results: Sequence[RowResult]) -> "RunCounts":
+        return cls(len(results), sum(r.status == "error" for r in results), sum(r.status == "hit" for r in results))
+
+
+def run_record(kind: str, started_at: datetime, results: Sequence[RowResult] | RunCounts,
+               reviewed: dict[tuple[int, str], ReviewedHit], context: dict, input_path: str | Path | None = None,
+               output: str | Path | None = None, run_by: str | None = None) -> dict:
+    """What is kept of a run, as JSON-ready data: its facts and, under ``"hit_rows_data"``, its hits.
+
+    ``results``: the screening's rows, or only their counts (a re-screen screens some customers of
+    several files)."""
+    if kind not in RUN_KINDS:
+        raise ValueError(f"unknown run kind {kind!r}; one of {', '.join(RUN_KINDS)}")
+    counts = results if isinstance(results, RunCounts) else RunCounts.of(results)
+    return {
+        "kind": kind, "started_at": started_at.isoformat(), "finished_at": chain.utc_now().isoformat(),
+        "run_by": chain.audit_actor(run_by), "host": socket.gethostname(),
+        "input_file": Path(input_path).name if input_path else None,
+        "input_sha256": file_sha256(input_path) if input_path and Path(input_path).is_file() else None,
+        "output_file": Path(output).name if output else None, "rows": counts.rows,
+        "rows_screened": counts.rows - counts.rows_error, "rows_error": counts.rows_error,
+        "hit_rows": counts.hit_rows, "hits": len(reviewed),
+        "cleared": sum(h.standing.status == STATUS_CLEARED for h in reviewed.values()),
+        "list_versions": json.loads(json.dumps(context.get("lists", {}), default=str)),
+        "settings": {**model_settings(), "threshold": context.get("threshold", {})},
+        "selection": context.get("selection", {}),
+        HITS_KEY: [_hit_row(item) for item in reviewed.values()]}
+
+
+HITS_KEY = "hit_rows_data"
+
+
+def store_run(con: duckdb.DuckDBPyConnection, record: dict) -> int:
+    """Keep a run record (:func:`run_record`), its hits and its audit event, in one transaction; its id."""
+    ensure_schema(con)
+    facts = {k: v for k, v in record.items() if k != HITS_KEY}
+    with store.transaction(con):
+        run_id = store.run(con, "review_queries.next_run_id").fetchone()[0]
+        store.run(con, "review_queries.insert_run", {"run_id": run_id, **{
+            c: json.dumps(v, default=str) if c in JSON_COLUMNS else v for c, v in facts.items()}})
+        _insert_hits(con, run_id, record[HITS_KEY])
+        chain.append_event(con, "run", run_id, {"run_id": run_id, **facts}, actor=facts["run_by"])
+    return run_id
+
+
+def record_run(con: duckdb.DuckDBPyConnection, kind: str, started_at: datetime,
+               results: Sequence[RowResult] | RunCounts, reviewed: dict[tuple[int, str], ReviewedHit], context: dict,
+               input_path: str | Path | None = None, output: str | Path | None = None,
+               run_by: str | None = None) -> int:
+    """Keep a run, its hits (with their standing) and its audit event, in one transaction; return its id."""
+    return store_run(con, run_record(kind, started_at, results, reviewed, context, input_path, output, run_by))
+
+
+HIT_TYPES = {"run_id": pa.int32(), "input_row": pa.int32(), "score": pa.float64(), "decision_id": pa.int32()}
+
+
+def _hit_row(item: ReviewedHit) -> dict:
+    h, k, s = item.hit, item.key, item.standing
+    return {"input_row": item.row + 1, "input_id": item.input_id, "customer_key": k.customer_key,
+            "customer_fp": k.customer_fp, **customer_fields(item.customer), "entity_id": h.entity_id,
+            "content_fp": k.content_fp, "score": float(h.score), "list_refs": h.list_refs,
+            "matched_name": h.matched_name, "match_kind": h.match_kind, "explanation": h.explanation,
+            "waterfall": json.dumps(h.waterfall, default=str), "status": s.status, "decision_id": s.decision_id,
+            "note": s.note}
+
+
+def _insert_hits(con: duckdb.DuckDBPyConnection, run_id: int, hits: list[dict]) -> None:
+    """All the hits of a run in one insert (row by row costs milliseconds a hit)."""
+    if not hits:
+        return
+    rows = [{"run_id": run_id, **h} for h in hits]
+    table = pa.table({c: pa.array([r[c] for r in rows], type=HIT_TYPES.get(c, pa.string())) for c in rows[0]})
+    con.register("review_hits_new", table)
+    try:
+        store.run(con, "review_queries.insert_hits")
+    finally:
+        con.unregister("review_hits_new")
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The rows as dicts, their JSON columns parsed."""
+    out = store.rows_as_dicts(cursor)
+    for row in out:
+        for column in JSON_COLUMNS:
+            if isinstance(row.get(column), str):
+                row[column] = json.loads(row[column])
+    return out
+
+
+def get_run(con: duckdb.DuckDBPyConnection, run_id: int) -> dict:
+    """A recorded run; :class:`RunNotFound` when there is none with that id."""
+    try:
+        found = _rows(store.run(con, "review_queries.run", [run_id]))
+    except duckdb.CatalogException:
+        found = []
+    if not found:
+        raise RunNotFound(f"no screening run {run_id} recorded in this store (see `screening review runs`)")
+    return found[0]
+
+
+def list_runs(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    try:
+        return _rows(store.run(con, "review_queries.runs"))
+    except duckdb.CatalogException:
+        return []
+
+
+def run_hits(con: duckdb.DuckDBPyConnection, run_id: int | None = None, hit_ids: Sequence[int] | None = None) -> list[dict]:
+    """The hits of a run as reported (or the hits with the given ids), in input order."""
+    try:
+        return _rows(store.run(con, "review_queries.hits", {"run_id": run_id,
+                                                            "hit_ids": None if hit_ids is None else list(hit_ids)}))
+    except duckdb.CatalogException:
+        return []

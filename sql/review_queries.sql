@@ -1,0 +1,60 @@
+-- Builds the reads and appends of the review store (sql/review_schema.sql): runs and their hits
+-- recorded, decisions appended, and the reads of `screening review` and `screening report`.
+-- Nothing here updates or deletes a decision.
+
+-- name: next_run_id
+SELECT nextval('review_run_ids')
+
+-- name: insert_run
+INSERT INTO review_runs (run_id, kind, started_at, finished_at, run_by, host, input_file, input_sha256,
+                         output_file, rows, rows_screened, rows_error, hit_rows, hits, cleared, list_versions,
+                         settings, selection)
+VALUES ($run_id, $kind, $started_at, $finished_at, $run_by, $host, $input_file, $input_sha256, $output_file,
+        $rows, $rows_screened, $rows_error, $hit_rows, $hits, $cleared, $list_versions, $settings, $selection)
+
+-- name: insert_hits
+-- the hits of a run at once, from the registered table review_hits_new (every column but hit_id)
+INSERT INTO review_hits BY NAME
+SELECT nextval('review_hit_ids') AS hit_id, * FROM review_hits_new ORDER BY input_row, entity_id
+
+-- name: run
+SELECT * FROM review_runs WHERE run_id = ?
+
+-- name: runs
+SELECT * FROM review_runs ORDER BY run_id
+
+-- name: hits
+SELECT * FROM review_hits
+WHERE ($run_id::INTEGER IS NULL OR run_id = $run_id)
+  AND ($hit_ids::INTEGER[] IS NULL OR hit_id IN (SELECT unnest($hit_ids::INTEGER[])))
+ORDER BY run_id, input_row, score DESC, entity_id
+
+-- name: next_decision_id
+SELECT nextval('review_decision_ids')
+
+-- name: insert_decision
+INSERT INTO review_decisions (decision_id, hit_id, customer_key, customer_fp, entity_id, content_fp, verdict,
+                              reason_code, comment, analyst, decided_at, good_guy_until, supersedes, channel)
+VALUES ($decision_id, $hit_id, $customer_key, $customer_fp, $entity_id, $content_fp, $verdict, $reason_code,
+        $comment, $analyst, $decided_at, $good_guy_until, $supersedes, $channel)
+
+-- name: decision_history
+SELECT decision_id, hit_id, customer_key, customer_fp, entity_id, content_fp, verdict, reason_code, comment,
+       analyst, decided_at, good_guy_until, supersedes, channel
+FROM review_decisions WHERE customer_key = ? AND entity_id = ? ORDER BY decision_id
+
+-- name: entity_refs
+SELECT list_refs FROM match_entities WHERE entity_id = ?
+
+-- name: registered_customers
+-- the screened fields of registered customer rows (sql/rescreen_schema.sql), for a re-screen's decisions
+SELECT row, input_id, name, address, country, dob, type FROM customer_records
+WHERE file_id = ? AND row IN (SELECT unnest(?::INTEGER[]))
+
+-- name: registered_hits
+-- the hits of a registered customer file as last screened, with the customer's screened fields
+SELECT h.row, h.input_id, h.entity_id, h.score, h.list_refs, h.matched_name, h.match_kind, h.explanation,
+       r.name, r.address, r.country, r.dob, r.type
+FROM customer_hits h JOIN customer_records r USING (file_id, row)
+WHERE h.file_id = ?
+ORDER BY h.row, h.entity_id
