@@ -193,7 +193,7 @@ def load_source_snapshot(con: duckdb.DuckDBPyConnection, source: Source, snapsho
         result.notes.append(f"replaces a newer version: {versions}; allowed by --allow-older")
     with store.transaction(con):
         version_id = insert_version(con, result, sha, status="staged")
-        activate_version(con, source.name, version_id)
+        activate_version(con, source.name, version_id, "load")
     return SourceLoad(source.name, "loaded", result.version, version_id, result.records_read,
                       len(result.entries), result.rejected_records, len(result.issues), notes=result.notes)
 

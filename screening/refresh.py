@@ -301,7 +301,7 @@ def _stage_and_switch(db_path: Path, source: Source, fetched: FetchResult, sha: 
             _fail(con, version_id, refusal)
             outcome.error = f"refused: {refusal}"
             return
-        switch_active(con, source.name, version_id)
+        switch_active(con, source.name, version_id, "refresh")
         outcome.status = "updated"
         prune_history(con, source.name, keep)
     finally:
@@ -383,7 +383,7 @@ def rollback_source(db_path: Path, source: str, to: str | int | None = None) -> 
             target = resolve_version(con, source, to)
         if active and active.version_id == target:
             return {"source": source, "status": "unchanged", "version_id": target, "version": active.version}
-        switch_active(con, source, target)
+        switch_active(con, source, target, "rollback")
         now = active_version(con, source)
     finally:
         con.close()

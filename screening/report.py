@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import pyarrow as pa
 
@@ -21,7 +21,7 @@ from .match import RowResult
 from .writers import atomic_output  # noqa: F401 - where the batch screener finds it
 
 RESULT_COLUMNS = ["input_id", "input_row", "status", "entity_id", "score", "list_refs", "matched_name", "match_kind",
-                  "explanation"]
+                  "explanation", "decision_id", "decision_note"]
 FORMATS = writers.choices("results")
 
 
@@ -30,19 +30,27 @@ def output_columns(input_columns: list[str]) -> list[str]:
     return RESULT_COLUMNS + [f"input_{c}" if c in RESULT_COLUMNS else c for c in input_columns]
 
 
-def result_rows(results: list[RowResult], input_columns: dict[str, list], structured: bool = False
-                ) -> Iterator[list]:
-    """Output rows in input order: one per hit, or one for a row without hit or in error."""
+def result_rows(results: list[RowResult], input_columns: dict[str, list], structured: bool = False,
+                reviews: Mapping[tuple[int, str], Any] | None = None) -> Iterator[list]:
+    """Output rows in input order: one per hit, or one for a row without hit or in error.
+
+    ``reviews`` gives each (row, entity_id) hit its standing under the analysts' decisions (an
+    object with ``standing.status``, ``standing.decision_id`` and ``standing.note``): a cleared hit
+    stays in the output with status ``cleared`` and its decision."""
     names = list(input_columns)
     for res in results:
         own = [input_columns[c][res.row] for c in names]
         if res.status == "hit":
             for hit in res.hits:
                 explanation: Any = hit.explanation_data() if structured else hit.explanation
-                yield [res.input_id, res.row + 1, "hit", hit.entity_id, hit.score, hit.list_refs,
-                       hit.matched_name, hit.match_kind, explanation] + own
+                reviewed = reviews.get((res.row, hit.entity_id)) if reviews else None
+                status, decision, note = (("hit", None, None) if reviewed is None else
+                                          (reviewed.standing.status, reviewed.standing.decision_id,
+                                           reviewed.standing.note))
+                yield [res.input_id, res.row + 1, status, hit.entity_id, hit.score, hit.list_refs,
+                       hit.matched_name, hit.match_kind, explanation, decision, note] + own
         else:
-            yield [res.input_id, res.row + 1, res.status, None, None, None, None, None, res.error] + own
+            yield [res.input_id, res.row + 1, res.status, None, None, None, None, None, res.error, None, None] + own
 
 
 class OutputError(ValueError):
@@ -85,18 +93,22 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def results_table(results: list[RowResult], input_columns: dict[str, list]) -> writers.Table:
+def results_table(results: list[RowResult], input_columns: dict[str, list],
+                  reviews: Mapping[tuple[int, str], Any] | None = None) -> writers.Table:
     """The results as a table for the writers: JSON gets the explanation as data, the others as text."""
-    return writers.Table(output_columns(list(input_columns)), lambda: result_rows(results, input_columns),
-                         records=lambda: result_rows(results, input_columns, structured=True),
-                         types={"score": pa.float64(), "input_row": pa.int64()}, sheet="hits")
+    return writers.Table(output_columns(list(input_columns)),
+                         lambda: result_rows(results, input_columns, reviews=reviews),
+                         records=lambda: result_rows(results, input_columns, structured=True, reviews=reviews),
+                         types={"score": pa.float64(), "input_row": pa.int64(), "decision_id": pa.int64()},
+                         sheet="hits")
 
 
 def write_results(results: list[RowResult], input_columns: dict[str, list], output: str | Path | None,
-                  fmt: str, stdout=None, excel: bool = False) -> int:
+                  fmt: str, stdout=None, excel: bool = False, reviews: Mapping | None = None) -> int:
     """Write the results; return the number of rows written. ``output`` None writes CSV/JSON to ``stdout``.
 
     ``excel`` writes CSV as UTF-8 with a byte-order mark, so that Excel reads non-Latin names.
+    ``reviews``: each hit's standing under the analysts' decisions (see :func:`result_rows`).
     """
     check_output(output, fmt, excel=excel)
-    return writers.write("results", fmt, results_table(results, input_columns), output, stdout, bom=excel)
+    return writers.write("results", fmt, results_table(results, input_columns, reviews), output, stdout, bom=excel)

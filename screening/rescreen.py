@@ -37,7 +37,11 @@ from .customer_files import read_customer_file
 from .match import CHUNK_ROWS, Customer, Hit, Matcher, get_matcher, parse_type, release, screen_records
 from .match_features import address_features, blocking_keys, name_features
 from .outcome import exit_code
+from .audit.chain import utc_now
 from .report import RESULT_COLUMNS
+from .review.model import STATUS_CLEARED
+from .review.recording import judge_changes, keep_run, lapsed_hits, registered_customers
+from .review.runs import RunCounts, review_results
 
 SCORE_EPSILON = 0.005
 CHANGES = ("new", "changed", "delisted")
@@ -68,11 +72,14 @@ class RescreenResult:
     counts: dict[str, int]
     files: list[dict]
     not_screened: int = 0  # registered rows in error, and rows that could not be screened now
+    run_id: int | None = None  # the re-screen as recorded for review and audit
 
     @property
     def exit_code(self) -> int:
-        """0 nothing new or changed, 1 new or changed hits, 3 some rows not screened (:mod:`screening.outcome`)."""
-        return exit_code(self.counts["new"] + self.counts["changed"], self.not_screened)
+        """0 nothing new or changed, 1 new or changed hits, 3 some rows not screened (:mod:`screening.outcome`);
+        a new or changed hit that an analyst's standing decision clears does not count."""
+        alerts = sum(1 for r in self.rows if r["change"] in ("new", "changed") and r.get("status") != STATUS_CLEARED)
+        return exit_code(alerts, self.not_screened)
 
 
 # ----------------------------------------------------------------------------- registration
@@ -85,6 +92,7 @@ def register_customers(path: str | Path, name: str | None = None, columns: dict[
 
     Registering a file under a name already used replaces that registration.
     """
+    started_at = utc_now()
     path = Path(path)
     name = name or path.stem
     table = read_customer_file(path, columns, header_row=header_row, sheet=sheet)
@@ -113,6 +121,9 @@ def register_customers(path: str | Path, name: str | None = None, columns: dict[
         _insert_keys(con, file_id, customers, errors)
         _insert_hits(con, file_id, [(r.row, r.input_id, h) for r in results for h in r.hits])
         _insert_digests(con, file_id)
+    reviewed = review_results(con, customers, results)  # recorded as a run, with the decisions
+    keep_run(db, "customers_add", started_at, results, reviewed, matcher.context(threshold), path,
+             on_message=on_message)
     hits = sum(len(r.hits) for r in results)
     return RegisterSummary(name, file_id, len(results), sum(e is not None for e in errors),
                            sum(r.status == "hit" for r in results), hits, table.notes)
@@ -196,6 +207,7 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
     Each file is screened at the threshold it was registered with (register it again to change it),
     so that its hits compare with its baseline.
     """
+    started_at = utc_now()
     matcher = get_matcher(db, on_message, writable=True)
     con = matcher.con
     store.run(con, "rescreen_schema")
@@ -212,9 +224,11 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
     for _, _, cols, _ in files:
         own_columns += [c for c in cols or [] if c not in own_columns]
     rows: list[dict] = []
+    people: list[Customer | None] = []  # the customer of each row, for the analysts' decisions
     summaries = []
     for file_id, name, cols, threshold in files:
         changes, screened, fresh, failed = _rescreen_file(matcher, file_id, threshold)
+        changes += lapsed_hits(con, file_id, {(r["row"], r["entity_id"]) for r in changes})
         in_error = store.run(con, "rescreen.rows_in_error", [file_id]).fetchone()[0]
         summaries.append({"name": name, "customers_screened": screened,
                           "changed_entities": store.run(con, "rescreen.count_changed").fetchone()[0],
@@ -223,14 +237,23 @@ def rescreen(db: str | Path | None = None, names: Iterable[str] | None = None,
                           **{c: sum(1 for r in changes if r["change"] == c) for c in CHANGES}})
         _advance_baseline(con, file_id, list(fresh.values()), matcher.info.fingerprint)
         own = _own_values(con, file_id, [r["row"] for r in changes])
+        registered = registered_customers(con, file_id, [r["row"] for r in changes])
+        people += [registered.get(r["row"]) for r in changes]
         for r in changes:
             values = dict(zip(cols or [], own.get(r["row"], [])))
             rows.append({**r, "customer_file": name, "input_row": r["row"] + 1,
                          **{_own_name(c): values.get(c) for c in own_columns}})
     store.run_all(con, "rescreen.drop_temp")
+    reviewed = judge_changes(con, rows, people)
+    context = matcher.context()
+    context["threshold"]["per_file"] = {f[1]: f[3] for f in files}
     columns = ["change", "customer_file"] + RESULT_COLUMNS + [_own_name(c) for c in own_columns]
     counts = {c: sum(1 for r in rows if r["change"] == c) for c in CHANGES}
-    return RescreenResult(columns, rows, counts, summaries, sum(f["not_screened"] for f in summaries))
+    not_screened = sum(f["not_screened"] for f in summaries)
+    run = RunCounts(sum(f["customers_screened"] for f in summaries), not_screened,
+                    len({(r["customer_file"], r["row"]) for r in rows if r["change"] != "delisted"}))
+    run_id = keep_run(db, "rescreen", started_at, run, reviewed, context, on_message=on_message)
+    return RescreenResult(columns, rows, counts, summaries, not_screened, run_id)
 
 
 def _own_name(column: str) -> str:

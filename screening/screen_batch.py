@@ -12,8 +12,11 @@ from typing import Callable, Iterable, Mapping
 from .countries import is_unrecognised
 from .customer_files import read_customer_file
 from .match import Customer, RowResult, screen_records, screening_context
+from .audit.chain import utc_now
 from .outcome import exit_code
 from .report import atomic_output, check_output, write_results
+from .review.model import STATUS_CLEARED
+from .review.recording import judge_results, keep_run
 from .selection import make_selection
 
 NAMED_VALUES = 3  # unrecognised country values named in the summary
@@ -37,16 +40,22 @@ class BatchSummary:
     unknown_countries: list[str] = field(default_factory=list)  # the commonest such values
     unknown_country_values: int = 0    # how many distinct such values
     selection: list[str] = field(default_factory=list)  # the lists and thresholds given for the run
+    run_id: int | None = None          # the run as recorded for review and audit
+    cleared: int = 0                   # hits cleared by an analyst's standing decision
+    alert_rows: int | None = None      # rows with a hit not cleared (None: decisions not applied)
 
     @property
     def exit_code(self) -> int:
-        """0 clean, 1 hits, 3 some rows not screened (:mod:`screening.outcome`)."""
-        return exit_code(self.hit_rows, self.errors)
+        """0 clean, 1 hits, 3 some rows not screened (:mod:`screening.outcome`); a row whose every
+        hit an analyst cleared counts as clean."""
+        return exit_code(self.hit_rows if self.alert_rows is None else self.alert_rows, self.errors)
 
     def line(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0.0
         parts = [f"{self.rows} rows: {self.rows - self.errors} screened, {self.hit_rows} with hits "
                  f"({self.hits} hits, {self.address_hits} address hits)"]
+        if self.cleared:
+            parts.append(f"{self.cleared} hits cleared by earlier decisions (status=cleared)")
         if self.errors:
             parts.append(f"{self.errors} NOT screened (status=error)")
         if self.unknown_country_rows:
@@ -58,7 +67,8 @@ class BatchSummary:
         where = f"written to {self.output}" if self.output else "written to standard output"
         if self.context_file:
             where += f" (thresholds and list versions in {self.context_file})"
-        return "; ".join(parts) + f"; {where}; {self.seconds:.1f} s ({rate:,.0f} rows/s)"
+        recorded = f"; recorded as run {self.run_id}" if self.run_id is not None else ""
+        return "; ".join(parts) + f"; {where}{recorded}; {self.seconds:.1f} s ({rate:,.0f} rows/s)"
 
 
 def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "csv",
@@ -79,7 +89,7 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     lists and list versions used go beside it in ``<output>.context.json``. A file without any
     customer row is an input error (ValueError): screening nothing must not read as an all clear.
     """
-    start = time.perf_counter()
+    start, started_at = time.perf_counter(), utc_now()
     selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
     chosen = {"lists": selection.lists, "exclude_lists": selection.exclude_lists,
               "source_thresholds": dict(selection.source_thresholds)}
@@ -97,8 +107,12 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                  for i in range(len(table))]
     results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors,
                              on_progress=on_progress, on_message=on_message, **chosen)
-    written = write_results(results, table.columns, output, fmt, stdout=stdout or sys.stdout, excel=excel)
-    context_file = write_context(output, screening_context(db, threshold, **chosen)) if output else None
+    reviewed = judge_results(db, customers, results)
+    written = write_results(results, table.columns, output, fmt, stdout=stdout or sys.stdout, excel=excel,
+                            reviews=reviewed)
+    context = screening_context(db, threshold, **chosen)
+    context_file = write_context(output, context) if output else None
+    run_id = keep_run(db, "screen", started_at, results, reviewed, context, path, output, on_message=on_message)
     hits = [h for r in results for h in r.hits]
     unknown = unrecognised_countries(customers, results)
     return BatchSummary(rows=len(results), hit_rows=sum(r.status == "hit" for r in results), hits=len(hits),
@@ -108,7 +122,9 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                         output=str(output) if output else None, context_file=context_file,
                         unknown_country_rows=sum(unknown.values()),
                         unknown_countries=[v for v, _ in unknown.most_common(NAMED_VALUES)],
-                        unknown_country_values=len(unknown), selection=selection.describe())
+                        unknown_country_values=len(unknown), selection=selection.describe(), run_id=run_id,
+                        cleared=sum(r.standing.status == STATUS_CLEARED for r in reviewed.values()),
+                        alert_rows=len({row for (row, _), r in reviewed.items() if r.standing.status != STATUS_CLEARED}))
 
 
 def unrecognised_countries(customers: list[Customer], results: list[RowResult]) -> Counter:

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from . import store
+from .audit.chain import record_list_change
 
 
 
@@ -37,16 +38,19 @@ def active_version(con: duckdb.DuckDBPyConnection, source: str) -> ActiveVersion
     return ActiveVersion(*row[:5], list(row[5] or [])) if row else None
 
 
-def activate_version(con: duckdb.DuckDBPyConnection, source: str, version_id: int) -> None:
-    """Make ``version_id`` the one active version of ``source``. Runs in the caller's transaction."""
+def activate_version(con: duckdb.DuckDBPyConnection, source: str, version_id: int, action: str = "activated") -> None:
+    """Make ``version_id`` the one active version of ``source``, recording the change in the audit
+    trail (``action``: load, refresh, rollback). Runs in the caller's transaction."""
+    previous = active_version(con, source)
     store.run(con, "versions.supersede_active", [source])
     store.run(con, "versions.activate", [version_id])
+    record_list_change(con, source, version_id, previous.version_id if previous else None, action)
 
 
-def switch_active(con: duckdb.DuckDBPyConnection, source: str, version_id: int) -> None:
+def switch_active(con: duckdb.DuckDBPyConnection, source: str, version_id: int, action: str = "activated") -> None:
     """One transaction: the old active version becomes superseded and ``version_id`` active."""
     with store.transaction(con):
-        activate_version(con, source, version_id)
+        activate_version(con, source, version_id, action)
 
 
 def resolve_version(con: duckdb.DuckDBPyConnection, source: str, ref: str | int) -> int:

@@ -40,7 +40,7 @@ _HOOKS = {
     """,
     # inside the switch transaction: old version already marked superseded, new one not yet active
     "inside_switch": """
-        def hooked(con, source, version_id):
+        def hooked(con, source, version_id, *rest):
             con.execute("BEGIN TRANSACTION")
             con.execute("UPDATE list_versions SET status = 'superseded' WHERE source = ? AND status = 'active'", [source])
             stop()

@@ -116,9 +116,9 @@ def test_customers_add_and_rescreen_cli(tmp_path: Path, db: Path):
         table = list(csv.DictReader(handle))
     header = list(table[0])
     assert header[:2] == ["change", "customer_file"]
-    assert header[2:11] == ["input_id", "input_row", "status", "entity_id", "score", "list_refs", "matched_name",
-                            "match_kind", "explanation"]
-    assert header[11:] == ["customer_ref", "legal_name", "kind", "note"]
+    assert header[2:13] == ["input_id", "input_row", "status", "entity_id", "score", "list_refs", "matched_name",
+                            "match_kind", "explanation", "decision_id", "decision_note"]
+    assert header[13:] == ["customer_ref", "legal_name", "kind", "note"]
     # input_row is the row in the registered file, as in `screening screen` output
     assert all(rows[int(r["input_row"]) - 1]["customer_ref"] == r["input_id"] for r in table)
     assert {r["change"] for r in table} == {"delisted"} and all(r["customer_file"] == "book" for r in table)
