@@ -26,6 +26,7 @@ _API = {
     "screen_records": "screening.match",
     "check": "screening.match",
     "prepare_lookups": "screening.match",
+    "pin_store": "screening.match",
     "screening_context": "screening.match",
     "screen_file": "screening.screen_batch",
     "compare": "screening.pairwise",

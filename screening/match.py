@@ -643,6 +643,7 @@ def explain_in_words(waterfall: list[dict], kind: str, score: float) -> str:
 
 # ---- the library API ---------------------------------------------------------------------------
 _MATCHERS: dict[str, Matcher] = {}
+_PINNED: set[str] = set()  # stores that never change: their matchers are not checked for new lists
 # guards _MATCHERS only: never held while a store is opened or loaded, because loading the bundled
 # lists into an empty store calls release() (the loader closes this process's readers first)
 _LOCK = threading.Lock()
@@ -726,17 +727,28 @@ def _cached_matcher(key: str, writable: bool) -> Matcher | None:
         matcher = _MATCHERS.get(key)
         if matcher is None:
             return None
-        if (not writable or matcher.writable) and stored_fingerprint(matcher.con) == matcher.info.fingerprint:
+        if (not writable or matcher.writable) and (
+                key in _PINNED or stored_fingerprint(matcher.con) == matcher.info.fingerprint):
             return matcher
         del _MATCHERS[key]
     matcher.con.close()
     return None
 
 
+def pin_store(db: str | Path) -> None:
+    """Declare a store that never changes (a published snapshot, :mod:`screening.service.publish`):
+    its cached matcher then serves every call without asking the store whether its lists changed
+    (a query that costs a third of a lookup)."""
+    with _LOCK:
+        _PINNED.add(str(store.resolve_db_path(db)))
+
+
 def release(db: str | Path | None = None) -> None:
     """Close the cached matcher of a store (before this process writes to it)."""
     with _LOCK:
-        matcher = _MATCHERS.pop(str(store.resolve_db_path(db)), None)
+        key = str(store.resolve_db_path(db))
+        matcher = _MATCHERS.pop(key, None)
+        _PINNED.discard(key)
     if matcher is not None:
         matcher.con.close()
 

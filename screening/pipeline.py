@@ -3,6 +3,7 @@
     load (bundled or given snapshots) | refresh (downloads, gated)   -> list versions
       -> consolidate   (entries -> entities, screening/consolidate)
       -> index         (the match index of the entities' names and addresses, screening/match_index)
+      -> publish       (a served store only: a read-only snapshot for the server, screening/service/publish)
 
 Before any of them writes, this process's cached readers of the store (the matchers) are released
 (:func:`screening.store.release_readers`).  No stage calls a later one: they are called from here.
@@ -20,6 +21,7 @@ from .fetch import FetchOptions
 from .load import SourceLoad, load_sources
 from .match_index import update_index
 from .refresh import DEFAULT_KEEP, GatePolicy, RefreshOutcome, refresh_lock, refresh_sources, rollback_source
+from .service.publish import publish_if_served
 
 Progress = Callable[[str], None]
 
@@ -61,6 +63,9 @@ def consolidate_store(db: str | Path | None = None, on_progress: Progress | None
         "building the match index ...")
     clock = time.perf_counter()
     index = update_index(path)
+    note = publish_if_served(path)  # a served store: the server switches to the new lists
+    if note:
+        say(note)
     return Consolidation(report.entries, report.entities, report.largest_entity, report.seconds.get("total", 0.0),
                          index.names, index.entities, round(time.perf_counter() - clock, 2), report.as_dict())
 
@@ -138,4 +143,4 @@ def rebuild_entities(db_path: Path) -> str | None:
         update_index(db_path)
     except Exception as exc:  # screening rebuilds a stale index itself
         return f"match index not rebuilt: {type(exc).__name__}: {exc}"
-    return None
+    return publish_if_served(db_path)  # a served store: the server switches to the new lists
