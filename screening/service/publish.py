@@ -4,8 +4,8 @@ DuckDB lets one process write a database file, or many processes read it, never 
 A server that kept the store open would stop ``screening lists refresh`` from writing it, so the
 server never opens the store itself. Instead, once a load, refresh or rollback has rebuilt the
 match index, the writer *publishes* the store: it checkpoints it, copies the file to
-``<db>.published/<index fingerprint>.duckdb`` (under a temporary name, then renamed: a reader
-never sees a half-written file) and atomically replaces the pointer file ``<db>.published/CURRENT``
+``<db>.published/<index fingerprint>.duckdb`` with the entities built as the server shows them
+(under a temporary name, then renamed: a reader never sees a half-written file) and atomically replaces the pointer file ``<db>.published/CURRENT``
 with that file's name. Server workers read the pointer every few seconds and open the snapshot it
 names read-only; a snapshot never changes once published, so every answer comes from one list
 version. The previous snapshot is kept for requests still in flight; older ones are removed.
@@ -19,6 +19,9 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
+
+import duckdb
 
 from .. import store
 from ..match_index import list_fingerprint, stored_fingerprint
@@ -82,7 +85,7 @@ def publish_snapshot(db: str | Path | None = None) -> Published:
         target = folder / f"{version}{SUFFIX}"
         if not target.is_file():
             con.execute("CHECKPOINT")  # everything in the file itself, not in the write-ahead log
-            _copy_atomically(path, target)
+            _copy_atomically(path, target, _add_entities)
     finally:
         con.close()
     previous = current_snapshot(path)
@@ -104,11 +107,25 @@ def publish_if_served(db: str | Path | None) -> str | None:
     return None
 
 
-def _copy_atomically(source: Path, target: Path) -> None:
-    """Copy a file under a temporary name in the target's folder, flush it, then rename it."""
+def _add_entities(copy: Path) -> None:
+    """Build the entities as the server shows them into the copy (workers then only read them)."""
+    from .entities import write_entities
+
+    con = duckdb.connect(str(copy))
+    try:
+        write_entities(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _copy_atomically(source: Path, target: Path, finish: Callable[[Path], None]) -> None:
+    """Copy a file under a temporary name in the target's folder, ``finish`` the copy, flush it,
+    then rename it."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(source, tmp)
+        finish(tmp)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -13,15 +13,14 @@ import json
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import lru_cache
-from importlib import resources
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import duckdb
 
 from .. import pin_store, prepare_lookups, screening_context, store
+from .entities import ftm_time, read_entities
 from .publish import Published, current_snapshot
 
 POLL_SECONDS = 2.0
@@ -40,22 +39,6 @@ def call_library(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return func(*args, **kwargs)
 
 
-@lru_cache(maxsize=1)
-def contract() -> dict:
-    """The yente vocabulary: FollowTheMoney schemata and properties (``data/yente_contract.json``)."""
-    text = resources.files("screening").joinpath("data/yente_contract.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-def ftm_time(value: date | datetime | None) -> str | None:
-    """A date or time as yente writes it: ``YYYY-MM-DDTHH:MM:SS``, no zone."""
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    return value.replace(microsecond=0, tzinfo=None).isoformat()
-
-
 @dataclass
 class Snapshot:
     """One published snapshot, ready to answer: its file, version, list versions and entities."""
@@ -64,9 +47,21 @@ class Snapshot:
     version: str
     published_at: str | None
     lists: dict[str, dict]                      # source -> {version, version_id, published, updated_at}
-    entities: dict[str, dict] = field(repr=False)  # entity_id -> FollowTheMoney entity (no score)
+    entities: dict[str, str] = field(repr=False)   # entity_id -> FollowTheMoney entity, as JSON
     member_of: dict[str, str] = field(repr=False)  # 'source:source_id' -> entity_id
     default_threshold: float = 0.5                 # the configured threshold of a hit
+    _parsed: dict[str, dict] = field(default_factory=dict, repr=False)
+
+    def entity(self, entity_id: str) -> dict | None:
+        """The FollowTheMoney entity (without score), or None; parsed on first use. Callers copy
+        it before adding keys."""
+        found = self._parsed.get(entity_id)
+        if found is None:
+            text = self.entities.get(entity_id)
+            if text is None:
+                return None
+            found = self._parsed[entity_id] = json.loads(text)
+        return found
 
     @classmethod
     def open(cls, published: Published) -> "Snapshot":
@@ -79,13 +74,9 @@ class Snapshot:
                     "SELECT source, coalesce(fetched_at, loaded_at) FROM active_versions").fetchall():
                 if source in lists:
                     lists[source]["updated_at"] = ftm_time(loaded)
-            cursor = con.execute(store.sql("service_entity"))
-            columns = [d[0] for d in cursor.description]
-            rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+            entities, member_of = read_entities(con)
         finally:
             con.close()
-        entities = {row["entity_id"]: entity_ftm(row) for row in rows}
-        member_of = {ref: row["entity_id"] for row in rows for ref in row["referents"] or ()}
         # not under LIBRARY_LOCK: the new matcher has its own connection, so the current one
         # keeps answering while this one is prepared
         pin_store(published.path)  # a snapshot never changes: no check for new lists on each lookup
@@ -93,32 +84,6 @@ class Snapshot:
         threshold = float(call_library(screening_context, published.path)["threshold"]["default"])
         stamp = datetime.fromtimestamp(published.path.stat().st_mtime)
         return cls(published.path, published.version, ftm_time(stamp), lists, entities, member_of, threshold)
-
-
-def entity_ftm(row: dict) -> dict:
-    """One row of ``sql/service_entity.sql`` as a FollowTheMoney entity."""
-    terms = contract()
-    names = [n for n in row["names"] or () if n]
-    caption = row["canonical_name"] or (names[0] if names else row["entity_id"])
-    props: dict[str, list[str]] = {"name": [caption]}
-    aliases = [n for n in names if n != caption]
-    if aliases:
-        props["alias"] = aliases
-    for key, values in (("country", row["countries"]), ("nationality", row["nationalities"]),
-                        ("address", row["addresses"]), ("birthDate", row["birth_dates"])):
-        kept = sorted({str(v) for v in values or () if v})
-        if kept:
-            props[key] = kept
-    for ident in row["identifiers"] or ():
-        prop = terms["identifier_property"].get(ident["type"], terms["identifier_default"])
-        props.setdefault(prop, []).append(str(ident["value"]))
-    props["topics"] = list(terms["topics"])
-    last_seen = ftm_time(row["last_seen"])
-    return {"id": row["entity_id"], "caption": caption,
-            "schema": terms["schema_of_type"].get(row["entity_type"], "LegalEntity"),
-            "properties": props, "datasets": list(row["sources"] or ()), "referents": list(row["referents"] or ()),
-            "target": True, "first_seen": ftm_time(row["first_listed"]) or last_seen,
-            "last_seen": last_seen, "last_change": ftm_time(row["last_listed"]) or last_seen}
 
 
 class Snapshots:

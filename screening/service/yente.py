@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from .. import check
-from .snapshot import Snapshot, call_library, contract
+from .entities import contract
+from .snapshot import Snapshot, call_library
 
 ALGORITHM = "screening-splink"
 ALGORITHM_ALIASES = ("best", "default", ALGORITHM)
@@ -177,7 +178,7 @@ def match_query(snap: Snapshot, key: str, schema: str, raw_props: dict[str, Any]
 
 
 def _result(snap: Snapshot, hit: Any, params: MatchParams) -> dict | None:
-    entity = snap.entities.get(hit.entity_id)
+    entity = snap.entity(hit.entity_id)
     if entity is None:  # an entry the consolidation did not cover: shown as its own entity
         return None
     cutoff = params.cutoff is not None and hit.score <= min(params.cutoff, params.match_threshold)
@@ -242,7 +243,7 @@ def search(snap: Snapshot, dataset: str, q: str, schema: str | None, countries: 
         raise ApiError(400, str(exc)) from None
     if result.status == "error":
         raise ApiError(400, result.error or "the text cannot be searched")
-    found = [{**snap.entities[h.entity_id], "score": h.score} for h in result.hits if h.entity_id in snap.entities]
+    found = [{**snap.entity(h.entity_id), "score": h.score} for h in result.hits if h.entity_id in snap.entities]
     found.sort(key=lambda r: (-r["score"], r["id"]))
     return {"results": found[offset:offset + limit], "total": {"value": len(found), "relation": "eq"},
             "limit": limit, "offset": offset}
@@ -252,7 +253,7 @@ def entity(snap: Snapshot, entity_id: str) -> tuple[dict | None, str | None]:
     """(the entity, None) for an entity id; (None, its entity id) for a list entry's ref
     ``source:source_id`` (the caller redirects); ApiError 404 otherwise."""
     if entity_id in snap.entities:
-        return snap.entities[entity_id], None
+        return snap.entity(entity_id), None
     if entity_id in snap.member_of:
         return None, snap.member_of[entity_id]
     raise ApiError(404, f"no entity {entity_id!r} (an entity id, or a list entry as source:source_id)")
