@@ -151,8 +151,8 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
                                    exclude_schema=exclude_schema, exclude_entity_ids=exclude_entity_ids,
                                    changed_since=_changed_since(changed_since),
                                    default_threshold=snap.default_threshold)
-        # rendered here, not through the response model: the shape is pinned by the tests, and
-        # validating every result again costs as much as matching it
+        # Rendered here, not through the response model: the shape is pinned by the tests, and
+        # validating every result again costs as much as matching it.
         return JSONResponse(yente.match(snap, dataset, body.queries, params, settings.time_limit),
                             headers={VERSION_HEADER: snap.version})
 
