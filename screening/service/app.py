@@ -24,7 +24,7 @@ from fastapi.security import APIKeyHeader, APIKeyQuery
 from starlette.background import BackgroundTask
 
 from .. import check, diff_lists, list_stats, screen_file, screening_context, show_entity
-from ..refresh import VersionNotFound, list_versions
+from ..versions import VersionNotFound, list_versions
 from ..report import OutputError
 from ..customer_files import InputFileError
 from ..sources import SOURCE_NAMES, load_source
