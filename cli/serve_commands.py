@@ -75,5 +75,12 @@ def serve(host, port, workers, api_keys_file, max_body, max_upload, time_limit, 
     settings = Settings(db=str(path), keys=sorted(keys), max_body_bytes=max_body, max_upload_bytes=max_upload,
                         time_limit=time_limit)
     os.environ[SETTINGS_ENV] = settings.to_env()
-    uvicorn.run("screening.service.app:create_app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", access_log=False, server_header=False)
+    from screening.service.workers import APP, UVICORN, can_share_port, run_workers
+
+    if workers > 1 and can_share_port():  # each worker its own socket: connections spread evenly
+        try:
+            sys.exit(run_workers(host, port, workers, {SETTINGS_ENV: settings.to_env()}))
+        except OSError as exc:
+            click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+            sys.exit(1)
+    uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **UVICORN)
