@@ -34,6 +34,7 @@ from .snapshot import Snapshot, Snapshots, call_library
 
 SETTINGS_ENV = "SCREENING_SERVE_SETTINGS"  # the settings, as JSON, for worker processes
 VERSION_HEADER = "X-Index-Version"
+WORKER_HEADER = "X-Worker"
 _CHANGED_SINCE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$")
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/x-ndjson",
                "parquet": "application/vnd.apache.parquet",
@@ -120,7 +121,8 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
 
     # ---- health ----------------------------------------------------------------------------------
     @app.get("/healthz", response_model=models.Health, tags=["system"])
-    def healthz() -> dict:
+    def healthz(response: Response) -> dict:
+        response.headers[WORKER_HEADER] = str(os.getpid())  # which worker process answered
         return {"status": "ok"}
 
     @app.get("/readyz", response_model=models.Health, responses={503: {"model": models.Error}}, tags=["system"])
