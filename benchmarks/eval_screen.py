@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from screening.match import get_matcher  # noqa: E402
 from screening.match_features import name_features  # noqa: E402
 from screening.match_model import load_config  # noqa: E402
-from screening.screen_batch import screen_file  # noqa: E402
+from screening.match.batch import screen_file  # noqa: E402
 
 
 def exact_baseline(queries: Path, db: str | None, out: Path) -> None:

@@ -40,7 +40,7 @@ import legit_book  # noqa: E402
 import third_country  # noqa: E402
 from third_country import hit_at  # noqa: E402
 
-from screening.customer_files import read_customer_file  # noqa: E402
+from screening.match.files import read_customer_file  # noqa: E402
 from screening.match import Customer, RowResult, screen_records  # noqa: E402
 from screening.match_model import MODELS_DIR, load_config  # noqa: E402
 

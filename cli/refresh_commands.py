@@ -7,7 +7,7 @@ import click
 import duckdb
 
 from screening import writers
-from screening.customer_files import InputFileError
+from screening.match.files import InputFileError
 from screening.diff import diff_lists
 from screening.fetch import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, FetchOptions
 from screening.pipeline import refresh_lists, rollback

@@ -5,12 +5,12 @@ import sys
 
 import click
 
-from screening.customer_files import InputFileError
+from screening.match.files import InputFileError
 from screening.match import check, screening_context
 from screening.outcome import INPUT_ERROR, check_exit_code
 from screening.report import FORMATS
-from screening.screen_batch import screen_file
-from screening.selection import parse_source_threshold, parse_sources
+from screening.match.batch import screen_file
+from screening.match.selection import parse_source_threshold, parse_sources
 from screening.sources import SOURCE_NAMES
 
 from .groups import customer_column_options, db_option, main
@@ -41,7 +41,7 @@ def _source_thresholds(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def selection_options(func):
     """``--lists``, ``--exclude-lists`` and ``--source-threshold`` (the lists and thresholds of
-    one run, :mod:`screening.selection`), passed on as ``lists``, ``exclude_lists`` and
+    one run, :mod:`screening.match.selection`), passed on as ``lists``, ``exclude_lists`` and
     ``source_thresholds``."""
     known = ", ".join(SOURCE_NAMES)
     wrapper = click.option(

@@ -28,7 +28,7 @@ _API = {
     "prepare_lookups": "screening.match",
     "pin_store": "screening.match",
     "screening_context": "screening.match",
-    "screen_file": "screening.screen_batch",
+    "screen_file": "screening.match.batch",
     "compare": "screening.pairwise",
     "compare_entity": "screening.pairwise",
     "refresh_lists": "screening.pipeline",

@@ -29,7 +29,8 @@ from stdnum.util import get_cc_module
 
 from . import store
 from .countries import to_country_code
-from .customer_files import _data_rows, norm_header
+from .match.files.columns import norm_header
+from .match.files.table import data_rows as _data_rows
 
 _NOT_KEY = re.compile(r"[^A-Za-z0-9]")
 BIC_HEAD_OFFICE = "XXX"  # the branch code of a SWIFT/BIC that names the institution's head office

@@ -6,7 +6,7 @@ still holds every hit found in the rows that were screened).
 """
 from __future__ import annotations
 
-from .match import RowResult
+from .match.results import RowResult
 
 CLEAN = 0        # every row screened, no hit
 HITS = 1         # every row screened, some hit (rescreen: new or changed hits)

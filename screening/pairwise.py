@@ -27,10 +27,13 @@ from typing import Any, Callable, Iterable, Mapping
 from . import store
 from .countries import to_country_code
 from .identifiers import Identifier, describe_problem, ensure_list_identifiers, normalize_identifier, parse_id_option
-from .match import Customer, Matcher, explain_in_words, get_matcher, parse_dob, parse_type
+from .match.cache import get_matcher
+from .match.customers import Customer, parse_dob, parse_type
+from .match.engine import Matcher
+from .match.explain import explain_in_words
+from .match.index import token_structs
+from .match.lookup import ListSide
 from .match_features import derived_names, name_features
-from .match_index import token_structs
-from .match_lookup import ListSide
 from .ofac_score import best_ofac_score, ofac_score
 
 PAIR_ENTITY = "compared"  # the entity id the second record of a pair takes
@@ -136,7 +139,7 @@ def _pair_side(matcher: Matcher, b: Record) -> ListSide:
         feats = name_features(name, etype)
         if not feats.tokens:
             continue
-        toks = token_structs(feats, matcher.token_weights, matcher.unknown)
+        toks = token_structs(feats, matcher.customers.token_weights, matcher.customers.unknown)
         last = len(toks) - 1
         names[uid] = (PAIR_ENTITY, name, len(toks), feats.core, feats.sorted_key, feats.compact, feats.legal_form)
         tokens[uid] = tuple((j, t["w"], j == last, (t["t"], t["p"], t["s"], t["k"])) for j, t in enumerate(toks))

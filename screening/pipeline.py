@@ -2,7 +2,7 @@
 
     load (bundled or given snapshots) | refresh (downloads, gated)   -> list versions
       -> consolidate   (entries -> entities, screening/consolidate)
-      -> index         (the match index of the entities' names and addresses, screening/match_index)
+      -> index         (the match index of the entities' names and addresses, screening/match/index.py)
       -> publish       (a served store only: a read-only snapshot for the server, screening/service/publish)
 
 Before any of them writes, this process's cached readers of the store (the matchers) are released
@@ -19,7 +19,7 @@ from . import store
 from .consolidate import consolidate_entities
 from .fetch import FetchOptions
 from .load import SourceLoad, load_sources
-from .match_index import update_index
+from .match.index import update_index
 from .refresh import DEFAULT_KEEP, GatePolicy, RefreshOutcome, refresh_lock, refresh_sources, rollback_source
 from .service.publish import publish_if_served
 

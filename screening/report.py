@@ -17,7 +17,7 @@ from typing import Any, Iterator, Mapping
 import pyarrow as pa
 
 from . import writers
-from .match import RowResult
+from .match.results import RowResult
 from .writers import atomic_output  # noqa: F401 - where the batch screener finds it
 
 RESULT_COLUMNS = ["input_id", "input_row", "status", "entity_id", "score", "list_refs", "matched_name", "match_kind",

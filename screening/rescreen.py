@@ -33,8 +33,12 @@ import duckdb
 import pyarrow as pa
 
 from . import store, writers
-from .customer_files import read_customer_file
-from .match import CHUNK_ROWS, Customer, Hit, Matcher, get_matcher, parse_type, release, screen_records
+from .match.api import CHUNK_ROWS, screen_records
+from .match.cache import get_matcher, release
+from .match.customers import Customer, parse_type
+from .match.engine import Matcher
+from .match.files import read_customer_file
+from .match.results import Hit
 from .match_features import address_features, blocking_keys, name_features
 from .outcome import exit_code
 from .audit.chain import utc_now

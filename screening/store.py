@@ -114,6 +114,21 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
+def sections(file: str) -> dict[str, str]:
+    """The named statements of ``sql/<file>.sql`` in file order (``-- name:`` lines)."""
+    return _sections(sql(file))
+
+
+def used_params(statement: str, params: dict) -> dict | None:
+    """The named parameters a statement uses (``$name``), None when it uses none: DuckDB refuses
+    parameters a statement does not name."""
+    names = set(_PARAM.findall(statement))
+    return {k: v for k, v in params.items() if k in names} or None
+
+
+_PARAM = re.compile(r"\$(\w+)")
+
+
 def default_db_path() -> Path:
     """``$SCREENING_DB`` if set, else ``screening.duckdb`` in the per-user data directory."""
     env = os.environ.get(DB_ENV)

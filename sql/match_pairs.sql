@@ -1,36 +1,45 @@
 -- Builds match_pairs: one row per (customer, listed entity) candidate with the features the
 -- Splink model compares (columns *_l = list side, *_r = customer side).
--- Inputs (temp tables filled by screening/match.py): match_cname(nid, core, sorted_key, compact,
+-- Python twin: screening/match/lookup.py (candidate_pairs: one customer's pairs, step for step),
+-- constants: screening/match/scoring.py (parameters $max_candidates, $key_kinds, $key_points,
+-- $other_key_points, $min_key_points, $sim, $rank, $rank_places); parity test:
+-- tests/match/test_match_lookup.py. The list side is read through the views of
+-- sql/match_read_all.sql or sql/select_lists.sql (all lists, or a selection of them).
+-- Inputs (temp tables filled by screening/match/chunk.py): match_cname(nid, core, sorted_key, compact,
 -- legal_form, toks, cut) = the chunk's distinct customer names, match_cname_keys(nid, key),
 -- match_cust(cust_uid, nid, country, atoks, street, dob, dob_year, type), match_cust_akeys(cust_uid, key).
 -- Candidates come from rare name keys (blocking keeps recall: rare tokens, phonetic keys, token
 -- pairs, typo-tolerant prefixes/suffixes) and rare address tokens. The name side is computed once
 -- per distinct name (nid), then joined to every customer carrying that name.
 
+-- name: match_kn
 -- the listed names sharing a lookup key with a customer name
 CREATE OR REPLACE TEMP TABLE match_kn AS
 SELECT k.nid, n.entity_id, n.name_uid, k.key
-FROM match_cname_keys k JOIN match_name_keys nk USING (key) JOIN match_names_mem n USING (name_uid);
+FROM match_cname_keys k JOIN match_name_keys_read nk USING (key) JOIN match_names_read n USING (name_uid);
 
+-- name: match_ncand
 -- rank an entity by the rare keys it shares with the name; keep the best few per name
 CREATE OR REPLACE TEMP TABLE match_ncand AS
 SELECT nid, entity_id FROM (
     SELECT nid, entity_id,
-           sum(CASE left(key, 1) WHEN 'c' THEN 8 WHEN 't' THEN 3 WHEN 'b' THEN 3 WHEN 'g' THEN 1 ELSE 2 END) AS kscore
+           sum(coalesce($key_points[list_position($key_kinds, left(key, 1))], $other_key_points)) AS kscore
     FROM (SELECT DISTINCT nid, entity_id, key FROM match_kn)
     GROUP BY nid, entity_id
-    HAVING kscore >= 2  -- a shared 3-letter prefix pair alone is too weak a reason to compare
+    HAVING kscore >= $min_key_points  -- a shared 3-letter prefix pair alone is too weak a reason to compare
     QUALIFY row_number() OVER (PARTITION BY nid ORDER BY kscore DESC, entity_id) <= $max_candidates
 );
 
+-- name: match_cand
 CREATE OR REPLACE TEMP TABLE match_cand AS
 SELECT cust_uid, entity_id, bool_or(by_address) AS by_address FROM (
     SELECT c.cust_uid, nc.entity_id, false AS by_address FROM match_cust c JOIN match_ncand nc USING (nid)
     UNION ALL
     SELECT DISTINCT k.cust_uid, a.entity_id, true
-    FROM match_cust_akeys k JOIN match_address_keys ak USING (key) JOIN match_addresses_mem a USING (addr_uid)
+    FROM match_cust_akeys k JOIN match_address_keys ak USING (key) JOIN match_addresses_read a USING (addr_uid)
 ) GROUP BY ALL;
 
+-- name: match_cust_tok
 -- Token-by-token similarity of the customer's name with every name of each candidate entity,
 -- computed column-wise (no per-row lambdas): rows = (name pair, customer token, list token).
 -- Tokens carry ids (tid: one per distinct token form, list ids from match_tok_attr).
@@ -39,6 +48,7 @@ SELECT nid, i, tok.id AS tid, tok.t AS t, tok.p AS p, tok.s AS s, tok.k AS k, to
        i = ntok - 1 AS last, cut AND i = ntok - 1 AS cut
 FROM (SELECT nid, unnest(range(len(toks))) AS i, unnest(toks) AS tok, len(toks) AS ntok, cut FROM match_cname);
 
+-- name: match_np
 -- the names of the candidate entities that share a blocking key with the customer name
 CREATE OR REPLACE TEMP TABLE match_np AS
 SELECT row_number() OVER () AS pid, nid, entity_id, name_uid FROM (
@@ -50,6 +60,7 @@ SELECT row_number() OVER () AS pid, nid, entity_id, name_uid FROM (
     ) c ON c.nid = kn.nid AND c.entity_id = kn.entity_id
 );
 
+-- name: match_tp
 -- each distinct (customer token, list token) pair is compared once; a customer name that may be
 -- cut (payment-message width) also matches when its last word starts the listed word at the
 -- same position, however short ("... of the Ca" for "... of the Caliphate")
@@ -60,17 +71,18 @@ WITH tp AS MATERIALIZED (
 ), sims AS (
     SELECT pr.rid, pr.lid, starts_with(l.t, r.t) AS pre,
            match_tok_sim(struct_pack(t := r.t, p := r.p, s := r.s, k := r.k),
-                         struct_pack(t := l.t, p := l.p, s := l.s, k := l.k)) AS sim
+                         struct_pack(t := l.t, p := l.p, s := l.s, k := l.k), $sim) AS sim
     FROM (SELECT DISTINCT rid, lid FROM tp) pr
     JOIN (SELECT DISTINCT tid, t, p, s, k FROM match_cust_tok) r ON r.tid = pr.rid
     JOIN match_tok_attr_mem l ON l.tid = pr.lid
 )
 SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, tp.last, tp.jlast,
-       CASE WHEN tp.cut AND tp.i = tp.j AND sims.pre THEN greatest(sims.sim, 0.95) ELSE sims.sim END AS sim
+       CASE WHEN tp.cut AND tp.i = tp.j AND sims.pre THEN greatest(sims.sim, $sim.cut) ELSE sims.sim END AS sim
 FROM tp JOIN sims USING (rid, lid);
 
+-- name: match_best_name
 -- The entity's name closest to the customer's name. Besides the weighted covers, the exact covers
--- (xcover: only words equal or in the same spelling class, sim >= 0.95, count: a word that merely
+-- (xcover: only words equal or in the same spelling class, sim >= $sim.exact, count: a word that merely
 -- sounds alike or is spelt close is not "in" the other name), and the shape of a
 -- shortened name: the customer's first and last words match the listed first and last words
 -- (middle names dropped: edges), or the customer's words match the listed words from the start
@@ -78,7 +90,7 @@ FROM tp JOIN sims USING (rid, lid);
 -- lead: how alike the first words are (a listed name with a word added after it).
 CREATE OR REPLACE TEMP TABLE match_best_name AS
 WITH per_i AS (
-    SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= 0.95), 0.0) AS xs,
+    SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs,
            coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at,
            max(sim) FILTER (WHERE i = 0 AND j = 0) AS e_first, max(sim) FILTER (WHERE last AND jlast) AS e_last
     FROM match_tp GROUP BY pid, i
@@ -89,7 +101,7 @@ WITH per_i AS (
     FROM per_i GROUP BY pid
 ), cover_l AS (
     SELECT pid, sum(wl * s) / nullif(sum(wl), 0) AS cover_l, sum(wl * xs) / nullif(sum(wl), 0) AS xcover_l
-    FROM (SELECT pid, j, any_value(wl) AS wl, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= 0.95), 0.0) AS xs
+    FROM (SELECT pid, j, any_value(wl) AS wl, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs
           FROM match_tp GROUP BY pid, j) GROUP BY pid
 )
 SELECT nid, entity_id,
@@ -97,33 +109,36 @@ SELECT nid, entity_id,
                            xcover_l, xcover_r, matched_r, ntok, edges, aligned, lead),
                -- equal ranks (to 9 places: sums in another order differ in the last bits): the
                -- lowest name_uid, so that the result does not vary
-               (round(rank, 9), -name_uid)) AS best
+               (round(rank, $rank_places), -name_uid)) AS best
 FROM (
     SELECT np.nid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.skeleton, n.legal_form,
            coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r,
            coalesce(cl.xcover_l, 0.0) AS xcover_l, coalesce(cr.xcover_r, 0.0) AS xcover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
            coalesce(cr.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned, coalesce(cr.lead, 0.0) AS lead,
-           (n.core = r.core)::INT * 4 + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * 2
-           + least(cover_l, cover_r) + 0.1 * greatest(cover_l, cover_r)
+           (n.core = r.core)::INT * $rank.same_core + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * $rank.same_words
+           + $rank.least_cover * least(cover_l, cover_r) + $rank.greatest_cover * greatest(cover_l, cover_r)
            -- a listed name holding every customer word (HADDAD, Fethi in HADDAD, Fethi Ben Assen Ben
            -- Salem) outranks another alias sharing half of them
-           + 0.5 * (coalesce(cr.xcover_r, 0.0) >= 0.9 AND len(r.toks) >= 2)::INT AS rank
-    FROM match_np np JOIN match_names_mem n USING (name_uid) JOIN match_cname r USING (nid)
+           + $rank.every_customer_word
+             * (coalesce(cr.xcover_r, 0.0) >= $rank.every_customer_word_cover AND len(r.toks) >= 2)::INT AS rank
+    FROM match_np np JOIN match_names_read n USING (name_uid) JOIN match_cname r USING (nid)
     LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid)
 ) GROUP BY ALL;
 
+-- name: match_best_address
 -- The entity's address closest to the customer's address (customers with an address only).
 CREATE OR REPLACE TEMP TABLE match_best_address AS
 SELECT cust_uid, entity_id,
        arg_max(struct_pack(addr_uid, address, acov_l, acov_r),
-               (round(least(acov_l, acov_r) + 0.1 * acov_r, 9), -addr_uid)) AS best
+               (round($rank.least_cover * least(acov_l, acov_r) + $rank.greatest_cover * acov_r, $rank_places), -addr_uid)) AS best
 FROM (
     SELECT c.cust_uid, c.entity_id, a.addr_uid, a.address,
            match_addr_cover(a.atoks, r.atoks) AS acov_l, match_addr_cover(r.atoks, a.atoks) AS acov_r
-    FROM match_cand c JOIN match_cust r USING (cust_uid) JOIN match_addresses_mem a USING (entity_id)
+    FROM match_cand c JOIN match_cust r USING (cust_uid) JOIN match_addresses_read a USING (entity_id)
     WHERE len(r.atoks) > 0
 ) GROUP BY ALL;
 
+-- name: match_pairs
 CREATE OR REPLACE TEMP TABLE match_pairs AS
 SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        c.entity_id AS uid_l, c.cust_uid AS uid_r, c.by_address,
@@ -152,6 +167,6 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
 FROM match_cand c
 JOIN match_cust r USING (cust_uid)
 JOIN match_cname cn USING (nid)
-JOIN match_entities_mem e USING (entity_id)
+JOIN match_entities_read e USING (entity_id)
 LEFT JOIN match_best_name bn USING (nid, entity_id)
 LEFT JOIN match_best_address ba USING (cust_uid, entity_id);

@@ -1,10 +1,10 @@
-"""The lists and thresholds of one run (screening.selection), without a store."""
+"""The lists and thresholds of one run (screening.match.selection), without a store."""
 from __future__ import annotations
 
 import pytest
 
 from screening.match_model import ScreenConfig
-from screening.selection import Selection, make_selection, parse_source_threshold, select_refs
+from screening.match.selection import Selection, make_selection, parse_source_threshold, select_refs
 from screening.sources import SOURCE_NAMES
 
 CONFIGURED = ScreenConfig(threshold=0.5, per_source={"us_csl": 0.7, "un_sc": 0.4})

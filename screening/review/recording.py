@@ -15,7 +15,9 @@ from typing import Callable, Sequence
 import duckdb
 
 from .. import store
-from ..match import Customer, Hit, RowResult, get_matcher
+from ..match.cache import get_matcher
+from ..match.customers import Customer
+from ..match.results import Hit, RowResult
 from .decisions import assess, hit_keys, standing_decisions
 from .model import customer_fingerprint, customer_key
 from .queue import open_review

@@ -26,7 +26,7 @@ from starlette.background import BackgroundTask
 from .. import check, diff_lists, list_stats, screen_file, screening_context, show_entity
 from ..versions import VersionNotFound, list_versions
 from ..report import OutputError
-from ..customer_files import InputFileError
+from ..match.files import InputFileError
 from ..sources import SOURCE_NAMES, load_source
 from . import models, yente
 from .security import BodyLimit, key_given, key_valid

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from screening import store
 from screening.cli.main import main
-from screening.match_index import list_fingerprint, stored_fingerprint
+from screening.match.index import list_fingerprint, stored_fingerprint
 
 from ..conftest import FIXTURES
 

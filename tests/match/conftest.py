@@ -16,7 +16,7 @@ def _release_matcher():
     """The cached matcher reads the shared store read-only; close it when these tests end, so
     that later test packages can open that store read-write in this process."""
     yield
-    from screening.match import _MATCHERS, release
+    from screening.match.cache import _MATCHERS, release
 
     for key in list(_MATCHERS):
         release(key)

@@ -26,7 +26,7 @@ def test_legit_book_rows_and_locales():
 
 
 def test_screen_path_reads_a_book_as_the_cli_does(screen_db, tmp_path):
-    # a customer file screened through the field mapping of screening.customer_files
+    # a customer file screened through the field mapping of screening.match.files
     path = tmp_path / "book.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

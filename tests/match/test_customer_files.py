@@ -8,7 +8,7 @@ import zipfile
 import pytest
 import xlsxwriter
 
-from screening.customer_files import InputFileError, read_customer_file
+from screening.match.files import InputFileError, read_customer_file
 
 NON_LATIN = ["Иван Петров", "王伟", "محمد علي", "Δημήτρης Παπαδόπουλος", "Saddam Hussein al-Tikriti"]
 

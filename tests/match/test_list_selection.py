@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import screening
 from cli.main import main
-from screening.screen_batch import screen_file
+from screening.match.batch import screen_file
 
 CSL_ONLY = "Channel Rich Electronics Co Ltd"  # BIS Entity List, published in the CSL only
 DPL = "Astrafteros Technokosmos Ltd"          # two Denied Persons parties, one also on other lists

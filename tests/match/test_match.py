@@ -84,7 +84,7 @@ def test_explanation_names_the_values_levels_and_weights(screen_db):
 def test_rare_words_weigh_more_than_common_ones(screen_db):
     from screening.match import get_matcher
 
-    weights = get_matcher(screen_db).token_weights
+    weights = get_matcher(screen_db).customers.token_weights
     assert weights["fadlallah"] > weights["trading"]
     assert weights["fadlallah"] > weights["technology"]
     assert weights["fadlallah"] > weights["mohammed"]

@@ -9,10 +9,12 @@ import pytest
 
 from screening import store
 from screening.match import MAX_CANDIDATES, Customer, Matcher, check, get_matcher
+from screening.match.explain import ADDRESS_HIT, level_labels, level_of
+from screening.match.scoring import pair_params
 from screening.match_features import name_features
-from screening.match_lookup import LookupScorer, token_similarity
+from screening.match.lookup import LookupScorer, token_similarity
 from screening.match_model import load_settings
-from screening.selection import make_selection
+from screening.match.selection import make_selection
 
 COMPARED = ("gamma_name", "gamma_legal_form", "gamma_country", "gamma_address", "gamma_dob", "gamma_entity_type",
             "matched_name", "matched_address", "list_refs", "by_address")
@@ -115,7 +117,7 @@ def test_token_similarity_equals_the_sql_macro(matcher):
             pairs.append((cust, form))
     table = pa.table({"a": [dict(zip("tpsk", c)) for c, _ in pairs], "b": [dict(zip("tpsk", f)) for _, f in pairs]})
     matcher.con.register("sim_pairs", table)
-    sql = [r[0] for r in matcher.con.execute("SELECT match_tok_sim(a, b) FROM sim_pairs").fetchall()]
+    sql = [r[0] for r in matcher.con.execute("SELECT match_tok_sim(a, b, $sim) FROM sim_pairs", {"sim": pair_params()["sim"]}).fetchall()]
     matcher.con.unregister("sim_pairs")
     py = [token_similarity(c, f) for c, f in pairs]
     assert len(pairs) > 1000
@@ -125,16 +127,17 @@ def test_token_similarity_equals_the_sql_macro(matcher):
 
 def test_a_model_with_other_levels_is_refused_by_the_python_scorer():
     settings = copy.deepcopy(load_settings())
-    LookupScorer(settings)  # the shipped model is the code's
+    address_level = level_of(level_labels(settings), *ADDRESS_HIT)
+    LookupScorer(settings, address_level)  # the shipped model is the code's
     settings.comparisons[0].comparison_levels[2]._sql_condition = "core_l = core_r AND 1 = 1"
     with pytest.raises(ValueError, match="name levels"):
-        LookupScorer(settings)
+        LookupScorer(settings, address_level)
 
 
 def test_repeated_lookups_switch_to_python_and_keep_their_answer(screen_db):
     first = check("Saddam Husein al-Tikriti", country="IQ", db=screen_db)
     second = check("Saddam Husein al-Tikriti", country="IQ", db=screen_db)
-    assert get_matcher(screen_db)._list_side is not None
+    assert get_matcher(screen_db)._lookups.side is not None
     third = check("Saddam Husein al-Tikriti", country="IQ", db=screen_db)
     assert first.hits and [h.entity_id for h in first.hits] == [h.entity_id for h in third.hits]
     assert [h.score for h in first.hits] == [h.score for h in second.hits] == [h.score for h in third.hits]
@@ -145,7 +148,7 @@ def test_prepare_lookups_up_front(screen_db):
 
     prepare_lookups(db=screen_db)
     matcher = get_matcher(screen_db)
-    assert matcher._list_side is not None and matcher._list_side.names
+    assert matcher._lookups.side is not None and matcher._lookups.side.names
     result = check("FADLALLAH, Shaykh Mohammed Hussein", country="LB", db=screen_db)
     assert any("us_ofac_sdn:2679" in h.list_refs.split(";") for h in result.hits)
 

@@ -10,9 +10,10 @@ import time
 import pytest
 
 from screening import store
-from screening.match import StoreBusy, get_matcher, release
-from screening import match_index
-from screening.match_index import list_fingerprint, stored_fingerprint
+from screening.match import get_matcher, release
+from screening.match import index as match_index
+from screening.match.index import list_fingerprint, stored_fingerprint
+from screening.store import StoreBusy
 
 
 def test_consolidating_load_leaves_a_fresh_match_index(screen_db):
@@ -102,7 +103,7 @@ def test_release_while_another_thread_makes_a_matcher_does_not_block(screen_db, 
     """The cache lock is free while a matcher is being made (the store opened or loaded)."""
     import threading
 
-    from screening import match
+    from screening.match import cache as match
 
     release(screen_db)
     opening = threading.Event()

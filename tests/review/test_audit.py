@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from screening.audit import chain
 from screening.cli.main import main
 from screening.review import decide_hit, hits_now, open_review
-from screening.screen_batch import screen_file
+from screening.match.batch import screen_file
 
 
 def _trail(db: Path, customers: Path, tmp_path: Path) -> None:

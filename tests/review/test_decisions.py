@@ -9,7 +9,7 @@ import pytest
 from screening.audit import chain
 from screening.review import decide_hit, hits_now, open_review
 from screening.review.decisions import DecisionError, decision_history
-from screening.screen_batch import screen_file
+from screening.match.batch import screen_file
 
 from .conftest import CUSTOMERS, SECOND, load_day, read_rows, write_customers
 

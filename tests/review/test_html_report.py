@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from screening.cli.main import main
 from screening.review import decide_hit, hits_now, open_review
-from screening.screen_batch import screen_file
+from screening.match.batch import screen_file
 
 from .browser import browser, shot_path
 

@@ -14,7 +14,7 @@ from screening.cli.main import main
 from screening.review import hits_now, open_review
 from screening.review.model import VERDICTS
 from screening.review.spreadsheet import SpreadsheetRejected, import_review
-from screening.screen_batch import screen_file
+from screening.match.batch import screen_file
 
 from .conftest import read_rows
 

@@ -14,7 +14,7 @@ Entities are consolidated across lists, so a selection works on an entity's memb
   threshold is the lowest of its screened sources' (the most sensitive list decides).
 
 The selection is applied to the list side before candidates are ranked, identically on the SQL
-path (``sql/select_lists.sql``) and the Python lookup path (:func:`screening.match_lookup.select_side`).
+path (``sql/select_lists.sql``) and the Python lookup path (:func:`screening.match.lookup.select_side`).
 """
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from .match_model import ScreenConfig
-from .sources import SOURCE_NAMES
+from ..match_model import ScreenConfig
+from ..sources import SOURCE_NAMES
 
 
 @dataclass(frozen=True)

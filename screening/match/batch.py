@@ -9,14 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from .countries import is_unrecognised
-from .customer_files import read_customer_file
-from .match import Customer, RowResult, screen_records, screening_context
-from .audit.chain import utc_now
-from .outcome import exit_code
-from .report import atomic_output, check_output, write_results
-from .review.model import STATUS_CLEARED
-from .review.recording import judge_results, keep_run
+from ..audit.chain import utc_now
+from ..countries import is_unrecognised
+from ..outcome import exit_code
+from ..report import atomic_output, check_output, write_results
+from ..review.model import STATUS_CLEARED
+from ..review.recording import judge_results, keep_run
+from .api import screen_records, screening_context
+from .customers import Customer
+from .files import read_customer_file
+from .results import RowResult
 from .selection import make_selection
 
 NAMED_VALUES = 3  # unrecognised country values named in the summary

@@ -22,7 +22,7 @@ from typing import Iterable
 
 import pyarrow as pa
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 FIELDS = ("id", "name", "address", "country", "dob", "type")
 NAME_PARTS = ("first", "middle", "last")  # joined in this order when a file splits the name
 # Fields that may be read from several columns, and the text that joins their values.

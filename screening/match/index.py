@@ -25,14 +25,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from . import store
-from .entity_ids import entity_id_for
-from .match_features import (NameFeatures, address_features, blocking_keys, common_name_classes, derived_names,
+from .. import store
+from ..entity_ids import entity_id_for
+from ..match_features import (NameFeatures, address_features, blocking_keys, common_name_classes, derived_names,
                              name_features)
 
 # Bump when features or keys change, so stored indexes are rebuilt.
 INDEX_FORMAT = "14"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 # Files whose content shapes the index besides the code: the normalisation reference data and
 # the screen model and thresholds. Editing one makes a stored index stale.
 REFERENCE_GLOBS = ("data/*.csv", "models/screen_model.json", "models/screen_config.json")

@@ -15,6 +15,8 @@ same arithmetic step for step:
 * comparison levels from the Python form of each level beside its SQL in
   :data:`screening.match_model.COMPARISONS`, and Splink's match weights and probability.
 
+Both paths take their constants from :mod:`screening.match.scoring`.
+
 ``tests/match/test_match_lookup.py`` checks that both paths give the same hits, scores and
 explanations on real list variants.
 """
@@ -29,16 +31,12 @@ from typing import Any
 import duckdb
 import jellyfish
 
-from .match_model import COMPARISONS
+from .. import store
+from ..match_model import COMPARISONS
+from .scoring import KEY_POINTS, MIN_KEY_POINTS, OTHER_KEY_POINTS, RANK, RANK_PLACES, TOKEN_SIMILARITY
 from .selection import select_refs
 
-# key prefix -> points an entity scores for sharing a key of that kind (as in match_ncand)
-_KEY_POINTS = {"c": 8, "t": 3, "b": 3, "g": 1}
-_OTHER_KEY_POINTS = 2
-_MIN_KEY_POINTS = 2
-# a word counts as the same word (not one that only sounds alike or is spelt close) from here
-EXACT_SIM = 0.95
-CLOSE_SPELLING_MAX = 0.94  # Jaro-Winkler similarity counts at most this: below a spelling variant
+_SIM = TOKEN_SIMILARITY
 
 
 @dataclass
@@ -53,25 +51,23 @@ class ListSide:
 
 
 def load_list_side(con: duckdb.DuckDBPyConnection) -> ListSide:
-    """Read the stored match index (``match_*`` tables) into Python."""
-    attrs = {tid: (t, p, s, k) for tid, t, p, s, k in con.execute("SELECT tid, t, p, s, k FROM match_tok_attr").fetchall()}
-    names = {r[0]: r[1:] for r in con.execute(
-        "SELECT name_uid, entity_id, name, ntok, core, sorted_key, compact, legal_form FROM match_names").fetchall()}
+    """Read the stored match index (``match_*`` tables, ``sql/match_side.sql``) into Python."""
+    def rows(name: str) -> list[tuple]:
+        return con.execute(store.sql(f"match_side.{name}")).fetchall()
+
+    attrs = {tid: (t, p, s, k) for tid, t, p, s, k in rows("token_forms")}
+    names = {r[0]: r[1:] for r in rows("names")}
     tokens: dict[int, list] = defaultdict(list)
-    for uid, j, tid, w, jlast in con.execute(
-            "SELECT name_uid, j, tid, w, jlast FROM match_name_tok ORDER BY name_uid, j").fetchall():
+    for uid, j, tid, w, jlast in rows("name_tokens"):
         tokens[uid].append((j, w, jlast, attrs[tid]))
-    entities = {r[0]: r[1:] for r in con.execute(
-        "SELECT entity_id, entity_type, list_refs, primary_name, countries, birth_years, birth_dates "
-        "FROM match_entities").fetchall()}
+    entities = {r[0]: r[1:] for r in rows("entities")}
     addresses: dict[str, list] = defaultdict(list)
     owner = {}
-    for uid, entity, address, atoks in con.execute(
-            "SELECT addr_uid, entity_id, address, atoks FROM match_addresses ORDER BY addr_uid").fetchall():
+    for uid, entity, address, atoks in rows("addresses"):
         addresses[entity].append((uid, address, tuple((a["t"], a["w"]) for a in atoks)))
         owner[uid] = entity
     address_entities: dict[str, set] = defaultdict(set)
-    for key, uid in con.execute("SELECT key, addr_uid FROM match_address_keys").fetchall():
+    for key, uid in rows("address_key_rows"):
         if uid in owner:
             address_entities[key].add(owner[uid])
     return ListSide(names, {k: tuple(v) for k, v in tokens.items()}, entities, dict(addresses), dict(address_entities))
@@ -92,6 +88,30 @@ def select_side(side: ListSide, sources: frozenset[str]) -> ListSide:
                     {key: kept for key, owners in side.address_entities.items() if (kept := owners & entities.keys())})
 
 
+SELECTED_SIDES = 4  # list sides restricted to a selection of lists kept for lookups (~13 MB, 0.1 s each)
+
+
+class LookupPath:
+    """What one-off lookups in Python need: the scorer and the list side (both None when the
+    model's comparisons are not those the scorer knows), and the list side of the last few
+    selections of lists (a service may alternate between a few)."""
+
+    def __init__(self, scorer: LookupScorer | None, side: ListSide | None) -> None:
+        self.scorer = scorer
+        self.side = side
+        self._selected: dict[frozenset[str], ListSide] = {}
+
+    def selected(self, sources: frozenset[str] | None) -> ListSide | None:
+        """The list side restricted to a selection of lists (None: every list)."""
+        if sources is None or self.side is None:
+            return self.side
+        side = self._selected.pop(sources, None) or select_side(self.side, sources)
+        self._selected[sources] = side  # the most recently used last
+        while len(self._selected) > SELECTED_SIDES:
+            del self._selected[next(iter(self._selected))]
+        return side
+
+
 @lru_cache(maxsize=500_000)
 def token_similarity(a: tuple, b: tuple) -> float:
     """``match_tok_sim`` of ``sql/match_macros.sql``: a and b are (token, phonetic, class, loose key)."""
@@ -99,26 +119,27 @@ def token_similarity(a: tuple, b: tuple) -> float:
     bt, bp, bs, bk = b
     if at == bt:
         return 1.0
-    if as_ == bs and len(as_) >= 2:
-        return 0.95
-    if len(at) < 3 or len(bt) < 3:
+    if as_ == bs and len(as_) >= _SIM.class_min_len:
+        return _SIM.same_class
+    if len(at) < _SIM.min_len or len(bt) < _SIM.min_len:
         return 0.0
-    best = 0.9 if ap == bp and len(ap) >= 3 else 0.0
+    best = _SIM.phonetic if ap == bp and len(ap) >= _SIM.phonetic_min_len else 0.0
     if bt.startswith(at):
-        best = max(best, 0.85)
-    if ak == bk and len(ak) >= 2:
-        best = max(best, 0.85)
+        best = max(best, _SIM.prefix)
+    if ak == bk and len(ak) >= _SIM.loose_min_len:
+        best = max(best, _SIM.loose)
     edits = jellyfish.damerau_levenshtein_distance(at, bt)
     if at[0] == bt[0] and edits <= 1:
-        best = max(best, 0.9)
-    elif min(len(at), len(bt)) >= 7 and edits <= 2:
-        best = max(best, 0.85)
-    if min(len(as_), len(bs)) >= 3 and as_[0] == bs[0] and jellyfish.damerau_levenshtein_distance(as_, bs) <= 1:
-        best = max(best, 0.85)  # a typo in a spelling variant: the spelling classes one edit apart
-    if len(at) >= 4 and len(bt) >= 4:
+        best = max(best, _SIM.one_edit)
+    elif min(len(at), len(bt)) >= _SIM.two_edits_min_len and edits <= 2:
+        best = max(best, _SIM.two_edits)
+    if (min(len(as_), len(bs)) >= _SIM.class_edit_min_len and as_[0] == bs[0]
+            and jellyfish.damerau_levenshtein_distance(as_, bs) <= 1):
+        best = max(best, _SIM.class_edit)  # a typo in a spelling variant: the spelling classes one edit apart
+    if len(at) >= _SIM.close_min_len and len(bt) >= _SIM.close_min_len:
         jw = jellyfish.jaro_winkler_similarity(at, bt)
-        if jw >= 0.88:
-            best = max(best, min(jw, CLOSE_SPELLING_MAX))
+        if jw >= _SIM.close_min:
+            best = max(best, min(jw, _SIM.close_max))
     return best
 
 
@@ -129,8 +150,8 @@ def rank_candidates(key_names: list[tuple[str, int]], side: ListSide, limit: int
         keys_of[side.names[name_uid][0]].add(key)
     scored = []
     for entity, keys in keys_of.items():
-        points = sum(_KEY_POINTS.get(k[0], _OTHER_KEY_POINTS) for k in keys)
-        if points >= _MIN_KEY_POINTS:
+        points = sum(KEY_POINTS.get(k[0], OTHER_KEY_POINTS) for k in keys)
+        if points >= MIN_KEY_POINTS:
             scored.append((-points, entity))
     return [entity for _, entity in sorted(scored)[:limit]]
 
@@ -152,7 +173,7 @@ def name_closeness(cust_toks: list[dict], cut: bool, list_toks: tuple) -> dict[s
         for pos, (j, _, jlast, lform) in enumerate(list_toks):
             sim = token_similarity(form, lform)
             if cut and last and i == j and lform[0].startswith(ct["t"]):
-                sim = max(sim, 0.95)  # the customer's last word cut short at the listed word's place
+                sim = max(sim, _SIM.cut)  # the customer's last word cut short at the listed word's place
             best_i = max(best_i, sim)
             best_j[pos] = max(best_j[pos], sim)
             if i == j:
@@ -175,8 +196,8 @@ def name_closeness(cust_toks: list[dict], cut: bool, list_toks: tuple) -> dict[s
 
 
 def _exact(sim: float) -> float:
-    """A word's similarity as the exact covers count it: equal or same spelling class (>= 0.95)."""
-    return sim if sim >= EXACT_SIM else 0.0
+    """A word's similarity as the exact covers count it: equal or same spelling class."""
+    return sim if sim >= _SIM.exact else 0.0
 
 
 def best_name(cust: dict, name_uids: list[int], side: ListSide) -> dict | None:
@@ -185,10 +206,13 @@ def best_name(cust: dict, name_uids: list[int], side: ListSide) -> dict | None:
     for uid in name_uids:
         entity, name, ntok, core, sorted_key, compact, legal_form = side.names[uid]
         close = name_closeness(cust["toks"], cust["cut"], side.name_tokens.get(uid, ()))
-        rank = ((core == cust["core"]) * 4 + (sorted_key == cust["sorted_key"] or compact == cust["compact"]) * 2
-                + min(close["cover_l"], close["cover_r"]) + 0.1 * max(close["cover_l"], close["cover_r"])
-                + 0.5 * (close["xcover_r"] >= 0.9 and len(cust["toks"]) >= 2))
-        order = (round(rank, 9), -uid)  # as the SQL: ties to 9 places go to the lowest name_uid
+        rank = ((core == cust["core"]) * RANK.same_core
+                + (sorted_key == cust["sorted_key"] or compact == cust["compact"]) * RANK.same_words
+                + RANK.least_cover * min(close["cover_l"], close["cover_r"])
+                + RANK.greatest_cover * max(close["cover_l"], close["cover_r"])
+                + RANK.every_customer_word * (close["xcover_r"] >= RANK.every_customer_word_cover
+                                              and len(cust["toks"]) >= 2))
+        order = (round(rank, RANK_PLACES), -uid)  # as the SQL: ties go to the lowest name_uid
         if best_order is None or order > best_order:
             best_order = order
             skel = "".join(lform[2] for _, _, _, lform in side.name_tokens.get(uid, ()))
@@ -210,7 +234,7 @@ def best_address(cust_atoks: tuple, entity: str, side: ListSide) -> dict | None:
     best, best_order = None, None
     for uid, address, atoks in side.addresses.get(entity, ()):
         acov_l, acov_r = address_cover(atoks, cust_atoks), address_cover(cust_atoks, atoks)
-        order = (round(min(acov_l, acov_r) + 0.1 * acov_r, 9), -uid)
+        order = (round(RANK.least_cover * min(acov_l, acov_r) + RANK.greatest_cover * acov_r, RANK_PLACES), -uid)
         if best_order is None or order > best_order:
             best_order, best = order, {"address": address, "acov_l": acov_l, "acov_r": acov_r}
     return best
@@ -263,7 +287,8 @@ def entity_pair(cust: dict, entity: str, name_uids: list[int], side: ListSide, b
 class LookupScorer:
     """Splink's prediction for pair features in Python: comparison levels, weights, probability."""
 
-    def __init__(self, settings: Any) -> None:
+    def __init__(self, settings: Any, address_level: int) -> None:
+        self.address_level = address_level  # gamma of the address level that makes an address hit
         self.prior_weight = math.log2(settings._probability_two_random_records_match
                                       / (1 - settings._probability_two_random_records_match))
         self.comparisons = []
@@ -290,7 +315,7 @@ class LookupScorer:
         pair["match_weight"] = total
         pair["match_probability"] = _probability(total)
         pair["address_probability"] = (_probability(total - pair["mw_name"] - pair["mw_legal_form"])
-                                       if pair["gamma_address"] == 3 else 0.0)
+                                       if pair["gamma_address"] == self.address_level else 0.0)
         return pair
 
 

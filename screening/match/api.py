@@ -1,0 +1,91 @@
+"""The match stage's library calls: screen records, check one name, say what a screening runs
+with, and prepare a process for many one-off lookups."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from ..countries import is_unrecognised, unrecognised_message
+from .cache import get_matcher
+from .customers import CLEANED_NOTE, Customer, as_customers, clean_names
+from .results import RowResult
+from .selection import make_selection
+
+CHUNK_ROWS = 50_000  # customers screened at a time
+
+Sources = str | Iterable[str] | None
+SourceThresholds = Mapping[str, float] | Iterable[str] | None
+
+
+def screen_records(records: Iterable[dict | Customer], db: str | Path | None = None,
+                   threshold: float | None = None, read_errors: list[str | None] | None = None,
+                   on_progress: Callable[[int], None] | None = None,
+                   on_message: Callable[[str], None] | None = None,
+                   lists: Sources = None, exclude_lists: Sources = None,
+                   source_thresholds: SourceThresholds = None) -> list[RowResult]:
+    """Screen customer records (dicts with name, address, country, dob, type, id; or Customer).
+
+    Every record gets a RowResult: ``hit`` with its hits, ``no_hit``, or ``error`` with the reason.
+    ``read_errors`` (from reading a file) marks rows already known to be malformed. ``lists``,
+    ``exclude_lists`` (source names, or one comma-separated string) and ``source_thresholds``
+    ({source: threshold}) choose the lists and thresholds of the run (:mod:`screening.match.selection`);
+    ValueError for a bad selection or a list asked for that the store has not loaded.
+    """
+    selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
+    customers = as_customers(records)
+    cleaned = clean_names(customers)
+    matcher = get_matcher(db, on_message)
+    matcher.check_selection(selection)
+    # rows with the same name go to the same chunk, where the name side is computed once
+    order = sorted(range(len(customers)), key=lambda i: customers[i].name or "")
+    results: list[RowResult | None] = [None] * len(customers)
+    for start in range(0, len(order), CHUNK_ROWS):
+        rows = order[start:start + CHUNK_ROWS]
+        chunk = [customers[row] for row in rows]
+        errors, hits = matcher.score_chunk(chunk, selection=selection)
+        for i, (row, cust) in enumerate(zip(rows, chunk)):
+            input_id = cust.id or str(row + 1)
+            error = (read_errors[row] if read_errors else None) or errors[i]
+            if error:
+                results[row] = RowResult(row, input_id, "error", error=error)
+            elif i in hits:
+                for hit in hits[i] if row in cleaned else ():
+                    hit.explanation = f"{hit.explanation}; {CLEANED_NOTE}"
+                results[row] = RowResult(row, input_id, "hit", hits[i])
+            else:
+                results[row] = RowResult(row, input_id, "no_hit")
+        if on_progress:
+            on_progress(len(chunk))
+    return results  # type: ignore[return-value] - every row is filled
+
+
+def check(name: str, country: str | None = None, address: str | None = None, dob: str | None = None,
+          entity_type: str | None = None, threshold: float | None = None,
+          db: str | Path | None = None, on_message: Callable[[str], None] | None = None,
+          lists: Sources = None, exclude_lists: Sources = None,
+          source_thresholds: SourceThresholds = None) -> RowResult:
+    """Screen one name (one-off lookup); the matcher stays loaded for the next call. The lists and
+    thresholds are chosen as for :func:`screen_records`."""
+    selection = make_selection(lists, exclude_lists, threshold, source_thresholds)  # bad options before anything
+    rec = Customer(name=name, address=address, country=country, dob=dob, type=entity_type, id="1")
+    if on_message and is_unrecognised(country):
+        on_message(f"warning: {unrecognised_message(country)}")
+    return screen_records([rec], db=db, threshold=selection.threshold, on_message=on_message, lists=selection.lists,
+                          exclude_lists=selection.exclude_lists, source_thresholds=dict(selection.source_thresholds))[0]
+
+
+def screening_context(db: str | Path | None = None, threshold: float | None = None,
+                      on_message: Callable[[str], None] | None = None,
+                      lists: Sources = None, exclude_lists: Sources = None,
+                      source_thresholds: SourceThresholds = None) -> dict:
+    """The thresholds, lists and list versions a screening of this store runs with (see
+    :meth:`Matcher.context`); the matcher is the cached one a screening just used."""
+    selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
+    return get_matcher(db, on_message).context(selection=selection)
+
+
+def prepare_lookups(db: str | Path | None = None, on_message: Callable[[str], None] | None = None) -> None:
+    """Make this process's one-off lookups fast from the first one (a service at start-up): the
+    matcher otherwise prepares them at the second lookup (~2 s and ~360 MB once)."""
+    get_matcher(db, on_message).prepare_lookups()
+

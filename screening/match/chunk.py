@@ -1,0 +1,183 @@
+"""The customer side of a chunk, as ``sql/match_pairs.sql`` reads it: each customer's name
+(normalised once per distinct name), address tokens, country, date of birth and type, loaded into
+the temp tables ``match_cust``, ``match_cname``, ``match_cname_keys`` and ``match_cust_akeys``.
+
+The same features as the list side (:mod:`screening.match_features`, weights from the index).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from .. import store
+from ..match_features import address_features, blocking_keys, may_be_cut, name_features
+from .customers import Customer, cached_dob, country_code, parse_type
+from .index import IndexInfo, token_structs, unknown_weight
+
+SMALL_CHUNK = 1000  # fewer customers than this: a one-off lookup (no key sets, indexed key lookups)
+CACHE_ROWS = 500_000  # names (and addresses) whose features are kept between chunks
+
+_CUST_SCHEMA = pa.schema([
+    ("cust_uid", pa.int64()), ("nid", pa.int64()), ("country", pa.string()),
+    ("atoks", pa.list_(pa.struct([("t", pa.string()), ("w", pa.float64())]))),
+    ("street", pa.bool_()), ("dob", pa.date32()), ("dob_year", pa.int32()), ("type", pa.string()),
+])
+_NAME_SCHEMA = pa.schema([
+    ("nid", pa.int64()), ("core", pa.string()), ("sorted_key", pa.string()), ("compact", pa.string()),
+    ("legal_form", pa.string()),
+    ("toks", pa.list_(pa.struct([("t", pa.string()), ("p", pa.string()), ("s", pa.string()),
+                                 ("k", pa.string()), ("w", pa.float64()), ("id", pa.int32())]))),
+    ("cut", pa.bool_()),
+])
+_KEY_SCHEMA = pa.schema([("cust_uid", pa.int64()), ("key", pa.string())])
+_NKEY_SCHEMA = pa.schema([("nid", pa.int64()), ("key", pa.string())])
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One customer as the matcher compares it."""
+
+    type: str | None
+    dob: object
+    dob_year: int | None
+    name: tuple        # core, sorted_key, compact, legal_form, toks, cut, keys
+    atoks: list[dict]  # address tokens with their weights
+    street: bool
+    akeys: list[str]   # address tokens to look listed addresses up by
+    country: str | None
+
+
+class CustomerSide:
+    """Customer features with the list side's token weights and ids, cached by name and address."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, info: IndexInfo) -> None:
+        self.con = con
+        self.token_weights = dict(con.execute(store.sql("match_side.token_weights")).fetchall())
+        # token form -> id; a form the lists never use gets the next free id (stable per matcher)
+        self.token_ids: dict[tuple, int] = {
+            (t, p, s, k): tid for tid, t, p, s, k in con.execute(store.sql("match_side.token_forms")).fetchall()}
+        self.address_weights = dict(con.execute(store.sql("match_side.address_weights")).fetchall())
+        self.unknown = unknown_weight(info.tokens)
+        self.unknown_address = unknown_weight(max(info.addresses, 2))
+        self._key_sets: tuple[set[str], set[str]] | None = None
+        self._name_cache: dict[tuple, tuple] = {}
+        self._address_cache: dict[tuple, tuple] = {}
+        self._empty: set[str] = set()  # the temp tables known to hold no row
+
+    def key_sets(self) -> tuple[set[str], set[str]]:
+        """The name and address keys the index knows, loaded on first use by a large batch
+        (they keep customer key tables small; a one-off lookup is faster without them)."""
+        if self._key_sets is None:
+            self._key_sets = ({r[0] for r in self.con.execute(store.sql("match_side.name_keys")).fetchall()},
+                              {r[0] for r in self.con.execute(store.sql("match_side.address_keys")).fetchall()})
+        return self._key_sets
+
+    def name_row(self, name: str, etype: str | None, known: set[str] | None) -> tuple:
+        """Everything the SQL needs about one customer name (cached: names repeat in a file)."""
+        key = (name, etype, known is not None)
+        cached = self._name_cache.get(key)
+        if cached is None:
+            feats = name_features(name, etype)
+            toks = token_structs(feats, self.token_weights, self.unknown)
+            for tok in toks:
+                form = (tok["t"], tok["p"], tok["s"], tok["k"])
+                tok["id"] = self.token_ids.setdefault(form, len(self.token_ids))
+            cut = may_be_cut(name)
+            keys = blocking_keys(feats, cut=cut)
+            if known is not None:
+                keys = [k for k in keys if k in known]
+            cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, cut, keys)
+            if len(self._name_cache) > CACHE_ROWS:
+                self._name_cache.clear()
+            self._name_cache[key] = cached
+        return cached
+
+    def address_row(self, text: str, known: set[str] | None) -> tuple[list[dict], bool, list[str]]:
+        """Weighted tokens, street flag and lookup keys of one customer address (cached)."""
+        key = (text, known is not None)
+        cached = self._address_cache.get(key)
+        if cached is None:
+            addr = address_features(text)
+            atoks = [{"t": t, "w": self.address_weights.get(t, self.unknown_address)} for t in addr.tokens]
+            keys = [t for t in addr.tokens if known is None or t in known]
+            cached = (atoks, bool(addr.street), keys)
+            if len(self._address_cache) > CACHE_ROWS:
+                self._address_cache.clear()
+            self._address_cache[key] = cached
+        return cached
+
+    def prepare(self, cust: Customer, known_names: set[str] | None = None,
+                known_addresses: set[str] | None = None) -> Prepared:
+        """One customer's features, or ValueError saying why the row cannot be screened."""
+        etype = parse_type(cust.type)
+        dob, year = cached_dob(cust.dob)
+        if not cust.name or not str(cust.name).strip():
+            raise ValueError("empty name")
+        row = self.name_row(str(cust.name), etype, known_names)
+        if row[0] is None:
+            raise ValueError(f"name {cust.name!r} has no letters or digits")
+        atoks, street, akeys = self.address_row(cust.address, known_addresses) if cust.address else ([], False, [])
+        return Prepared(etype, dob, year, row, atoks, street, akeys, country_code(cust.country) if cust.country else None)
+
+    def load(self, customers: list[Customer]) -> tuple[list[str | None], bool]:
+        """Normalise a chunk into the temp tables; return a per-row error (None when screened) and
+        whether any customer of the chunk has an address.
+
+        The name side is loaded once per distinct name (``match_cname``): customer files repeat
+        names, and everything about the name comparison depends on the name alone."""
+        cols: dict[str, list] = {k: [] for k in ("cust_uid", "nid", "country", "atoks", "street", "dob",
+                                                 "dob_year", "type")}
+        ncols: dict[str, list] = {k: [] for k in ("nid", "core", "sorted_key", "compact", "legal_form", "toks", "cut")}
+        nids: dict[tuple, int] = {}
+        key_nid: list[int] = []
+        key_val: list[str] = []
+        akey_uid: list[int] = []
+        akey_val: list[str] = []
+        errors: list[str | None] = []
+        large = len(customers) >= SMALL_CHUNK
+        known_names, known_addresses = self.key_sets() if large else (None, None)
+        if large:
+            # a batch arrives sorted by name, so a name seldom recurs in a later chunk: the caches
+            # would only grow (they hold token lists of every name seen)
+            self._name_cache.clear()
+            self._address_cache.clear()
+        for uid, cust in enumerate(customers):
+            try:
+                p = self.prepare(cust, known_names, known_addresses)
+            except ValueError as exc:
+                errors.append(str(exc))
+                continue
+            errors.append(None)
+            name_key = (str(cust.name), p.type)
+            nid = nids.get(name_key)
+            if nid is None:
+                nid = nids[name_key] = len(nids)
+                for values, value in zip(ncols.values(), (nid, *p.name[:6])):
+                    values.append(value)
+                key_nid += [nid] * len(p.name[6])
+                key_val += p.name[6]
+            for values, value in zip(cols.values(), (uid, nid, p.country, p.atoks, p.street, p.dob, p.dob_year, p.type)):
+                values.append(value)
+            akey_uid += [uid] * len(p.akeys)
+            akey_val += p.akeys
+        self._register("match_cust", pa.table(cols, schema=_CUST_SCHEMA))
+        self._register("match_cname", pa.table(ncols, schema=_NAME_SCHEMA))
+        self._register("match_cname_keys", pa.table({"nid": key_nid, "key": key_val}, schema=_NKEY_SCHEMA))
+        # an empty key table left by the last chunk serves again
+        self._register("match_cust_akeys", pa.table({"cust_uid": akey_uid, "key": akey_val}, schema=_KEY_SCHEMA),
+                       reuse_empty=True)
+        return errors, any(cols["atoks"])
+
+    def _register(self, name: str, table: pa.Table, reuse_empty: bool = False) -> None:
+        """Make ``table`` the temp table ``name`` (kept as it is when empty again, if ``reuse_empty``)."""
+        if reuse_empty and not table.num_rows and name in self._empty:
+            return
+        self.con.register(f"{name}_arrow", table)
+        self.con.execute(store.sql(f"match_chunk.{name}"))
+        self.con.unregister(f"{name}_arrow")
+        if table.num_rows:
+            self._empty.discard(name)
+        else:
+            self._empty.add(name)

@@ -1,0 +1,14 @@
+-- Builds the customer side of one chunk from the Arrow tables screening/match/chunk.py registers
+-- (CustomerSide.load): the temp tables sql/match_pairs.sql reads. One named statement per table.
+
+-- name: match_cust
+CREATE OR REPLACE TEMP TABLE match_cust AS SELECT * FROM match_cust_arrow;
+
+-- name: match_cname
+CREATE OR REPLACE TEMP TABLE match_cname AS SELECT * FROM match_cname_arrow;
+
+-- name: match_cname_keys
+CREATE OR REPLACE TEMP TABLE match_cname_keys AS SELECT * FROM match_cname_keys_arrow;
+
+-- name: match_cust_akeys
+CREATE OR REPLACE TEMP TABLE match_cust_akeys AS SELECT * FROM match_cust_akeys_arrow;
