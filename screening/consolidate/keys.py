@@ -4,11 +4,10 @@ from __future__ import annotations
 import re
 
 from ..normalize import normalize_name, phonetic, transliterate
+from ..un_refs import un_ref_key  # noqa: F401 - a UN reference's key is its one form
 from .settings import reference
 
 _ALNUM_RUN = re.compile(r"[A-Z0-9]+")
-_UN_NEW = re.compile(r"\b([A-Z]{2})([IE])\s*\.\s*(\d+)\b", re.I)
-_UN_OLD = re.compile(r"\b(QI|QE|TI|TE)\s*\.\s*[A-Z]\s*\.\s*(\d+)\s*\.\s*\d+", re.I)
 
 
 def name_keys(name: str, entity_type: str | None = None) -> dict:
@@ -32,15 +31,6 @@ def name_keys(name: str, entity_type: str | None = None) -> dict:
     }
 
 
-def un_ref_key(value: str) -> str | None:
-    """A UN reference number in one comparable form: ``QDi.123``, old ``QI.A.123.05`` -> ``QDi.123``."""
-    old = _UN_OLD.search(value)
-    if old:
-        return f"{reference()['un_old_prefixes']['map'][old.group(1).upper()]}.{int(old.group(2))}"
-    new = _UN_NEW.search(value)
-    if new:
-        return f"{new.group(1).upper()}{new.group(2).lower()}.{int(new.group(3))}"
-    return None
 
 
 def document_keys(value: str) -> list[str]:

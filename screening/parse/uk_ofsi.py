@@ -31,6 +31,7 @@ from .model import (Address, BirthDate, Entry, Identifier, Name, Nationality, Pa
                     SourceFormatError)
 from .results import set_version
 from .scripts import name_script, original_script
+from ..un_refs import OLD_PREFIXES, canonical, new_prefix
 
 NAME = "uk_ofsi"
 CSV_FILES = ("ConList.csv", "sanctionsconlist.csv")
@@ -506,12 +507,12 @@ def _cited_un_ref(file: str, entry: Entry, text: str, line: str, result: ParseRe
 
 
 def _un_ref(found: re.Match) -> str:
-    """Normalise to the UN list's own form, e.g. 'QI.A.317.13' -> 'QDi.317', 'KPE.62' -> 'KPe.062'."""
+    """The UN list's own form (:mod:`screening.un_refs`): 'QI.A.317.13' -> 'QDi.317', 'KPE.62' -> 'KPe.062',
+    'QD1.5' (a digit one for the letter i) -> 'QDi.005'."""
     prefix, kind, number, old_prefix, old_kind, old_number = found.groups()
     if prefix:
-        kind = "i" if kind in "1iI" else "e"
-        return f"{prefix.upper()}{kind}.{int(number):03d}"
-    return f"{'QD' if old_prefix.upper() == 'Q' else 'TA'}{old_kind.lower()}.{int(old_number):03d}"
+        return canonical(new_prefix(prefix, "i" if kind in "1iI" else "e"), number)
+    return canonical(OLD_PREFIXES[f"{old_prefix}{old_kind}".upper()], old_number)
 
 
 def _extra(entry: Entry, seen: _Collected) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 
 from screening.consolidate import (Edge, cluster, consolidate_entities, document_keys, entity_id_for,
-                                   name_keys, show_entity, un_ref_key)
+                                   name_keys, show_entity)
 
 
 def _entity(db, source: str, source_id: str) -> str:
@@ -24,6 +24,7 @@ def test_uk_entry_citing_un_reference_is_merged_with_that_un_entry(consolidated_
     member = next(m for m in show_entity(_entity(consolidated_db, "un_sc", "QDi.006"), consolidated_db)["members"]
                   if m["ref"] == "uk_ofsi:7016")
     assert member["rule"] == "un_reference"
+    assert member["evidence"] == "QDi.006"  # the shared reference in the UN list's own form
 
 
 def test_csl_row_republishing_ofac_entry_is_merged_with_it(consolidated_db):
@@ -69,13 +70,6 @@ def test_rerun_gives_the_same_entity_ids(consolidated_db):
 def test_entity_id_is_derived_from_membership():
     assert entity_id_for(["b:2", "a:1"]) == entity_id_for(["a:1", "b:2", "a:1"])
     assert entity_id_for(["a:1"]) != entity_id_for(["a:1", "b:2"])
-
-
-def test_un_reference_forms_compare_equal():
-    assert un_ref_key("QDi.006") == un_ref_key("UN Ref QDi.6") == "QDi.6"
-    assert un_ref_key("QI.A.317.13") == "QDi.317"
-    assert un_ref_key("TI.H.144.01") == "TAi.144"
-    assert un_ref_key("no reference here") is None
 
 
 def test_document_keys_split_labels_and_numbers():
