@@ -58,7 +58,7 @@ class IndexInfo:
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0]
+    row = con.execute(store.sql("match_index.table_exists"), [name]).fetchall()[0]
     return bool(row and row[0])
 
 
@@ -78,12 +78,10 @@ def list_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     the entity membership (when consolidated)."""
     digest = hashlib.sha256(INDEX_FORMAT.encode())
     digest.update(reference_digest().encode())
-    for source, version_id, sha in con.execute(
-            "SELECT source, version_id, sha256 FROM active_versions ORDER BY source").fetchall():
+    for source, version_id, sha in con.execute(store.sql("match_index.active_versions")).fetchall():
         digest.update(f"{source}:{version_id}:{sha}\n".encode())
     if _table_exists(con, "entity_members"):
-        row = con.execute("SELECT count(*), coalesce(sum(hash(entity_id || source || source_id)), 0) "
-                          "FROM entity_members").fetchall()[0]
+        row = con.execute(store.sql("match_index.membership_digest")).fetchall()[0]
         digest.update(f"members:{row[0]}:{row[1]}".encode())
     return digest.hexdigest()[:16]
 
@@ -92,7 +90,7 @@ def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     """The fingerprint the stored index was built for (None when there is no index)."""
     # one direct query: asking the information schema first costs as much again on every lookup
     try:
-        rows = con.execute("SELECT fingerprint FROM match_index_meta").fetchall()
+        rows = con.execute(store.sql("match_index.fingerprint")).fetchall()
     except duckdb.CatalogException:
         return None
     return rows[0][0] if rows else None
@@ -104,11 +102,11 @@ def ensure_index(con: duckdb.DuckDBPyConnection, force: bool = False, read_only:
     ``read_only``: the caller checked the index is fresh (or has no right to rebuild it); its
     stored description is returned as it is."""
     if read_only:
-        row = con.execute("SELECT fingerprint, names, entities, addresses, base FROM match_index_meta").fetchall()[0]
+        row = con.execute(store.sql("match_index.meta")).fetchall()[0]
         return IndexInfo(*row, rebuilt=False)
     fingerprint = list_fingerprint(con)
     if not force and stored_fingerprint(con) == fingerprint:
-        counts = con.execute("SELECT names, entities, addresses, base FROM match_index_meta").fetchall()[0]
+        counts = con.execute(store.sql("match_index.meta")).fetchall()[0][1:]
         return IndexInfo(fingerprint, *counts, rebuilt=False)
     return build_index(con, fingerprint)
 
@@ -125,7 +123,7 @@ def update_index(db=None) -> IndexInfo:
 
 def _entity_map(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
     if _table_exists(con, "entity_members"):
-        rows = con.execute("SELECT source, source_id, entity_id FROM entity_members").fetchall()
+        rows = con.execute(store.sql("match_index.entity_map")).fetchall()
         return {(s, i): e for s, i, e in rows}
     return {}
 
@@ -184,19 +182,29 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) 
     con.execute("BEGIN TRANSACTION")
     try:
         _write_names(con, rows, weights, usable)
-        tokens_arrow = pa.table({"token": list(weights), "df": [len(token_entities[t]) for t in weights],  # noqa: F841
-                                 "weight": list(weights.values())})
-        con.execute("CREATE OR REPLACE TABLE match_tokens AS SELECT * FROM tokens_arrow")
+        _write(con, "match_tokens", tokens_arrow=pa.table({
+            "token": list(weights), "df": [len(token_entities[t]) for t in weights], "weight": list(weights.values())}))
         _write_entities(con, members)
         n_addr = _write_addresses(con, members)
-        con.execute("CREATE OR REPLACE TABLE match_index_meta AS SELECT ? AS fingerprint, ? AS names, "
-                    "? AS entities, ? AS addresses, ? AS base, now() AS built_at",
-                    [fingerprint, len(rows), len(entity_ids), n_addr, base])
+        con.execute(store.sql("match_index.match_index_meta"), {
+            "fingerprint": fingerprint, "names": len(rows), "entities": len(entity_ids), "addresses": n_addr,
+            "base": base})
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return IndexInfo(fingerprint, len(rows), len(entity_ids), n_addr, base, rebuilt=True)
+
+
+def _write(con: duckdb.DuckDBPyConnection, statement: str, **tables: pa.Table) -> None:
+    """Run the named statement of ``sql/match_index.sql`` over Arrow tables registered under their names."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        con.execute(store.sql(f"match_index.{statement}"))
+    finally:
+        for name in tables:
+            con.unregister(name)
 
 
 def token_structs(feats: NameFeatures, weights: dict[str, float], default: float) -> list[dict]:
@@ -210,7 +218,7 @@ def token_structs(feats: NameFeatures, weights: dict[str, float], default: float
 
 def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, float], usable: set[str]) -> None:
     default = unknown_weight(len(weights) or 2)
-    names_arrow = pa.table({  # noqa: F841 - read by DuckDB below
+    names_arrow = pa.table({
         "name_uid": [r[0] for r in rows], "entity_id": [r[1] for r in rows],
         "source": [r[2] for r in rows], "source_id": [r[3] for r in rows],
         "name": [r[4] for r in rows], "kind": [r[5] for r in rows], "entity_type": [r[6] for r in rows],
@@ -220,32 +228,22 @@ def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, 
         "toks": [token_structs(r[7], weights, default) for r in rows],
         "ntok": [len(r[7].tokens) for r in rows],
     })
-    con.execute("CREATE OR REPLACE TABLE match_names AS SELECT * FROM names_arrow")
-    con.execute("CREATE OR REPLACE TABLE match_tok_attr AS "
-                "SELECT (row_number() OVER (ORDER BY t, p, s, k) - 1)::INTEGER AS tid, t, p, s, k FROM "
-                "(SELECT DISTINCT tok.t AS t, tok.p AS p, tok.s AS s, tok.k AS k FROM "
-                "(SELECT unnest(toks) AS tok FROM match_names))")
-    con.execute("CREATE OR REPLACE TABLE match_name_tok AS "
-                "SELECT x.name_uid, x.j, a.tid, x.tok.w AS w, x.j = x.ntok - 1 AS jlast FROM "
-                "(SELECT name_uid, ntok, unnest(range(len(toks))) AS j, unnest(toks) AS tok FROM match_names) x "
-                "JOIN match_tok_attr a ON a.t = x.tok.t AND a.p = x.tok.p AND a.s = x.tok.s AND a.k = x.tok.k "
-                "ORDER BY x.name_uid, x.j")
+    _write(con, "match_names", names_arrow=names_arrow)
+    con.execute(store.sql("match_index.match_tok_attr"))
+    con.execute(store.sql("match_index.match_name_tok"))
     key_uid = [(k, r[0]) for r in rows for k in r[8] if k in usable]
-    keys_arrow = pa.table({"key": [k for k, _ in key_uid], "name_uid": [u for _, u in key_uid]})  # noqa: F841
-    con.execute("CREATE OR REPLACE TABLE match_name_keys AS SELECT DISTINCT * FROM keys_arrow ORDER BY key")
+    _write(con, "match_name_keys",
+           keys_arrow=pa.table({"key": [k for k, _ in key_uid], "name_uid": [u for _, u in key_uid]}))
 
 
 def _write_entities(con: duckdb.DuckDBPyConnection, members: dict) -> None:
-    refs = con.execute("SELECT DISTINCT source, source_id, entity_id FROM match_names").fetchall()
-    arrow = pa.table({"source": [r[0] for r in refs], "source_id": [r[1] for r in refs],  # noqa: F841
-                      "entity_id": [r[2] for r in refs]})
-    con.execute("CREATE OR REPLACE TEMP TABLE match_refs_tmp AS SELECT * FROM arrow")
+    refs = con.execute(store.sql("match_index.name_refs")).fetchall()
+    _write(con, "refs_tmp", refs_arrow=pa.table({"source": [r[0] for r in refs], "source_id": [r[1] for r in refs],
+                                                 "entity_id": [r[2] for r in refs]}))
     if members:
-        # every member of the entity is cited, including members whose names were all empty
-        con.execute("INSERT INTO match_refs_tmp SELECT m.source, m.source_id, m.entity_id FROM entity_members m "
-                    "WHERE m.entity_id IN (SELECT entity_id FROM match_refs_tmp)")
+        con.execute(store.sql("match_index.member_refs"))
     con.execute(store.sql("match_entities"))
-    con.execute("DROP TABLE match_refs_tmp")
+    con.execute(store.sql("match_index.drop_refs_tmp"))
 
 
 def _write_addresses(con: duckdb.DuckDBPyConnection, members: dict) -> int:
@@ -261,17 +259,17 @@ def _write_addresses(con: duckdb.DuckDBPyConnection, members: dict) -> int:
         token_df.update(set(feats.tokens))
     base = max(len(rows), 2)
     weights = {t: max(MIN_WEIGHT, math.log(base / n)) for t, n in token_df.items()}
-    addr_arrow = pa.table({  # noqa: F841 - read by DuckDB below
+    addr_arrow = pa.table({
         "addr_uid": [r[0] for r in rows], "entity_id": [r[1] for r in rows],
         "source": [r[2] for r in rows], "source_id": [r[3] for r in rows], "address": [r[4] for r in rows],
         "country_code": [r[5] for r in rows], "postcode": [r[6].postcode for r in rows],
         "atoks": [[{"t": t, "w": weights[t]} for t in r[6].tokens] for r in rows],
     })
-    con.execute("CREATE OR REPLACE TABLE match_addresses AS SELECT * FROM addr_arrow")
+    _write(con, "match_addresses", addr_arrow=addr_arrow)
     pairs = [(t, r[0]) for r in rows for t in r[6].tokens
              if token_df[t] <= ADDRESS_KEY_CAP and (len(t) >= 4 or any(c.isdigit() for c in t))]
-    keys_arrow = pa.table({"key": [p[0] for p in pairs], "addr_uid": [p[1] for p in pairs]})  # noqa: F841
-    con.execute("CREATE OR REPLACE TABLE match_address_keys AS SELECT DISTINCT * FROM keys_arrow")
-    weights_arrow = pa.table({"token": list(weights), "weight": list(weights.values())})  # noqa: F841
-    con.execute("CREATE OR REPLACE TABLE match_address_tokens AS SELECT * FROM weights_arrow")
+    _write(con, "match_address_keys",
+           keys_arrow=pa.table({"key": [p[0] for p in pairs], "addr_uid": [p[1] for p in pairs]}))
+    _write(con, "match_address_tokens",
+           weights_arrow=pa.table({"token": list(weights), "weight": list(weights.values())}))
     return len(rows)

@@ -36,7 +36,7 @@ from jellyfish import jaro_winkler_similarity
 from .dates import birth_date
 from .files import first_present
 from .model import BirthDate, Entry, Name, ParseIssue, ParseResult
-from .scripts import name_script
+from ..scripts import name_script
 from .xmlsafe import local_name, read_publisher_xml, text_of
 
 NAME = "ca_sema_xml"

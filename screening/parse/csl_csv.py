@@ -38,7 +38,7 @@ from .dates import birth_date, parse_iso_date, plausible_year
 from .files import decode_text, first_present, read_checked_bytes
 from .model import (Address, BirthDate, Entry, Identifier, Name, Nationality, ParseIssue,
                     ParseResult, SourceFormatError)
-from .scripts import name_script
+from ..scripts import name_script
 
 NAME = "csl_csv"
 # Current download name first; csl.csv is the name of older copies.

@@ -23,7 +23,7 @@ from .dates import birth_date, parse_iso_date, plausible_year
 from .model import (Address, BirthDate, Entry, Identifier, Name, Nationality, ParseIssue, ParseResult,
                     SourceFormatError)
 from .results import add_first_of_id, set_version
-from .scripts import name_script
+from ..scripts import name_script
 from .xmlsafe import find_marked_file, read_publisher_xml, texts_of
 
 NAME = "eu_fsf_xml"

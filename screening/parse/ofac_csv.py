@@ -21,7 +21,7 @@ from ..countries import to_country_code
 from .files import decode_text, read_checked_bytes
 from .model import Address, Entry, Identifier, Name, ParseIssue, ParseResult, SourceFormatError
 from .ofac_remarks import merge_facts, parse_remarks
-from .scripts import name_script
+from ..scripts import name_script
 
 NAME = "ofac_csv"
 

@@ -24,7 +24,7 @@ from .files import read_checked_bytes
 from .model import Address, Entry, Name, ParseIssue, ParseResult, SourceFormatError
 from .ofac_remarks import RemarkFacts, add_labelled, merge_facts, parse_remarks
 from .results import add_first_of_id, set_version
-from .scripts import name_script, script_code
+from ..scripts import name_script, script_code
 from .xmlsafe import check_root, namespace, read_xml, text_of, texts_of
 
 NAME = "ofac_enhanced_xml"

@@ -18,7 +18,7 @@ from datetime import date
 from ..countries import to_country_code
 from .dates import birth_date, plausible_year
 from .model import BirthDate, Entry, Identifier, Name, Nationality
-from .scripts import name_script
+from ..scripts import name_script
 
 # Published label -> Identifier.id_type.  Labels are matched case-insensitively,
 # longest first, so "Business Registration Number" wins over "Registration Number".

@@ -19,7 +19,7 @@ from .dates import parse_mdy
 from .model import Address, Entry, Identifier, Name, ParseIssue, ParseResult, SourceFormatError
 from .ofac_remarks import RemarkFacts, add_labelled, merge_facts, parse_remarks
 from .results import add_first_of_id, set_version
-from .scripts import name_script
+from ..scripts import name_script
 from .xmlsafe import find_marked_file, local_name, namespace, read_publisher_xml, text_of
 
 NAME = "ofac_xml"

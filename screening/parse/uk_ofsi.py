@@ -30,7 +30,7 @@ from .files import decode_text, read_checked_bytes
 from .model import (Address, BirthDate, Entry, Identifier, Name, Nationality, ParseIssue, ParseResult,
                     SourceFormatError)
 from .results import set_version
-from .scripts import name_script, original_script
+from ..scripts import name_script, original_script
 from ..un_refs import OLD_PREFIXES, canonical, new_prefix
 
 NAME = "uk_ofsi"

@@ -24,7 +24,7 @@ from ..countries import to_country_code
 from .dates import birth_date, parse_iso_date, plausible_year
 from .model import Address, Entry, Identifier, Name, Nationality, ParseIssue, ParseResult
 from .results import add_first_of_id, set_version
-from .scripts import name_script, original_script
+from ..scripts import name_script, original_script
 from .xmlsafe import read_publisher_xml, text_of, texts_of
 
 NAME = "un_xml"

@@ -4,7 +4,7 @@ import zipfile
 import python_calamine
 import pytest
 
-from screening.parse.scripts import name_script, original_script, script_code
+from screening.scripts import name_script, original_script, script_code
 
 from ..conftest import FIXTURES, LISTS
 
