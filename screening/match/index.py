@@ -178,9 +178,7 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) 
     weights = _weights(Counter({t: len(e) for t, e in token_entities.items()}), base)
     usable = {k for k, e in key_entities.items() if len(e) <= KEY_CAPS[k[0]]}
 
-    con.execute(store.sql("match_macros"))
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         _write_names(con, rows, weights, usable)
         _write(con, "match_tokens", tokens_arrow=pa.table({
             "token": list(weights), "df": [len(token_entities[t]) for t in weights], "weight": list(weights.values())}))
@@ -189,10 +187,6 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) 
         con.execute(store.sql("match_index.match_index_meta"), {
             "fingerprint": fingerprint, "names": len(rows), "entities": len(entity_ids), "addresses": n_addr,
             "base": base})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return IndexInfo(fingerprint, len(rows), len(entity_ids), n_addr, base, rebuilt=True)
 
 
