@@ -27,7 +27,7 @@ CONFIG_PATH = MODELS_DIR / "screen_config.json"
 class Level(NamedTuple):
     """One comparison level: its SQL condition (Splink), label, whether it is the null level, and
     the same condition in Python over a dict of pair features (one-off lookups score their few
-    candidates in Python: :mod:`screening.match.lookup`; a test checks both give the same levels)."""
+    candidates in Python: :mod:`screening.match_lookup`; a test checks both give the same levels)."""
 
     sql: str
     label: str

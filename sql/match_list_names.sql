@@ -1,5 +1,5 @@
 -- Reads every name of every active list entry, with the entry's type: the input of the
--- matcher's list-side index (screening/match_index.py normalises them in Python).
+-- matcher's list-side index (screening/match/index.py normalises them in Python).
 SELECT n.source, n.source_id, n.name, n.kind, e.entity_type
 FROM current_names n
 JOIN current_entries e USING (version_id, source, source_id)

@@ -2,7 +2,7 @@
 -- names (text, kind, type), its entity row (type, list references, countries, birth dates) and
 -- its street addresses.  Token weights are left out on purpose (they move with every list
 -- update); two list states give the same digest to an entity the matcher sees identically.
--- Input: the list-side match_* tables of screening/match_index.py.  Output: the TEMP table
+-- Input: the list-side match_* tables of screening/match/index.py.  Output: the TEMP table
 -- rescreen_now (entity_id, digest) of screening/rescreen.py.
 CREATE OR REPLACE TEMP TABLE rescreen_now AS
 WITH n AS (

@@ -1,5 +1,5 @@
 -- The list side of a screening restricted to some sources (--lists / --exclude-lists,
--- screening/selection.py): the entities with at least one member entry on a selected source,
+-- screening/match/selection.py): the entities with at least one member entry on a selected source,
 -- their list_refs citing only those entries, and all their names and addresses (an entity is one
 -- party: an alias only another list gives still finds it). Built from the matcher's *_mem copies
 -- (sql/match_resident.sql) once per selection, and points the *_read views sql/match_pairs.sql

@@ -86,7 +86,7 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     ``columns`` names each field's column (name and address may take several); ``header_row``
     and ``sheet`` say where the header is (see ``read_customer_file``); ``excel`` writes CSV
     with a byte-order mark for Excel. ``lists``, ``exclude_lists`` and ``source_thresholds``
-    choose the lists and thresholds (:mod:`screening.selection`; checked before anything else).
+    choose the lists and thresholds (:mod:`screening.match.selection`; checked before anything else).
     The output path is checked before anything is screened. With an output file, the thresholds,
     lists and list versions used go beside it in ``<output>.context.json``. A file without any
     customer row is an input error (ValueError): screening nothing must not read as an all clear.
