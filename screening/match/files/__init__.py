@@ -7,10 +7,7 @@ with a one-line error; the columns used for each field, and the columns ignored,
 """
 from __future__ import annotations
 
-from .columns import guess_mapping, header_hints, norm_header
-from .readers import as_arrow, read_customer_file
+from .readers import read_customer_file
 from .table import CustomerTable, InputFileError
-from .text import DecodedText, check_text, decode_text, read_csv_text
 
-__all__ = ["CustomerTable", "DecodedText", "InputFileError", "as_arrow", "check_text", "decode_text",
-           "guess_mapping", "header_hints", "norm_header", "read_csv_text", "read_customer_file"]
+__all__ = ["CustomerTable", "InputFileError", "read_customer_file"]

@@ -5,8 +5,6 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-import pyarrow as pa
-
 from .columns import guess_mapping, id_notes, mapping_notes, unique_headers
 from .table import CustomerTable, InputFileError, Raw, listing, printable
 from .text import LINE_END, decode_text, parse_csv
@@ -187,8 +185,3 @@ def read_customer_file(path: str | Path, given: dict[str, str | Iterable[str] | 
                           notes=raw.notes + mapping_notes(raw.headers, mapping))
     table.notes += id_notes(raw.columns[mapping["id"][0]] if mapping["id"] else None)
     return table
-
-
-def as_arrow(table: CustomerTable) -> pa.Table:
-    """The file's own columns as an Arrow table of strings."""
-    return pa.table({h: pa.array(v, type=pa.string()) for h, v in table.columns.items()})

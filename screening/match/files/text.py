@@ -92,15 +92,6 @@ def _bad_lines(text: str) -> dict[int, str]:
     return bad
 
 
-def read_csv_text(text: str, bad_lines: dict[int, str] | None = None, header_row: int | None = None
-                  ) -> tuple[list[str], dict[str, list[str | None]], list[str | None], str]:
-    """Parse CSV text with a sniffed delimiter; a row with the wrong number of fields, or on a line
-    with a bad byte, becomes an error row. ``header_row`` (1-based) holds the header (default: the
-    first non-blank row); rows above it are skipped."""
-    raw, delimiter = parse_csv(text, bad_lines or {}, header_row)
-    return raw.headers, raw.columns, raw.errors, delimiter
-
-
 def parse_csv(text: str, bad_lines: dict[int, str], header_row: int | None) -> tuple[Raw, str]:
     delimiter = _sniff_delimiter(text, header_row)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
