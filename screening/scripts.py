@@ -7,7 +7,10 @@ whichever list publishes it:
   ("Владимир" -> ``Cyrl``), ``None`` for a Latin name;
 * :func:`script_code` translates a script the file names in words ("Cyrillic" -> ``Cyrl``,
   OFSI's "Cryillic" and "Russian" too, OFAC's "Chinese Simplified" -> ``Hans``);
-* :func:`original_script` is the code of a name published as the original-script form.
+* :func:`original_script` is the code of a name published as the original-script form;
+* :func:`script_of` is the script with the most letters, Latin included (a normalised name's).
+
+All of them classify a letter by :func:`codepoint_script`.
 """
 from __future__ import annotations
 
@@ -108,3 +111,24 @@ def original_script(text: str, declared: str | None = None) -> str:
     """Script of a name published as its original-script form: the one the file declares,
     else the one its letters show, else Latin (such a name always has a script)."""
     return script_code(declared) or name_script(text) or "Latn"
+
+
+def script_of(text: str | None) -> str:
+    """ISO 15924 code of the script with the most letters of a text, Latin included ('Zyyy' when it
+    has no letters); any kana makes it Japanese ('Jpan'), so a Latin name with one Arabic word
+    stays Latin only if Latin letters dominate."""
+    text = text or ""
+    if text.isascii():
+        return "Latn" if any(c.isalpha() for c in text) else UNDETERMINED
+    counts: dict[str, int] = {}
+    for char in text:
+        if char.isalpha():
+            script = "Latin" if char.isascii() else codepoint_script(char)
+            if script not in (None, "Common", "Inherited"):
+                counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return UNDETERMINED
+    if counts.keys() & _KANA:
+        return "Jpan"
+    main = max(counts, key=counts.__getitem__)
+    return script_code(main) or UNDETERMINED

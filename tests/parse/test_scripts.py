@@ -54,3 +54,13 @@ def test_original_script_prefers_the_declared_script_then_the_letters_then_latin
     assert original_script("ООО “Синезис”", "Cyrillic") == "Cyrl"
     assert original_script("ООО “Синезис”", "no such script") == "Cyrl"
     assert original_script("אמנה", "Hebrew") == "Hebr"  # OFSI group 16577
+
+
+def test_script_of_is_the_script_with_most_letters_latin_included():
+    from screening.scripts import script_of
+
+    assert script_of("SHENZHEN CASPRO") == "Latn" and script_of("12 - 34") == "Zyyy"
+    assert script_of("Владимир Путин") == "Cyrl" and script_of("김정은") == "Hang"
+    assert script_of("山田やまだ") == "Jpan" and script_of("金铁三") == "Hani"
+    assert script_of("Jin Tiesan (金铁三)") == "Latn"  # Latin letters dominate; name_script says Hani
+    assert script_of("ⵜⴰⵎⴰⵣⵉⵖⵜ") == "Tfng"  # any script Unicode names, not only a table's
