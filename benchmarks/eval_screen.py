@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from screening.match import get_matcher  # noqa: E402
-from screening.match_features import name_features  # noqa: E402
-from screening.match_model import load_config  # noqa: E402
+from screening.match.features import name_features  # noqa: E402
+from screening.match.model import load_config  # noqa: E402
 from screening.match.batch import screen_file  # noqa: E402
 
 

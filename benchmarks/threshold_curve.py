@@ -42,7 +42,7 @@ from third_country import hit_at  # noqa: E402
 
 from screening.match.files import read_customer_file  # noqa: E402
 from screening.match import Customer, RowResult, screen_records  # noqa: E402
-from screening.match_model import MODELS_DIR, load_config  # noqa: E402
+from screening.match.model import MODELS_DIR, load_config  # noqa: E402
 
 # 0.10 .. 0.95, and the product's default threshold
 GRID = tuple(sorted({round(0.10 + 0.05 * k, 2) for k in range(18)} | {load_config().threshold}))

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from screening.match import Customer, Matcher, open_store  # noqa: E402
-from screening.match_model import COMPARISONS, MODEL_PATH, build_settings  # noqa: E402
+from screening.match.model import COMPARISONS, MODEL_PATH, build_settings  # noqa: E402
 from legit_book import make_book  # noqa: E402
 from synthetic_customers import customer_mix  # noqa: E402
 

@@ -33,7 +33,7 @@ from .match.engine import Matcher
 from .match.explain import explain_in_words
 from .match.index import token_structs
 from .match.lookup import ListSide
-from .match_features import derived_names, name_features
+from .match.features import derived_names, name_features
 from .ofac_score import best_ofac_score, ofac_score
 
 PAIR_ENTITY = "compared"  # the entity id the second record of a pair takes

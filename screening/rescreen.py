@@ -39,7 +39,7 @@ from .match.customers import Customer, parse_type
 from .match.engine import Matcher
 from .match.files import read_customer_file
 from .match.results import Hit
-from .match_features import address_features, blocking_keys, name_features
+from .match.features import address_features, blocking_keys, name_features
 from .outcome import exit_code
 from .audit.chain import utc_now
 from .report import RESULT_COLUMNS

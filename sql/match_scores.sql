@@ -1,6 +1,6 @@
 -- Scores of the candidate pairs (appended after Splink's prediction CTEs by screening/match/engine.py):
 -- the model's match probability, and for a pair at the same street address (address level
--- $address_level, found by its label in screening/match_model.py) the probability without the
+-- $address_level, found by its label in screening/match/model.py) the probability without the
 -- name and legal-form comparisons (an address hit); only pairs at or above $floor are returned.
 -- Python twin: screening/match/lookup.py (LookupScorer.score); parity test: tests/match/test_match_lookup.py.
 SELECT s.*, mp.matched_name, mp.matched_address, mp.list_refs, mp.by_address

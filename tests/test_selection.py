@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from screening.match_model import ScreenConfig
+from screening.match.model import ScreenConfig
 from screening.match.selection import Selection, make_selection, parse_source_threshold, select_refs
 from screening.sources import SOURCE_NAMES
 

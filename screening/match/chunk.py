@@ -2,7 +2,7 @@
 (normalised once per distinct name), address tokens, country, date of birth and type, loaded into
 the temp tables ``match_cust``, ``match_cname``, ``match_cname_keys`` and ``match_cust_akeys``.
 
-The same features as the list side (:mod:`screening.match_features`, weights from the index).
+The same features as the list side (:mod:`screening.match.features`, weights from the index).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from .. import store
-from ..match_features import address_features, blocking_keys, may_be_cut, name_features
+from .features import address_features, blocking_keys, may_be_cut, name_features
 from .customers import Customer, cached_dob, country_code, parse_type
 from .index import IndexInfo, token_structs, unknown_weight
 

@@ -25,7 +25,7 @@ import duckdb
 from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
 
 from .. import store
-from ..match_model import ScreenConfig, load_config, load_settings
+from .model import ScreenConfig, load_config, load_settings
 from .chunk import SMALL_CHUNK, CustomerSide
 from .customers import Customer, country_code
 from .explain import ADDRESS_HIT, explain_in_words, level_labels, level_of, waterfall

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..match_model import ELSE_LABELS
+from .model import ELSE_LABELS, SAME_STREET_ADDRESS
 from .customers import Customer
 
 # the level of the address comparison that makes an address hit (a listed street address reused)
-ADDRESS_HIT = ("address", "same street address")
+ADDRESS_HIT = ("address", SAME_STREET_ADDRESS)
 HEADS = {"name": "name hit", "address": "ADDRESS HIT (listed address, name differs)",
          "name+address": "name and address hit"}
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .normalize import DATA, is_name_fragment, normalize_address, normalize_name, skeleton
+from ..normalize import DATA, is_name_fragment, normalize_address, normalize_name, skeleton
 
 _SKELETON_DROP = re.compile(r"[aeiouyhw]")
 _PARENS = re.compile(r"\(([^()]{2,40})\)")
@@ -127,7 +127,7 @@ def blocking_keys(features: NameFeatures, cut: bool = False, listed: bool = Fals
     """Keys under which a name is indexed: tokens, skeletons, phonetic keys, pairs, the compact form.
 
     Which of them are used to look candidates up is decided by their frequency in the lists
-    (see :mod:`screening.match_index`), so that rare words block alone and common ones only in
+    (see :mod:`screening.match.index`), so that rare words block alone and common ones only in
     pairs. ``listed``: a list name also gets prefix keys of its long words, found by a customer
     name that was ``cut`` inside its last word.
     """

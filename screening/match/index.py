@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from .. import store
 from ..entity_ids import entity_id_for
-from ..match_features import (NameFeatures, address_features, blocking_keys, common_name_classes, derived_names,
+from .features import (NameFeatures, address_features, blocking_keys, common_name_classes, derived_names,
                              name_features)
 
 # Bump when features or keys change, so stored indexes are rebuilt.

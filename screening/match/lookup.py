@@ -13,7 +13,7 @@ same arithmetic step for step:
   ``match_best_address``), the token similarity being ``match_tok_sim`` of ``sql/match_macros.sql``
   (jellyfish's Damerau-Levenshtein and Jaro-Winkler equal DuckDB's);
 * comparison levels from the Python form of each level beside its SQL in
-  :data:`screening.match_model.COMPARISONS`, and Splink's match weights and probability.
+  :data:`screening.match.model.COMPARISONS`, and Splink's match weights and probability.
 
 Both paths take their constants from :mod:`screening.match.scoring`.
 
@@ -32,7 +32,7 @@ import duckdb
 import jellyfish
 
 from .. import store
-from ..match_model import COMPARISONS
+from .model import COMPARISONS
 from .scoring import KEY_POINTS, MIN_KEY_POINTS, OTHER_KEY_POINTS, RANK, RANK_PLACES, TOKEN_SIMILARITY
 from .selection import select_refs
 

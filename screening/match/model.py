@@ -20,14 +20,14 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator
 
-MODELS_DIR = Path(__file__).resolve().parent / "models"
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_PATH = MODELS_DIR / "screen_model.json"
 CONFIG_PATH = MODELS_DIR / "screen_config.json"
 
 class Level(NamedTuple):
     """One comparison level: its SQL condition (Splink), label, whether it is the null level, and
     the same condition in Python over a dict of pair features (one-off lookups score their few
-    candidates in Python: :mod:`screening.match_lookup`; a test checks both give the same levels)."""
+    candidates in Python: :mod:`screening.match.lookup`; a test checks both give the same levels)."""
 
     sql: str
     label: str
@@ -102,6 +102,10 @@ PERSONS = "coalesce(type_l, 'unknown') IN ('person', 'unknown') AND coalesce(typ
 def _persons(f: dict) -> bool:
     return (f["type_l"] or "unknown") in ("person", "unknown") and (f["type_r"] or "person") == "person"
 
+
+# The address level of an address hit (a listed street address reused under another name): the
+# matcher finds its gamma by this label (screening.match.explain.ADDRESS_HIT).
+SAME_STREET_ADDRESS = "same street address"
 
 # (comparison, levels from best to worst); ELSE is added. Covers count a word by its closest word in
 # the other name (similarity 0..1); the exact covers (xcover) only words that are the same word or
@@ -229,7 +233,7 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
     ("address", [
         Level("acov_r IS NULL OR acov_l IS NULL", "no address to compare", True,
               lambda f: f["acov_r"] is None or f["acov_l"] is None),
-        Level("street_r AND least(acov_l, acov_r) >= 0.8", "same street address", False,
+        Level("street_r AND least(acov_l, acov_r) >= 0.8", SAME_STREET_ADDRESS, False,
               lambda f: bool(f["street_r"]) and _least(f, "acov_l", "acov_r") >= 0.8),
         Level("street_r AND acov_r >= 0.6", "similar street address", False,
               lambda f: bool(f["street_r"]) and f["acov_r"] >= 0.6),

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from ..match_model import ScreenConfig
+from .model import ScreenConfig
 from ..sources import SOURCE_NAMES
 
 

@@ -63,7 +63,7 @@ PREMIER = "uk_ofsi:16789"  # 普萊米樂(香港)國際貿易有限公司
     ("Enterprise Chips Hunter (ECH)", ["Enterprise Chips Hunter", "ECH"]),     # an acronym stays a name
 ])
 def test_place_and_legal_form_fragments_are_not_names(name, derived):
-    from screening.match_features import derived_names
+    from screening.match.features import derived_names
 
     assert derived_names(name) == derived
 
@@ -141,7 +141,7 @@ def test_another_given_name_in_wade_giles_does_not_hit(screen_db):
 
 def test_an_honorific_in_parentheses_is_no_name_of_its_own(screen_db):
     # '(Sheikh) Musa Hilal' (au_dfat 599) made 'Sheikh' a name of the entity
-    from screening.match_features import derived_names
+    from screening.match.features import derived_names
 
     assert derived_names("(Sheikh) Musa Hilal") == ["Musa Hilal"]
     assert "au_dfat:599" not in _refs(check("Sheikh", entity_type="person", db=screen_db))

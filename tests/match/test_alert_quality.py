@@ -9,7 +9,7 @@ import re
 import pytest
 
 from screening.match import check, get_matcher, screen_records
-from screening.match_model import COMPARISONS, ELSE_LABELS, load_config, load_settings
+from screening.match.model import COMPARISONS, ELSE_LABELS, load_config, load_settings
 
 # Real entries of the bundled lists
 BANK_MELLI = "us_ofac_sdn:25578"           # BANK MELLI IRAN (Tehran)
@@ -146,7 +146,7 @@ def test_every_name_level_says_what_it_measures():
 
 
 def test_default_threshold_is_the_calibrated_one():
-    from screening.match_model import MODELS_DIR
+    from screening.match.model import MODELS_DIR
 
     # the curve also names the weakest dev category (text): read it as a CSV, not as numbers only
     with (MODELS_DIR / "screen_threshold_curve.csv").open(encoding="utf-8", newline="") as f:

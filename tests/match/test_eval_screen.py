@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 import eval_screen  # noqa: E402
 
-from screening.match_model import load_config  # noqa: E402
+from screening.match.model import load_config  # noqa: E402
 
 
 def _threshold(command: list[str]) -> float | None:

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from screening.match import check, parse_dob, screen_records
-from screening.match_features import name_features
+from screening.match.features import name_features
 
 # Real entries of the bundled lists
 SADDAM = "un_sc:IQi.001"                    # SADDAM HUSSEIN AL-TIKRITI / صدام حسين التكريتي

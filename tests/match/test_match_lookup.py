@@ -11,9 +11,9 @@ from screening import store
 from screening.match import MAX_CANDIDATES, Customer, Matcher, check, get_matcher
 from screening.match.explain import ADDRESS_HIT, level_labels, level_of
 from screening.match.scoring import pair_params
-from screening.match_features import name_features
+from screening.match.features import name_features
 from screening.match.lookup import LookupScorer, token_similarity
-from screening.match_model import load_settings
+from screening.match.model import load_settings
 from screening.match.selection import make_selection
 
 COMPARED = ("gamma_name", "gamma_legal_form", "gamma_country", "gamma_address", "gamma_dob", "gamma_entity_type",

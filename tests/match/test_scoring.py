@@ -10,7 +10,7 @@ from screening import store
 from screening.match import lookup
 from screening.match.explain import level_of
 from screening.match.scoring import TOKEN_SIMILARITY
-from screening.match_features import name_features
+from screening.match.features import name_features
 
 WORDS = ["mohammed", "muhammad", "park", "pak", "seok", "sok", "ivanov", "ivanova", "biosport", "biorsport",
          "caliphate", "cal", "zhang", "chang", "al", "el", "polyakov", "polynkov", "midea", "mehdi",
@@ -49,18 +49,22 @@ def _python_similarities(monkeypatch, constants) -> list[float]:
 
 # every similarity a value of its own, below the close-spelling cap, so that each rule leaves its trace
 DISTINCT = {"same_class": 0.81, "phonetic": 0.77, "prefix": 0.73, "loose": 0.71, "one_edit": 0.79,
-            "two_edits": 0.75, "close_max": 0.69, "close_min": 0.6}
+            "two_edits": 0.75, "class_edit": 0.66, "close_max": 0.69, "close_min": 0.6}
+CLASS_EDIT = {"class_edit": 0.93, "class_edit_min_len": 4}  # spelling classes one edit apart (Mikhailov / Michailow)
 LENGTHS = {"class_min_len": 3, "min_len": 4, "phonetic_min_len": 4, "loose_min_len": 3, "two_edits_min_len": 6,
            "close_min_len": 5}
 
 
-@pytest.mark.parametrize("changes", [{}, DISTINCT, LENGTHS], ids=["shipped", "similarities", "lengths"])
+@pytest.mark.parametrize("changes", [{}, DISTINCT, CLASS_EDIT, LENGTHS], ids=["shipped", "similarities", "class_edit",
+                                                                         "lengths"])
 def test_token_similarity_constants_reach_sql_and_python_alike(monkeypatch, changes):
     constants = replace(TOKEN_SIMILARITY, **changes)
     sql = _sql_similarities(asdict(constants))
     assert sql == pytest.approx(_python_similarities(monkeypatch, constants), abs=1e-12)
+    if changes is CLASS_EDIT:
+        assert CLASS_EDIT["class_edit"] in sql
     if changes is DISTINCT:  # each rule gave its own value: every constant was read from the parameter
-        assert {v for k, v in DISTINCT.items() if k != "close_min"} <= set(sql)
+        assert {v for k, v in DISTINCT.items() if k not in ("close_min", "class_edit")} <= set(sql)
     if changes:  # the changed constants are the ones used: the similarities move
         assert sql != pytest.approx(_sql_similarities(asdict(TOKEN_SIMILARITY)), abs=1e-12)
 
