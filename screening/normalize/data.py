@@ -51,11 +51,6 @@ def _arabic_words() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
 
 
 @lru_cache(maxsize=1)
-def _script_prefixes() -> dict[str, str]:
-    return {row["unicode_prefix"]: row["code"] for row in _rows("scripts.csv")}
-
-
-@lru_cache(maxsize=1)
 def _titles() -> frozenset[str]:
     return frozenset(row["title"] for row in _rows("name_titles.csv"))
 

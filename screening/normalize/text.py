@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from .data import _arabic_words, _letter_tables, _script_prefixes
+from ..scripts import script_of  # noqa: F401 - normalize's name for it
+from .data import _arabic_words, _letter_tables
 
 
 _SPACES = re.compile(r"\s+")
@@ -58,37 +59,6 @@ def strip_invisible(text: str) -> tuple[str, bool]:
     cleaned = _INVISIBLE.sub("", cleaned.replace("\t", " ").replace("\n", " ").replace("\r", " "))
     cleaned = _SPACES.sub(" ", cleaned).strip() if cleaned != text else cleaned
     return cleaned, cleaned != text
-
-
-@lru_cache(maxsize=4096)
-def _char_script(char: str) -> str | None:
-    try:
-        first = unicodedata.name(char).split(" ", 1)[0]
-    except ValueError:
-        return None
-    return _script_prefixes().get(first)
-
-
-def script_of(text: str | None) -> str:
-    """ISO 15924 code of the dominant script of a text ('Zyyy' when it has no letters).
-
-    Kana (with or without Han) is Japanese, 'Jpan'; otherwise the script with the most letters
-    wins, so a Latin name with one Arabic word stays Latin only if Latin letters dominate.
-    """
-    text = text or ""
-    if text.isascii():
-        return "Latn" if any(c.isalpha() for c in text) else "Zyyy"
-    counts: dict[str, int] = {}
-    for char in text:
-        if char.isalpha():
-            code = "Latn" if char.isascii() else _char_script(char)
-            if code:
-                counts[code] = counts.get(code, 0) + 1
-    if not counts:
-        return "Zyyy"
-    if "Jpan" in counts:
-        return "Jpan"
-    return max(counts, key=counts.__getitem__)
 
 
 def _rewrite_arabic_word(match: re.Match[str]) -> str:
