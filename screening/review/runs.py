@@ -21,7 +21,7 @@ from .. import store
 from ..audit import chain
 from ..match.customers import Customer
 from ..match.results import Hit, RowResult
-from ..match_model import CONFIG_PATH, MODEL_PATH
+from ..match.model import CONFIG_PATH, MODEL_PATH
 from .decisions import HitKey, Standing, assess, ensure_schema, hit_keys
 from .model import CUSTOMER_FIELDS, STATUS_CLEARED, customer_fingerprint, customer_key
 
