@@ -24,7 +24,7 @@ from typing import Callable
 import duckdb
 
 from .. import store
-from ..match_index import list_fingerprint, stored_fingerprint
+from ..match.index import list_fingerprint, stored_fingerprint
 
 POINTER = "CURRENT"
 SUFFIX = ".duckdb"
