@@ -11,7 +11,7 @@ types AS (
     FROM refs r JOIN current_entries e USING (source, source_id)
     GROUP BY r.entity_id),
 countries AS (
-    SELECT r.entity_id, list(DISTINCT c.code) AS countries
+    SELECT r.entity_id, list(DISTINCT c.code ORDER BY c.code) AS countries
     FROM refs r JOIN (
         SELECT source, source_id, country_code AS code FROM current_addresses WHERE country_code IS NOT NULL
         UNION ALL
@@ -20,10 +20,10 @@ countries AS (
     GROUP BY r.entity_id),
 births AS (
     SELECT r.entity_id,
-           list(DISTINCT b.year) FILTER (WHERE b.year IS NOT NULL) AS birth_years,
-           list(DISTINCT make_date(b.year, b.month, b.day))
+           list(DISTINCT b.year ORDER BY b.year) FILTER (WHERE b.year IS NOT NULL) AS birth_years,
+           list(DISTINCT make_date(b.year, b.month, b.day) ORDER BY make_date(b.year, b.month, b.day))
                FILTER (WHERE b.precision = 'day' AND b.month IS NOT NULL AND b.day IS NOT NULL) AS birth_dates,
-           list(DISTINCT b.year_to) FILTER (WHERE b.year_to IS NOT NULL) AS birth_years_to
+           list(DISTINCT b.year_to ORDER BY b.year_to) FILTER (WHERE b.year_to IS NOT NULL) AS birth_years_to
     FROM refs r JOIN current_birth_dates b USING (source, source_id)
     GROUP BY r.entity_id)
 SELECT t.entity_id, t.entity_type, t.list_refs, t.primary_name,

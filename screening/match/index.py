@@ -31,7 +31,7 @@ from .features import (NameFeatures, address_features, blocking_keys, common_nam
                              name_features)
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "14"
+INDEX_FORMAT = "15"
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Files whose content shapes the index besides the code: the normalisation reference data and
 # the screen model and thresholds. Editing one makes a stored index stale.
