@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from screening.parse import uk_ofsi, un_xml
+from screening.parse import uk_ofsi_details, un_xml
 from screening.un_refs import canonical, un_ref_key
 
 from .conftest import LISTS
@@ -35,6 +35,6 @@ def test_the_form_is_the_one_the_un_list_files_its_entries_under(un_refs):
 @pytest.mark.parametrize("cited, stored", [("UN Ref QDi.6", "QDi.006"), ("UN Ref QD1.6", "QDi.006"),
                                            ("UN Ref QI.A.317.13", "QDi.317"), ("UN Ref KPE.62", "KPe.062")])
 def test_a_parser_stores_a_cited_reference_as_consolidation_keys_it(cited, stored):
-    found = uk_ofsi._UN_REF_CITED.search(cited)
-    assert uk_ofsi._un_ref(found) == stored
+    found = uk_ofsi_details._UN_REF_CITED.search(cited)
+    assert uk_ofsi_details._un_ref(found) == stored
     assert un_ref_key(stored) == stored

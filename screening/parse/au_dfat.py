@@ -30,7 +30,7 @@ from .dates import birth_date, excel_serial_to_date, plausible_year
 from .files import read_checked_bytes
 from .model import Address, BirthDate, Entry, Name, Nationality, ParseIssue, ParseResult, SourceFormatError
 from ..scripts import name_script, original_script
-from .uk_ofsi import enumerated_items
+from .enumerations import enumerated_items
 
 NAME = "au_dfat_xlsx"
 FILE = "regulation8_consolidated.xlsx"
