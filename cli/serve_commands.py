@@ -35,7 +35,9 @@ def serve(host, port, workers, api_keys_file, max_body, max_upload, time_limit, 
     The server answers from a published snapshot of the store, never the store itself, so
     `screening lists refresh` (e.g. from cron) writes the store while the server answers;
     each load or refresh of a served store publishes a new snapshot and the workers switch
-    to it within seconds. OpenAPI at /openapi.json, docs at /docs.
+    to it within seconds. The review page (/review) opens the store briefly per request to
+    list open hits and record decisions, under the API key's name (`NAME: KEY` in the keys
+    file; the OS user on loopback without keys). OpenAPI at /openapi.json, docs at /docs.
 
     \b
     Examples:

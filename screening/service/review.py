@@ -21,7 +21,7 @@ import threading
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import HTMLResponse
@@ -47,6 +47,7 @@ class DecisionRequest(BaseModel):
     reason_code: str = Field(description="A code of data/review_reasons.csv that goes with the verdict", max_length=80)
     comment: str = Field(min_length=1, max_length=4000, description="Why")
     good_guy_until: Optional[date] = Field(None, description="false_positive only: exempt this customer until then")
+    channel: Literal["api", "page"] = Field("api", description="Where the decision was made (the page says `page`)")
 
 
 class DecisionResponse(BaseModel):
@@ -118,7 +119,7 @@ def review_router(db: str, wait: float, secured: list, analyst: Callable[..., st
         try:
             with _store_turn(wait):
                 decision = decide_hit(db, body.hit_id, body.verdict, body.comment, who, body.reason_code,
-                                      good_guy_until=until, channel="page", wait=wait)
+                                      good_guy_until=until, channel=body.channel, wait=wait)
         except HitNotFound as exc:
             raise HTTPException(404, str(exc)) from None
         except DecisionError as exc:

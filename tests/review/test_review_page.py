@@ -78,10 +78,10 @@ def test_the_page_lists_open_hits_and_decisions_are_stored_under_the_keys_name(s
 
         reply = client.post("/review/decisions", json=body, headers=alice)
         assert reply.status_code == 201, reply.text
-        assert reply.json()["analyst"] == "Alice Analyst" and reply.json()["channel"] == "page"
+        assert reply.json()["analyst"] == "Alice Analyst" and reply.json()["channel"] == "api"
         stored = _history(screened, hits[0])
         assert [(d.decision_id, d.analyst, d.verdict, d.channel) for d in stored] == \
-            [(reply.json()["decision_id"], "Alice Analyst", "false_positive", "page")]
+            [(reply.json()["decision_id"], "Alice Analyst", "false_positive", "api")]
         assert hits[0]["hit_id"] not in {h["hit_id"] for h in _open(screened)}  # cleared: off the queue
         again = client.get("/review", params={"api_key": "k-alice"}).text
         assert f'"hit_id": {hits[0]["hit_id"]},' not in again
