@@ -19,7 +19,7 @@ from .store_access import store_errors, wait_option
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes (each holds the lists in memory, ~400 MB).")
 @click.option("--api-keys-file", type=click.Path(dir_okay=False), metavar="PATH",
-              help="API keys, one per line (also env SCREENING_API_KEYS, comma-separated).")
+              help="API keys, one per line, `NAME: KEY` to name the analyst (also env SCREENING_API_KEYS, comma-separated).")
 @click.option("--max-body", type=click.IntRange(1024), default=1 << 20, show_default=True, metavar="BYTES",
               help="Largest JSON request body.")
 @click.option("--max-upload", type=click.IntRange(1024), default=100 << 20, show_default=True, metavar="BYTES",
@@ -35,7 +35,9 @@ def serve(host, port, workers, api_keys_file, max_body, max_upload, time_limit, 
     The server answers from a published snapshot of the store, never the store itself, so
     `screening lists refresh` (e.g. from cron) writes the store while the server answers;
     each load or refresh of a served store publishes a new snapshot and the workers switch
-    to it within seconds. OpenAPI at /openapi.json, docs at /docs.
+    to it within seconds. The review page (/review) opens the store briefly per request to
+    list open hits and record decisions, under the API key's name (`NAME: KEY` in the keys
+    file; the OS user on loopback without keys). OpenAPI at /openapi.json, docs at /docs.
 
     \b
     Examples:
@@ -52,10 +54,10 @@ def serve(host, port, workers, api_keys_file, max_body, max_upload, time_limit, 
         click.echo(f"error: the web stack is not installed ({exc.name}): pip install 'screening[serve]'", err=True)
         sys.exit(2)
     from screening.service.publish import NotPublishable, current_snapshot, publish_snapshot
-    from screening.service.security import KeysError, is_loopback, load_keys
+    from screening.service.security import KeysError, is_loopback, load_named_keys
 
     try:
-        keys = load_keys(api_keys_file)
+        keys = load_named_keys(api_keys_file)
     except KeysError as exc:
         raise click.UsageError(str(exc)) from None
     if not keys and not is_loopback(host):
@@ -72,7 +74,7 @@ def serve(host, port, workers, api_keys_file, max_body, max_upload, time_limit, 
         click.echo(f"warning: {exc}; serving the last published snapshot {published.version}", err=True)
     click.echo(f"serving {path} (snapshot {published.version}) on http://{host}:{port} with {workers} "
                f"worker{'s' if workers > 1 else ''}{'' if keys else ', no API key'}", err=True)
-    settings = Settings(db=str(path), keys=sorted(keys), max_body_bytes=max_body, max_upload_bytes=max_upload,
+    settings = Settings(db=str(path), keys=keys, max_body_bytes=max_body, max_upload_bytes=max_upload,
                         time_limit=time_limit)
     os.environ[SETTINGS_ENV] = settings.to_env()
     from screening.service.workers import APP, UVICORN, can_share_port, run_workers

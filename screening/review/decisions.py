@@ -27,6 +27,10 @@ class DecisionError(ValueError):
     """A decision that cannot be recorded (bad values, an unknown hit)."""
 
 
+class HitNotFound(DecisionError):
+    """No reported hit has the id a decision names."""
+
+
 @dataclass(frozen=True)
 class Standing:
     """What a decision means for a hit now: its status, the decision, and why."""

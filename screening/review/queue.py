@@ -15,18 +15,20 @@ import duckdb
 
 from .. import store
 from ..audit import chain
-from .decisions import (NOT_LISTED, Decision, DecisionError, HitKey, decision_history, ensure_schema, judge,
+from .decisions import (NOT_LISTED, Decision, DecisionError, HitKey, HitNotFound, decision_history, ensure_schema, judge,
                         record_decision, standing_decisions)
 from .model import content_fingerprints
 from .runs import run_hits
 
 
-def open_review(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def open_review(db: str | Path | None = None, read_only: bool = False,
+                wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """The store opened for review (this process's cached matcher closed first, as it holds the
-    store read-only); the review and audit tables created when writable."""
+    store read-only); the review and audit tables created when writable. ``wait``: seconds to wait
+    for another process holding the store (default: :func:`store.lock_wait`), then ``StoreBusy``."""
     store.require_store(db)
     store.release_readers(db)
-    con = store.connect(db, read_only=read_only)
+    con = store.connect(db, read_only=read_only, wait=wait)
     if not read_only:
         from .recording import record_pending
 
@@ -83,9 +85,9 @@ def _key(row: dict, content: dict[str, str] | None) -> HitKey:
     return HitKey(row["customer_key"], row["customer_fp"], row["entity_id"], now_fp)
 
 
-def open_hits(db: str | Path | None = None, run_id: int | None = None) -> list[dict]:
+def open_hits(db: str | Path | None = None, run_id: int | None = None, wait: float | None = None) -> list[dict]:
     """Hits that need an analyst, each with its listed entity (every list entry and its provenance)."""
-    con = open_review(db, read_only=True)
+    con = open_review(db, read_only=True, wait=wait)
     try:
         found = hits_now(con, run_id, open_only=True)
         for row in found:
@@ -99,7 +101,7 @@ def hit_detail(con: duckdb.DuckDBPyConnection, hit_id: int) -> dict:
     """One reported hit judged now, with its listed entity and the history of decisions on it."""
     found = hits_now(con, hit_ids=[hit_id])
     if not found:
-        raise DecisionError(f"no reported hit {hit_id} in this store (see `screening review list`)")
+        raise HitNotFound(f"no reported hit {hit_id} in this store (see `screening review list`)")
     row = found[0]
     row["entity"] = entity_entries(con, row["entity_id"], row.get("list_refs"))
     row["history"] = [d.as_dict() for d in decision_history(con, row["customer_key"], row["entity_id"])]
@@ -140,7 +142,7 @@ def decide(con: duckdb.DuckDBPyConnection, hit_id: int, verdict: str, comment: s
     content today (the content the analyst sees), superseding any earlier decision on the pair."""
     found = hits_now(con, hit_ids=[hit_id], now=now)
     if not found:
-        raise DecisionError(f"no reported hit {hit_id} in this store (see `screening review list`)")
+        raise HitNotFound(f"no reported hit {hit_id} in this store (see `screening review list`)")
     row = found[0]
     if row["content_fp_now"] == NOT_LISTED:
         raise DecisionError(f"hit {hit_id}: entity {row['entity_id']} is no longer listed; nothing to decide")
@@ -150,9 +152,9 @@ def decide(con: duckdb.DuckDBPyConnection, hit_id: int, verdict: str, comment: s
 
 
 def decide_hit(db: str | Path | None, hit_id: int, verdict: str, comment: str, analyst: str, reason_code: str,
-               good_guy_until: datetime | None = None, channel: str = "page") -> Decision:
+               good_guy_until: datetime | None = None, channel: str = "page", wait: float | None = None) -> Decision:
     """:func:`decide` on a store path (what a review page calls with its API key's name as analyst)."""
-    con = open_review(db)
+    con = open_review(db, wait=wait)
     try:
         return decide(con, hit_id, verdict, comment, analyst, reason_code, good_guy_until, channel)
     finally:

@@ -3,7 +3,8 @@
 yente-compatible: ``POST /match/{dataset}``, ``GET /search/{dataset}``, ``GET /entities/{id}``,
 ``/catalog``, ``/algorithms``, ``/healthz``, ``/readyz``. Native: ``POST /check``, ``POST /screen``,
 ``GET /lists``, ``GET /lists/{source}/versions``, ``GET /lists/{source}/diff``. Every answer comes
-from the published snapshot current when the request started (header ``X-Index-Version``).
+from the published snapshot current when the request started (header ``X-Index-Version``); the
+review page (``GET /review``, ``POST /review/decisions``, :mod:`.review`) reads and writes the store.
 """
 
 import json
@@ -29,7 +30,9 @@ from ..report import OutputError
 from ..match.files import InputFileError
 from ..sources import SOURCE_NAMES, load_source
 from . import models, yente
-from .security import BodyLimit, key_given, key_valid
+from ..audit.chain import audit_actor
+from .review import review_router
+from .security import BodyLimit, key_given, key_name, key_valid
 from .snapshot import Snapshot, Snapshots, call_library
 
 SETTINGS_ENV = "SCREENING_SERVE_SETTINGS"  # the settings, as JSON, for worker processes
@@ -48,11 +51,16 @@ class Settings:
     """What one server runs with (passed to worker processes as JSON in ``$SCREENING_SERVE_SETTINGS``)."""
 
     db: str
-    keys: list[str] = field(default_factory=list)   # empty: no key asked (loopback only)
+    keys: dict[str, str] = field(default_factory=dict)  # key -> its holder's name; empty: no key asked (loopback only)
     max_body_bytes: int = 1 << 20                   # JSON requests
     max_upload_bytes: int = 100 << 20               # POST /screen
     time_limit: float = 30.0                        # seconds of matching per request
     poll_seconds: float = 2.0                       # how often workers look for a new snapshot
+    store_wait: float = 5.0                         # seconds a review request waits for a busy store (then 503)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.keys, dict):  # a list of unnamed keys
+            self.keys = {key: "" for key in self.keys}
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))
@@ -92,6 +100,19 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
         if keys and not key_valid(key_given(authorization, api_key), keys):
             raise HTTPException(401, "a valid API key is required: header 'Authorization: ApiKey KEY' or ?api_key=KEY",
                                 headers={"WWW-Authenticate": "ApiKey"})
+
+    def analyst(authorization: Annotated[Optional[str], Depends(header_key)],
+                api_key: Annotated[Optional[str], Depends(query_key)]) -> str:
+        """Who decides: the API key's name; without keys (loopback), the operating-system user."""
+        if not keys:
+            return audit_actor()
+        name = key_name(key_given(authorization, api_key), settings.keys)
+        if name is None:
+            raise HTTPException(401, "a valid API key is required", headers={"WWW-Authenticate": "ApiKey"})
+        if not name:
+            raise HTTPException(403, "this API key has no name, and a decision records its analyst: "
+                                     "name it in the keys file as 'NAME: KEY'")
+        return name
 
     def snapshot(response: Response) -> Snapshot:
         """The snapshot this request answers from, taken once."""
@@ -248,6 +269,7 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
         except VersionNotFound as exc:
             raise HTTPException(404, str(exc)) from None
 
+    app.include_router(review_router(settings.db, settings.store_wait, secured, analyst))
     return app
 
 

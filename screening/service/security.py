@@ -11,7 +11,7 @@ from pathlib import Path
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-KEYS_ENV = "SCREENING_API_KEYS"  # comma-separated keys
+KEYS_ENV = "SCREENING_API_KEYS"  # comma-separated keys, each KEY or NAME: KEY
 KEY_SCHEME = "ApiKey"
 
 
@@ -29,19 +29,39 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def load_keys(keys_file: str | Path | None = None, env: dict[str, str] | None = None) -> frozenset[str]:
-    """API keys from a file (one per line, ``#`` comments) and ``$SCREENING_API_KEYS`` (commas)."""
-    keys = {k.strip() for k in (env if env is not None else os.environ).get(KEYS_ENV, "").split(",") if k.strip()}
+def load_named_keys(keys_file: str | Path | None = None, env: dict[str, str] | None = None) -> dict[str, str]:
+    """API keys and their holders' names, key -> name ("" when unnamed), from a file (one key per
+    line, ``NAME: KEY`` to name it, ``#`` comments) and ``$SCREENING_API_KEYS`` (commas, the same
+    ``NAME: KEY`` form). The name is the analyst a review decision made with the key is recorded under."""
+    keys: dict[str, str] = {}
+    for item in (env if env is not None else os.environ).get(KEYS_ENV, "").split(","):
+        _add_key(keys, item)
     if keys_file:
         try:
             lines = Path(keys_file).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise KeysError(f"API keys file {keys_file}: {exc.strerror or exc}") from None
-        found = {line.split("#", 1)[0].strip() for line in lines} - {""}
+        found: dict[str, str] = {}
+        for line in lines:
+            _add_key(found, line.split("#", 1)[0])
         if not found:
             raise KeysError(f"API keys file {keys_file}: no key in it (one key per line)")
         keys |= found
-    return frozenset(keys)
+    return keys
+
+
+def _add_key(keys: dict[str, str], item: str) -> None:
+    """``KEY`` or ``NAME: KEY`` (a name holds no colon) into ``keys``."""
+    name, colon, key = item.partition(":")
+    if not colon:
+        name, key = "", name
+    if key.strip():
+        keys[key.strip()] = name.strip()
+
+
+def load_keys(keys_file: str | Path | None = None, env: dict[str, str] | None = None) -> frozenset[str]:
+    """The API keys of :func:`load_named_keys`, without their names."""
+    return frozenset(load_named_keys(keys_file, env))
 
 
 def key_given(authorization: str | None, api_key: str | None) -> str | None:
@@ -58,6 +78,15 @@ def key_valid(given: str | None, keys: frozenset[str]) -> bool:
     if not given:
         return False
     return any(hmac.compare_digest(given.encode(), key.encode()) for key in keys)
+
+
+def key_name(given: str | None, keys: dict[str, str]) -> str | None:
+    """The name of the key ``given`` ("" when unnamed), None when it is not a key (constant time)."""
+    found = None
+    for key, name in keys.items():
+        if given and hmac.compare_digest(given.encode(), key.encode()):
+            found = name
+    return found
 
 
 class BodyLimit:

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from screening.cli.main import main
 from screening.service.app import Settings, create_app
-from screening.service.security import is_loopback, key_given, load_keys
+from screening.service.security import is_loopback, key_given, key_name, load_keys, load_named_keys
 
 QUERY = {"queries": {"q": {"schema": "Person", "properties": {"name": "Vladimir Putin"}}}}
 
@@ -62,6 +62,15 @@ def test_key_helpers(tmp_path):
     assert load_keys(keys_file, env={"SCREENING_API_KEYS": "gamma, delta"}) == {"alpha", "beta", "gamma", "delta"}
     assert key_given("ApiKey abc", None) == "abc" and key_given("Bearer abc", None) == "abc"
     assert key_given(None, "q") == "q" and key_given("Basic zzz", None) is None
+
+
+def test_keys_name_their_analysts(tmp_path):
+    keys_file = tmp_path / "keys"
+    keys_file.write_text("Dana Smith: k-dana  # compliance\nk-batch\n")
+    named = load_named_keys(keys_file, env={"SCREENING_API_KEYS": "Lee: k-lee, k-job"})
+    assert named == {"k-dana": "Dana Smith", "k-batch": "", "k-lee": "Lee", "k-job": ""}
+    assert key_name("k-dana", named) == "Dana Smith" and key_name("k-batch", named) == ""
+    assert key_name("Dana Smith", named) is None and key_name(None, named) is None
 
 
 def test_check_is_the_cli_check_json(client, served_db):
