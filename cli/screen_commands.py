@@ -68,17 +68,24 @@ def selection_options(func):
 @click.option("--excel", is_flag=True,
               help="Write CSV as UTF-8 with a byte-order mark, so that Excel shows non-Latin names "
                    "(or write XLSX: -o hits.xlsx).")
+@click.option("--identifier-column", "identifier_columns", multiple=True, metavar="COL[=KIND]",
+              help="A column of customer identifiers (repeatable), its kind named or guessed from the "
+                   "header: --identifier-column IMO --identifier-column 'Doc no=passport'. Without it, "
+                   "columns whose header names a kind (passport, IMO, LEI, VAT, ...) are used.")
 @selection_options
 @customer_column_options
 @db_option
 @wait_option
-def screen(input_file, output, fmt, threshold, excel, lists, exclude_lists, source_thresholds, columns, header_row,
-           sheet, db) -> None:
+def screen(input_file, output, fmt, threshold, excel, identifier_columns, lists, exclude_lists, source_thresholds,
+           columns, header_row, sheet, db) -> None:
     """Screen a customer file (CSV, XLSX, Parquet, JSON lines) against the lists.
 
     Writes one row per (input row, hit) with input_id, input_row (1-based row in the input),
     status (hit | no_hit | error), entity_id, score, list_refs, matched_name, match_kind
-    (name | address | name+address), explanation, and the input's own columns. For Excel, write
+    (name | address | name+address | identifier), explanation, decision_id, decision_note,
+    ofac_score (OFAC's reference score of the name, 0-100, never deciding a hit), and the
+    input's own columns. A customer identifier (--identifier-column, or a column whose header
+    names a kind) equal to a listed one of the same kind is a hit even when the names differ. For Excel, write
     XLSX (-o hits.xlsx) or CSV with --excel. With -o, the thresholds, lists and list versions
     used are written beside the output in OUTPUT.context.json.
 
@@ -112,7 +119,8 @@ def screen(input_file, output, fmt, threshold, excel, lists, exclude_lists, sour
         summary = screen_file(input_file, output, fmt, threshold, columns, db=db, on_message=_say,
                               on_progress=bar.update if bar else None, on_total=bar.start if bar else None,
                               header_row=header_row, sheet=sheet, excel=excel, lists=lists,
-                              exclude_lists=exclude_lists, source_thresholds=source_thresholds)
+                              exclude_lists=exclude_lists, source_thresholds=source_thresholds,
+                              identifier_columns=identifier_columns)
     except (InputFileError, ValueError, OSError) as exc:
         _say(f"error: {exc}")
         sys.exit(INPUT_ERROR)
@@ -151,16 +159,21 @@ class _ProgressBar:
 @click.option("--type", "entity_type", type=click.Choice(["person", "organization", "vessel", "aircraft"]),
               help="Entity type.")
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
+@click.option("--id", "ids", multiple=True, metavar="KIND:VALUE",
+              help="A customer identifier (repeatable): imo:9031947, passport/RU:4509123456, lei:..., "
+                   "vat:DE123456789. One equal to a listed identifier of the same kind is a hit "
+                   "(match_kind identifier) even when the names differ.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @selection_options
 @db_option
 @wait_option
-def check_command(name, country, address, dob, entity_type, threshold, as_json, lists, exclude_lists,
+def check_command(name, country, address, dob, entity_type, ids, threshold, as_json, lists, exclude_lists,
                   source_thresholds, db) -> None:
     """Screen one name, with optional country, address, date of birth and type.
 
     --json prints the result with each hit's explanation as {"text", "waterfall"}
-    (as `screen --format json` writes it) and the context: the thresholds applied,
+    (as `screen --format json` writes it), its ofac_score (OFAC's reference score of
+    the name against the matched name, 0-100; never decides a hit) and the context: the thresholds applied,
     the lists asked for and screened, and their active versions. --lists,
     --exclude-lists and --source-threshold work as for `screen`.
 
@@ -177,11 +190,12 @@ def check_command(name, country, address, dob, entity_type, threshold, as_json, 
       screening check "Harbour Bright Trading Limited" --country HK --address "Unit D7, 3/F, Block D, Mai Shun Industrial Building, 18-24 Kwai Cheong Road, Kwai Chung, Hong Kong"
       screening check "Vladimir Putin" --dob 1952-10-07 --type person --json
       screening check "Channel Rich Electronics Co Ltd" --lists us_csl --source-threshold us_csl=0.9
+      screening check "Ocean Star" --type vessel --id imo:9031947
     """
     chosen = {"lists": lists, "exclude_lists": exclude_lists, "source_thresholds": source_thresholds}
     try:
         result = check(name, country=country, address=address, dob=dob, entity_type=entity_type,
-                       threshold=threshold, db=db, on_message=_say, **chosen)
+                       threshold=threshold, db=db, on_message=_say, ids=ids, **chosen)
     except (ValueError, OSError) as exc:
         _say(f"error: {exc}")
         sys.exit(INPUT_ERROR)

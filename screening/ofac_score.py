@@ -123,3 +123,11 @@ def best_ofac_score(query: str, candidates: Iterable[str]) -> OfacScore | None:
         if best is None or found.score > best.score:
             best = found
     return best
+
+
+def reference_score(query: str | None, candidate: str | None) -> int | None:
+    """The reference score (0..100) of a customer name against a hit's matched name, as the
+    ``ofac_score`` column of ``screen`` and ``check`` reports it; None when either name is missing."""
+    if not query or not candidate:
+        return None
+    return ofac_score(query, candidate).score

@@ -22,12 +22,14 @@ from .writers import atomic_output  # noqa: F401 - where the batch screener find
 
 RESULT_COLUMNS = ["input_id", "input_row", "status", "entity_id", "score", "list_refs", "matched_name", "match_kind",
                   "explanation", "decision_id", "decision_note"]
+# columns of `screen` output only, after the result columns (rescreen reports keep RESULT_COLUMNS)
+SCREEN_COLUMNS = RESULT_COLUMNS + ["ofac_score"]
 FORMATS = writers.choices("results")
 
 
 def output_columns(input_columns: list[str]) -> list[str]:
     """Result columns, then the input's own columns (renamed ``input_<name>`` on a clash)."""
-    return RESULT_COLUMNS + [f"input_{c}" if c in RESULT_COLUMNS else c for c in input_columns]
+    return SCREEN_COLUMNS + [f"input_{c}" if c in SCREEN_COLUMNS else c for c in input_columns]
 
 
 def result_rows(results: list[RowResult], input_columns: dict[str, list], structured: bool = False,
@@ -48,9 +50,10 @@ def result_rows(results: list[RowResult], input_columns: dict[str, list], struct
                                           (reviewed.standing.status, reviewed.standing.decision_id,
                                            reviewed.standing.note))
                 yield [res.input_id, res.row + 1, status, hit.entity_id, hit.score, hit.list_refs,
-                       hit.matched_name, hit.match_kind, explanation, decision, note] + own
+                       hit.matched_name, hit.match_kind, explanation, decision, note, hit.ofac_score] + own
         else:
-            yield [res.input_id, res.row + 1, res.status, None, None, None, None, None, res.error, None, None] + own
+            yield [res.input_id, res.row + 1, res.status, None, None, None, None, None, res.error, None, None,
+                   None] + own
 
 
 class OutputError(ValueError):
@@ -99,7 +102,8 @@ def results_table(results: list[RowResult], input_columns: dict[str, list],
     return writers.Table(output_columns(list(input_columns)),
                          lambda: result_rows(results, input_columns, reviews=reviews),
                          records=lambda: result_rows(results, input_columns, structured=True, reviews=reviews),
-                         types={"score": pa.float64(), "input_row": pa.int64(), "decision_id": pa.int64()},
+                         types={"score": pa.float64(), "input_row": pa.int64(), "decision_id": pa.int64(),
+                                "ofac_score": pa.int64()},
                          sheet="hits")
 
 

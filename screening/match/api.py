@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from ..identifiers import Identifier, describe_problem, normalize_identifier, parse_id_option
 from ..countries import is_unrecognised, unrecognised_message
 from .cache import get_matcher
+from .identifier_hits import identifier_hits
 from .customers import CLEANED_NOTE, Customer, as_customers, clean_names
 from .results import RowResult
 from .selection import make_selection
@@ -43,6 +45,7 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
         rows = order[start:start + CHUNK_ROWS]
         chunk = [customers[row] for row in rows]
         errors, hits = matcher.score_chunk(chunk, selection=selection)
+        identifier_hits(matcher.con, chunk, hits, selection)
         for i, (row, cust) in enumerate(zip(rows, chunk)):
             input_id = cust.id or str(row + 1)
             error = (read_errors[row] if read_errors else None) or errors[i]
@@ -63,15 +66,32 @@ def check(name: str, country: str | None = None, address: str | None = None, dob
           entity_type: str | None = None, threshold: float | None = None,
           db: str | Path | None = None, on_message: Callable[[str], None] | None = None,
           lists: Sources = None, exclude_lists: Sources = None,
-          source_thresholds: SourceThresholds = None) -> RowResult:
+          source_thresholds: SourceThresholds = None, ids: Iterable[str] = ()) -> RowResult:
     """Screen one name (one-off lookup); the matcher stays loaded for the next call. The lists and
-    thresholds are chosen as for :func:`screen_records`."""
+    thresholds are chosen as for :func:`screen_records`. ``ids``: the customer's identifiers as
+    ``KIND:VALUE`` or ``KIND/COUNTRY:VALUE`` (ValueError for a malformed one; an invalid value is
+    kept, looked up and reported)."""
     selection = make_selection(lists, exclude_lists, threshold, source_thresholds)  # bad options before anything
-    rec = Customer(name=name, address=address, country=country, dob=dob, type=entity_type, id="1")
+    idents = customer_identifiers(ids, country)
+    rec = Customer(name=name, address=address, country=country, dob=dob, type=entity_type, id="1",
+                   identifiers=idents)
+    for ident in idents:
+        if on_message and (problem := describe_problem(ident)):
+            on_message(f"warning: {problem}")
     if on_message and is_unrecognised(country):
         on_message(f"warning: {unrecognised_message(country)}")
     return screen_records([rec], db=db, threshold=selection.threshold, on_message=on_message, lists=selection.lists,
                           exclude_lists=selection.exclude_lists, source_thresholds=dict(selection.source_thresholds))[0]
+
+
+def customer_identifiers(given: Iterable[str], country: str | None = None) -> tuple[Identifier, ...]:
+    """``KIND:VALUE`` / ``KIND/COUNTRY:VALUE`` options keyed and validated (the customer's country
+    chooses the scheme of a value given without one)."""
+    out = []
+    for text in given:
+        kind, issuer, value = parse_id_option(text)
+        out.append(normalize_identifier(kind, value, issuer or country))
+    return tuple(out)
 
 
 def screening_context(db: str | Path | None = None, threshold: float | None = None,

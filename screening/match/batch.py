@@ -5,7 +5,7 @@ import json
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
@@ -17,7 +17,8 @@ from ..review.model import STATUS_CLEARED
 from ..review.recording import judge_results, keep_run
 from .api import screen_records, screening_context
 from .customers import Customer
-from .files import read_customer_file
+from ..identifiers import Identifier, describe_problem, identifier_columns, normalize_identifier
+from .files import CustomerTable, read_customer_file
 from .results import RowResult
 from .selection import make_selection
 
@@ -45,6 +46,8 @@ class BatchSummary:
     run_id: int | None = None          # the run as recorded for review and audit
     cleared: int = 0                   # hits cleared by an analyst's standing decision
     alert_rows: int | None = None      # rows with a hit not cleared (None: decisions not applied)
+    identifier_hits: int = 0           # hits by an identifier alone (match_kind identifier)
+    invalid_identifiers: int = 0       # customer identifier values not valid for their kind (kept)
 
     @property
     def exit_code(self) -> int:
@@ -56,6 +59,10 @@ class BatchSummary:
         rate = self.rows / self.seconds if self.seconds else 0.0
         parts = [f"{self.rows} rows: {self.rows - self.errors} screened, {self.hit_rows} with hits "
                  f"({self.hits} hits, {self.address_hits} address hits)"]
+        if self.identifier_hits:
+            parts.append(f"{self.identifier_hits} identifier hits")
+        if self.invalid_identifiers:
+            parts.append(f"{self.invalid_identifiers} customer identifiers not valid (kept, looked up as given)")
         if self.cleared:
             parts.append(f"{self.cleared} hits cleared by earlier decisions (status=cleared)")
         if self.errors:
@@ -80,13 +87,16 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                 stdout=None, header_row: int | None = None, sheet: str | None = None,
                 excel: bool = False, lists: str | Iterable[str] | None = None,
                 exclude_lists: str | Iterable[str] | None = None,
-                source_thresholds: Mapping[str, float] | Iterable[str] | None = None) -> BatchSummary:
+                source_thresholds: Mapping[str, float] | Iterable[str] | None = None,
+                identifier_columns: Iterable[str] = ()) -> BatchSummary:
     """Screen a customer file and write the results (``output`` None: CSV/JSON to stdout).
 
     ``columns`` names each field's column (name and address may take several); ``header_row``
     and ``sheet`` say where the header is (see ``read_customer_file``); ``excel`` writes CSV
     with a byte-order mark for Excel. ``lists``, ``exclude_lists`` and ``source_thresholds``
     choose the lists and thresholds (:mod:`screening.match.selection`; checked before anything else).
+    ``identifier_columns`` (``COL`` or ``COL=KIND``) name the customer identifier columns; without
+    them, the columns whose header names a kind (:func:`screening.identifiers.identifier_columns`).
     The output path is checked before anything is screened. With an output file, the thresholds,
     lists and list versions used go beside it in ``<output>.context.json``. A file without any
     customer row is an input error (ValueError): screening nothing must not read as an all clear.
@@ -107,6 +117,10 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     cols = table.field_values()
     customers = [Customer(**{key: (values[i] if values else None) for key, values in cols.items()})
                  for i in range(len(table))]
+    invalid = add_identifiers(customers, table, identifier_columns)
+    for note in invalid_notes(invalid):
+        if on_message:
+            on_message(note)
     results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors,
                              on_progress=on_progress, on_message=on_message, **chosen)
     reviewed = judge_results(db, customers, results)
@@ -126,7 +140,40 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                         unknown_countries=[v for v, _ in unknown.most_common(NAMED_VALUES)],
                         unknown_country_values=len(unknown), selection=selection.describe(), run_id=run_id,
                         cleared=sum(r.standing.status == STATUS_CLEARED for r in reviewed.values()),
-                        alert_rows=len({row for (row, _), r in reviewed.items() if r.standing.status != STATUS_CLEARED}))
+                        alert_rows=len({row for (row, _), r in reviewed.items() if r.standing.status != STATUS_CLEARED}),
+                        identifier_hits=sum(h.match_kind == "identifier" for h in hits),
+                        invalid_identifiers=len(invalid))
+
+
+def add_identifiers(customers: list[Customer], table: CustomerTable, given: Iterable[str] = ()
+                    ) -> list[tuple[int, Identifier]]:
+    """Give each customer the identifiers of its row's identifier columns (given, else guessed from
+    the headers), keyed and validated; returns the invalid ones (row position, identifier), which
+    are kept and looked up all the same."""
+    taken = {c for mapped in table.mapping.values() for c in mapped}
+    try:
+        id_cols = identifier_columns(list(table.columns), given, taken)
+    except ValueError as exc:
+        raise ValueError(f"--identifier-column: {exc}") from None
+    invalid: list[tuple[int, Identifier]] = []
+    if not id_cols:
+        return invalid
+    for i, cust in enumerate(customers):
+        found = tuple(normalize_identifier(kind, value, cust.country) for col, kind in id_cols.items()
+                      if (value := table.columns[col][i]) and str(value).strip())
+        if found:
+            customers[i] = replace(cust, identifiers=found)
+            invalid += [(i, ident) for ident in found if ident.valid is False]
+    return invalid
+
+
+def invalid_notes(invalid: list[tuple[int, Identifier]]) -> list[str]:
+    """What stderr says about invalid customer identifiers: how many, the first few named with their row."""
+    if not invalid:
+        return []
+    named = "; ".join(f"row {row + 1}: {describe_problem(ident)}" for row, ident in invalid[:NAMED_VALUES])
+    more = "; ..." if len(invalid) > NAMED_VALUES else ""
+    return [f"note: {len(invalid)} customer identifiers not valid, kept and looked up as given ({named}{more})"]
 
 
 def unrecognised_countries(customers: list[Customer], results: list[RowResult]) -> Counter:

@@ -34,6 +34,7 @@ class Customer:
     dob: str | None = None
     type: str | None = None
     id: str | None = None
+    identifiers: tuple = ()   # screening.identifiers.Identifier values, keyed and validated
 
 
 def parse_dob(text: str | None) -> tuple[date | None, int | None]:

@@ -25,6 +25,7 @@ import duckdb
 from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
 
 from .. import store
+from ..ofac_score import reference_score
 from .model import ScreenConfig, load_config, load_settings
 from .chunk import SMALL_CHUNK, CustomerSide
 from .customers import Customer, country_code
@@ -293,7 +294,8 @@ class Matcher:
         steps = waterfall(rec, cust, self.settings, self.levels)
         return Hit(entity_id=rec["uid_l"], score=round(float(score), 6), list_refs=rec["list_refs"],
                    matched_name=rec["matched_name"], match_kind=kind,
-                   explanation=explain_in_words(steps, kind, score), waterfall=steps)
+                   explanation=explain_in_words(steps, kind, score), waterfall=steps,
+                   ofac_score=reference_score(cust.name, rec["matched_name"]))
 
 
 def run_selection(threshold: float | None, selection: Selection | None) -> Selection:

@@ -13,9 +13,10 @@ class Hit:
     score: float
     list_refs: str
     matched_name: str | None
-    match_kind: str            # name | address | name+address
+    match_kind: str            # name | address | name+address | identifier
     explanation: str           # in words
     waterfall: list[dict]      # the same for machines: one dict per comparison, prior and total
+    ofac_score: int | None = None  # OFAC's reference score of the customer name vs matched_name (0..100)
 
     def explanation_data(self) -> dict:
         """The explanation as data, in the one shape every JSON output uses (check --json, screen's
@@ -25,7 +26,7 @@ class Hit:
     def as_dict(self) -> dict:
         return {"entity_id": self.entity_id, "score": self.score, "list_refs": self.list_refs,
                 "matched_name": self.matched_name, "match_kind": self.match_kind,
-                "explanation": self.explanation_data()}
+                "ofac_score": self.ofac_score, "explanation": self.explanation_data()}
 
 
 @dataclass(slots=True)
