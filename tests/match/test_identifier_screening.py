@@ -114,3 +114,26 @@ def test_ofac_score_column_present_and_within_0_100(screen_db, tmp_path):
     result = run(["check", "Saddam Hussein al-Tikriti", "--country", "IQ", "--json", "--db", screen_db])
     scores = [h["ofac_score"] for h in json.loads(result.stdout)["hits"]]
     assert scores and all(0 <= s <= 100 for s in scores)
+
+
+def test_a_different_passport_of_the_same_country_lowers_a_name_hit(screen_db, listed):
+    rows = listed(
+        "SELECT l.value, l.country_code, m.entity_id, e.primary_name FROM list_identifiers l "
+        "JOIN (SELECT DISTINCT source, source_id, entity_id FROM match_names) m USING (source, source_id) "
+        "JOIN match_entities e USING (entity_id) "
+        "WHERE l.kind = 'passport' AND l.country_code IS NOT NULL AND e.entity_type = 'person' "
+        "ORDER BY l.key LIMIT 20")
+    for value, country, entity, name in rows:
+        plain = next((h for h in check(name, entity_type="person", db=screen_db).hits if h.entity_id == entity), None)
+        if plain is not None and plain.score < 1.0:
+            break
+    else:
+        pytest.fail("no listed person with a passport hit by name below 1")
+    other = value[:-1] + ("1" if value[-1] != "1" else "2")
+    found = check(name, entity_type="person", ids=[f"passport/{country}:{other}"], db=screen_db)
+    lowered = next((h for h in found.hits if h.entity_id == entity), None)
+    assert lowered is None or (lowered.score < plain.score and "differs from listed" in lowered.explanation)
+    # another country's passport says nothing about this one
+    foreign = "FR" if country != "FR" else "DE"
+    same = check(name, entity_type="person", ids=[f"passport/{foreign}:{other}"], db=screen_db)
+    assert next(h for h in same.hits if h.entity_id == entity).score == plain.score
