@@ -6,7 +6,7 @@
 -- tests/match/test_match_lookup.py. The list side is read through the views of
 -- sql/match_read_all.sql or sql/select_lists.sql (all lists, or a selection of them).
 -- Inputs (temp tables filled by screening/match/chunk.py): match_cname(nid, core, sorted_key, compact,
--- legal_form, toks, cut) = the chunk's distinct customer names, match_cname_keys(nid, key),
+-- legal_form, toks, cut, script) = the chunk's distinct customer names, match_cname_keys(nid, key),
 -- match_cust(cust_uid, nid, country, atoks, street, dob, dob_year, type), match_cust_akeys(cust_uid, key).
 -- Candidates come from rare name keys (blocking keeps recall: rare tokens, phonetic keys, token
 -- pairs, typo-tolerant prefixes/suffixes) and rare address tokens. The name side is computed once
@@ -87,17 +87,21 @@ FROM tp JOIN sims USING (rid, lid);
 -- shortened name: the customer's first and last words match the listed first and last words
 -- (middle names dropped: edges), or the customer's words match the listed words from the start
 -- in place (a name cut short: aligned = share of customer words matched at their own position);
--- lead: how alike the first words are (a listed name with a word added after it).
+-- lead: how alike the first words are (a listed name with a word added after it); surname: how alike
+-- the customer's first word (the surname of a name in Chinese or Korean script) and the listed name's
+-- first or last word are, when they are the same word or a spelling variant (0 otherwise).
 CREATE OR REPLACE TEMP TABLE match_best_name AS
 WITH per_i AS (
     SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs,
            coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at,
-           max(sim) FILTER (WHERE i = 0 AND j = 0) AS e_first, max(sim) FILTER (WHERE last AND jlast) AS e_last
+           max(sim) FILTER (WHERE i = 0 AND j = 0) AS e_first, max(sim) FILTER (WHERE last AND jlast) AS e_last,
+           max(sim) FILTER (WHERE i = 0 AND (j = 0 OR jlast) AND sim >= $sim.exact) AS e_sur
     FROM match_tp GROUP BY pid, i
 ), cover_r AS (
     SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r, sum(wr * xs) / nullif(sum(wr), 0) AS xcover_r,
            sum(wr * s) AS matched_r, min(s_at) AS aligned,
-           least(coalesce(max(e_first), 0.0), coalesce(max(e_last), 0.0)) AS edges, coalesce(max(e_first), 0.0) AS lead
+           least(coalesce(max(e_first), 0.0), coalesce(max(e_last), 0.0)) AS edges, coalesce(max(e_first), 0.0) AS lead,
+           coalesce(max(e_sur), 0.0) AS surname
     FROM per_i GROUP BY pid
 ), cover_l AS (
     SELECT pid, sum(wl * s) / nullif(sum(wl), 0) AS cover_l, sum(wl * xs) / nullif(sum(wl), 0) AS xcover_l
@@ -106,7 +110,7 @@ WITH per_i AS (
 )
 SELECT nid, entity_id,
        arg_max(struct_pack(name_uid, name, core, sorted_key, compact, skeleton, legal_form, cover_l, cover_r,
-                           xcover_l, xcover_r, matched_r, ntok, edges, aligned, lead),
+                           xcover_l, xcover_r, matched_r, ntok, edges, aligned, lead, surname),
                -- equal ranks (to 9 places: sums in another order differ in the last bits): the
                -- lowest name_uid, so that the result does not vary
                (round(rank, $rank_places), -name_uid)) AS best
@@ -115,6 +119,7 @@ FROM (
            coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r,
            coalesce(cl.xcover_l, 0.0) AS xcover_l, coalesce(cr.xcover_r, 0.0) AS xcover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
            coalesce(cr.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned, coalesce(cr.lead, 0.0) AS lead,
+           coalesce(cr.surname, 0.0) AS surname,
            (n.core = r.core)::INT * $rank.same_core + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * $rank.same_words
            + $rank.least_cover * least(cover_l, cover_r) + $rank.greatest_cover * greatest(cover_l, cover_r)
            -- a listed name holding every customer word (HADDAD, Fethi in HADDAD, Fethi Ben Assen Ben
@@ -152,6 +157,7 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        NULL::DOUBLE AS matched_l, bn.best.matched_r AS matched_r,
        NULL::DOUBLE AS edges_l, bn.best.edges AS edges_r, NULL::DOUBLE AS aligned_l, bn.best.aligned AS aligned_r,
        NULL::DOUBLE AS lead_l, bn.best.lead AS lead_r,
+       NULL::DOUBLE AS surname_l, bn.best.surname AS surname_r, NULL::VARCHAR AS script_l, cn.script AS script_r,
        bn.best.legal_form AS legal_form_l, cn.legal_form AS legal_form_r,
        NULL::VARCHAR AS country_l, r.country AS country_r,
        e.countries AS countries_l, NULL::VARCHAR[] AS countries_r,

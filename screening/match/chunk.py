@@ -12,6 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from .. import store
+from ..scripts import script_of
 from .features import address_features, blocking_keys, may_be_cut, name_features
 from .customers import Customer, cached_dob, country_code, parse_type
 from .index import IndexInfo, token_structs, unknown_weight
@@ -29,7 +30,7 @@ _NAME_SCHEMA = pa.schema([
     ("legal_form", pa.string()),
     ("toks", pa.list_(pa.struct([("t", pa.string()), ("p", pa.string()), ("s", pa.string()),
                                  ("k", pa.string()), ("w", pa.float64()), ("id", pa.int32())]))),
-    ("cut", pa.bool_()),
+    ("cut", pa.bool_()), ("script", pa.string()),
 ])
 _KEY_SCHEMA = pa.schema([("cust_uid", pa.int64()), ("key", pa.string())])
 _NKEY_SCHEMA = pa.schema([("nid", pa.int64()), ("key", pa.string())])
@@ -42,7 +43,7 @@ class Prepared:
     type: str | None
     dob: object
     dob_year: int | None
-    name: tuple        # core, sorted_key, compact, legal_form, toks, cut, keys
+    name: tuple        # core, sorted_key, compact, legal_form, toks, cut, script, keys
     atoks: list[dict]  # address tokens with their weights
     street: bool
     akeys: list[str]   # address tokens to look listed addresses up by
@@ -88,7 +89,8 @@ class CustomerSide:
             keys = blocking_keys(feats, cut=cut)
             if known is not None:
                 keys = [k for k in keys if k in known]
-            cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, cut, keys)
+            cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, cut,
+                      script_of(name), keys)
             if len(self._name_cache) > CACHE_ROWS:
                 self._name_cache.clear()
             self._name_cache[key] = cached
@@ -129,7 +131,8 @@ class CustomerSide:
         names, and everything about the name comparison depends on the name alone."""
         cols: dict[str, list] = {k: [] for k in ("cust_uid", "nid", "country", "atoks", "street", "dob",
                                                  "dob_year", "type")}
-        ncols: dict[str, list] = {k: [] for k in ("nid", "core", "sorted_key", "compact", "legal_form", "toks", "cut")}
+        ncols: dict[str, list] = {k: [] for k in ("nid", "core", "sorted_key", "compact", "legal_form", "toks", "cut",
+                                                  "script")}
         nids: dict[tuple, int] = {}
         key_nid: list[int] = []
         key_val: list[str] = []
@@ -154,10 +157,10 @@ class CustomerSide:
             nid = nids.get(name_key)
             if nid is None:
                 nid = nids[name_key] = len(nids)
-                for values, value in zip(ncols.values(), (nid, *p.name[:6])):
+                for values, value in zip(ncols.values(), (nid, *p.name[:7])):
                     values.append(value)
-                key_nid += [nid] * len(p.name[6])
-                key_val += p.name[6]
+                key_nid += [nid] * len(p.name[7])
+                key_val += p.name[7]
             for values, value in zip(cols.values(), (uid, nid, p.country, p.atoks, p.street, p.dob, p.dob_year, p.type)):
                 values.append(value)
             akey_uid += [uid] * len(p.akeys)

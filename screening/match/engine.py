@@ -251,9 +251,9 @@ class Matcher:
         """(the customer's features as :mod:`screening.match.lookup` reads them, its name keys);
         ValueError for a row that cannot be screened."""
         p = self.customers.prepare(cust)
-        core, sorted_key, compact, legal_form, toks, cut, keys = p.name
+        core, sorted_key, compact, legal_form, toks, cut, script, keys = p.name
         return {"core": core, "sorted_key": sorted_key, "compact": compact, "legal_form": legal_form,
-                "toks": toks, "cut": cut, "country": p.country,
+                "toks": toks, "cut": cut, "script": script, "country": p.country,
                 "atoks": tuple((a["t"], a["w"]) for a in p.atoks), "street": p.street, "akeys": p.akeys,
                 "dob": p.dob, "dob_year": p.dob_year, "type": p.type}, keys
 

@@ -161,11 +161,12 @@ def name_closeness(cust_toks: list[dict], cut: bool, list_toks: tuple) -> dict[s
     n = len(cust_toks)
     if not n or not list_toks:
         return {"cover_l": 0.0, "cover_r": 0.0, "xcover_l": 0.0, "xcover_r": 0.0, "matched_r": 0.0,
-                "edges": 0.0, "aligned": 0.0, "lead": 0.0}
+                "edges": 0.0, "aligned": 0.0, "lead": 0.0, "surname": 0.0}
     best_j = [0.0] * len(list_toks)
     sum_wr = matched_r = exact_r = 0.0
     aligned = math.inf
     e_first = e_last = None
+    surname = 0.0
     for i, ct in enumerate(cust_toks):
         form = (ct["t"], ct["p"], ct["s"], ct["k"])
         last = i == n - 1
@@ -182,6 +183,8 @@ def name_closeness(cust_toks: list[dict], cut: bool, list_toks: tuple) -> dict[s
                 e_first = sim if e_first is None else max(e_first, sim)
             if last and jlast:
                 e_last = sim if e_last is None else max(e_last, sim)
+            if i == 0 and (j == 0 or jlast) and sim >= _SIM.exact:
+                surname = max(surname, sim)
         sum_wr += ct["w"]
         matched_r += ct["w"] * best_i
         exact_r += ct["w"] * _exact(best_i)
@@ -192,7 +195,7 @@ def name_closeness(cust_toks: list[dict], cut: bool, list_toks: tuple) -> dict[s
     return {"cover_l": matched_l / sum_wl if sum_wl else 0.0, "cover_r": matched_r / sum_wr if sum_wr else 0.0,
             "xcover_l": exact_l / sum_wl if sum_wl else 0.0, "xcover_r": exact_r / sum_wr if sum_wr else 0.0,
             "matched_r": matched_r, "edges": min(e_first or 0.0, e_last or 0.0), "aligned": aligned,
-            "lead": e_first or 0.0}
+            "lead": e_first or 0.0, "surname": surname}
 
 
 def _exact(sim: float) -> float:
@@ -273,7 +276,7 @@ def entity_pair(cust: dict, entity: str, name_uids: list[int], side: ListSide, b
         "xcover_l": bn.get("xcover_l"), "xcover_r": bn.get("xcover_r"),
         "ntok_l": bn.get("ntok"), "ntok_r": len(cust["toks"]),
         "matched_r": bn.get("matched_r"), "edges_r": bn.get("edges"), "aligned_r": bn.get("aligned"),
-        "lead_r": bn.get("lead"),
+        "lead_r": bn.get("lead"), "surname_r": bn.get("surname"), "script_r": cust.get("script"),
         "legal_form_l": bn.get("legal_form"), "legal_form_r": cust["legal_form"],
         "country_r": cust["country"], "countries_l": countries,
         "matched_address": ba["address"] if ba else None,

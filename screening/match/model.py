@@ -103,6 +103,23 @@ def _persons(f: dict) -> bool:
     return (f["type_l"] or "unknown") in ("person", "unknown") and (f["type_r"] or "person") == "person"
 
 
+# Scripts written without most vowels: the customer names the vowel-less level is for
+VOWELLESS_SCRIPTS = ("Arab",)
+VOWELLESS_SQL = "(" + ", ".join(f"'{code}'" for code in VOWELLESS_SCRIPTS) + ")"
+# Scripts whose person names start with a one-syllable surname (Chinese, Korean)
+SURNAME_FIRST_SCRIPTS = ("Hani", "Hang")
+SURNAME_WORDS = (2, 3)  # words of a short name of those scripts: surname and one or two syllables
+SURNAME_DIFFERS = "a short Chinese or Korean name whose surname is not the listed surname"
+SURNAME_FIRST = (f"script_r IN ({', '.join(repr(c) for c in SURNAME_FIRST_SCRIPTS)}) "
+                 f"AND ntok_r BETWEEN {SURNAME_WORDS[0]} AND {SURNAME_WORDS[1]} AND {PERSONS}")
+
+
+def _surname_first(f: dict) -> bool:
+    """A customer person's short name in Chinese or Korean script (its first word the surname)."""
+    return (f["script_r"] in SURNAME_FIRST_SCRIPTS and SURNAME_WORDS[0] <= f["ntok_r"] <= SURNAME_WORDS[1]
+            and _persons(f))
+
+
 # The address level of an address hit (a listed street address reused under another name): the
 # matcher finds its gamma by this label (screening.match.explain.ADDRESS_HIT).
 SAME_STREET_ADDRESS = "same street address"
@@ -123,14 +140,21 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level("core_l = core_r", "same name of one common word", False, lambda f: f["core_l"] == f["core_r"]),
         Level("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False,
               lambda f: f["sorted_key_l"] == f["sorted_key_r"] or f["compact_l"] == f["compact_r"]),
+        # a short Chinese or Korean name is mostly its surname: given-name syllables alike under
+        # another surname (黃秀玲 / Xiu Ling Chen, 김정훈 / Kil Cho'ng-hun) are another person
+        Level(f"{SURNAME_FIRST} AND surname_r = 0", SURNAME_DIFFERS, False,
+              lambda f: _surname_first(f) and not f["surname_r"]),
         # Wade-Giles syllables against a Pinyin name written as one word (Yen-hsiung / Yanxiong)
         Level(f"ntok_l <> ntok_r AND length(skeleton_r) >= {LONG_WORD} AND skeleton_l = skeleton_r",
               "every word the same or a spelling variant, joined or split otherwise", False,
               lambda f: (f["ntok_l"] != f["ntok_r"] and len(f["skeleton_r"]) >= LONG_WORD
                          and f["skeleton_l"] == f["skeleton_r"])),
-        Level(f"length({_consonants_sql('r')}) >= {CONSONANTS_MIN} AND {_consonants_sql('l')} = {_consonants_sql('r')}",
+        # only for a customer name written in Arabic script (Arabic, Persian): a Latin name writes
+        # its vowels, so Henderson and Anderson sharing "ndrsn" are two names
+        Level(f"script_r IN {VOWELLESS_SQL} AND length({_consonants_sql('r')}) >= {CONSONANTS_MIN} "
+              f"AND {_consonants_sql('l')} = {_consonants_sql('r')}",
               "same letters once vowels are left out (a name written without vowels)", False,
-              lambda f: len(consonants(f["compact_r"])) >= CONSONANTS_MIN
+              lambda f: f["script_r"] in VOWELLESS_SCRIPTS and len(consonants(f["compact_r"])) >= CONSONANTS_MIN
               and consonants(f["compact_l"]) == consonants(f["compact_r"])),
         Level("length(compact_r) >= 10 AND damerau_levenshtein(compact_l, compact_r) * 8 <= length(compact_r) "
               f"AND list_has_all(string_split(core_l, ' '), list_filter(string_split(core_r, ' '), "

@@ -145,3 +145,51 @@ def test_an_honorific_in_parentheses_is_no_name_of_its_own(screen_db):
 
     assert derived_names("(Sheikh) Musa Hilal") == ["Musa Hilal"]
     assert "au_dfat:599" not in _refs(check("Sheikh", entity_type="person", db=screen_db))
+
+
+XIU_LING_CHEN = "us_csl:85365e96450d42b9a0617789c3a18c20"  # Xiu Ling Chen
+KIL_CHONG_HUN = "us_ofac_sdn:17619"                          # Kil Cho'ng-hun
+
+
+@pytest.mark.parametrize("name, country, ref", [
+    ("黃秀玲", "HK", XIU_LING_CHEN),   # Huang Xiu Ling: the given name alike, the surname Huang
+    ("吳秀玲", "HK", XIU_LING_CHEN),   # Wu Xiu Ling
+    ("김정훈", "KR", KIL_CHONG_HUN),   # Kim Jeong-hun: Kim, not Kil
+])
+def test_a_short_east_asian_name_under_another_surname_does_not_hit(screen_db, name, country, ref):
+    assert ref not in _refs(check(name, country=country, entity_type="person", db=screen_db))
+
+
+@pytest.mark.parametrize("name, country, ref", [
+    ("陳秀玲", "HK", XIU_LING_CHEN),   # Chen Xiu Ling: the listed surname
+    ("길정훈", "KR", KIL_CHONG_HUN),   # Kil Jeong-hun
+])
+def test_the_same_short_east_asian_name_with_its_surname_hits(screen_db, name, country, ref):
+    assert ref in _refs(check(name, country=country, entity_type="person", db=screen_db))
+
+
+ROBERT_ANDERSON = "us_csl:cd67951e2a4841f6b60415ff5778a49d"  # Robert Anderson
+VANESSA_GROUP = "us_ofac_sdn:46872"                           # VANESSA GROUP LIMITED
+NASRALLAH = "us_ofac_sdn:2686"                                # NASRALLAH, Hasan
+
+
+@pytest.mark.parametrize("name, country, ref", [
+    ("Robert Henderson", "US", ROBERT_ANDERSON),  # the same letters once vowels are left out
+    ("van Susa Groep", "NL", VANESSA_GROUP),
+])
+def test_latin_names_sharing_only_their_consonants_do_not_hit(screen_db, name, country, ref):
+    assert ref not in _refs(check(name, country=country, db=screen_db))
+
+
+@pytest.mark.parametrize("name, ref", [
+    ("Robert Anderson", ROBERT_ANDERSON),
+    ("Vanessa Group Ltd", VANESSA_GROUP),
+])
+def test_the_listed_latin_name_beside_them_hits(screen_db, name, ref):
+    assert ref in _refs(check(name, db=screen_db))
+
+
+def test_an_arabic_name_written_without_vowels_still_hits_by_its_consonants(screen_db):
+    result = check("حسن نصر الله", db=screen_db)
+    assert NASRALLAH in _refs(result)
+    assert "vowels are left out" in _hit_says(result, NASRALLAH)
