@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from screening.review import hits_now, open_review  # noqa: E402
 from screening.review.decisions import decision_history  # noqa: E402
-from screening.screen_batch import screen_file  # noqa: E402
+from screening.match.batch import screen_file  # noqa: E402
 from screening.service.app import Settings, create_app  # noqa: E402
 
 from .browser import browser, shot_path  # noqa: E402
