@@ -12,6 +12,7 @@ from screening.audit import chain
 from screening.cli.main import main
 from screening.review import decide_hit, hits_now, open_review
 from screening.match.batch import screen_file
+from screening.match.model import load_config
 
 
 def _trail(db: Path, customers: Path, tmp_path: Path) -> None:
@@ -41,7 +42,7 @@ def test_runs_and_decisions_are_logged_with_who_when_and_what(db: Path, customer
     assert first["input_file"] == "customers.csv" and len(first["input_sha256"]) == 64
     assert first["rows"] == 4 and first["hits"] == 3 and first["cleared"] == 0
     assert first["list_versions"]["us_ofac_sdn"]["version"] == "2023-12-28"
-    assert first["settings"]["threshold"]["default"] == 0.5 and first["settings"]["model"]["file"]
+    assert first["settings"]["threshold"]["default"] == load_config().threshold and first["settings"]["model"]["file"]
     assert first["selection"]["screened"] == ["us_ofac_sdn"]
     assert runs[1]["data"]["cleared"] == 1
     decision = next(e for e in events if e["kind"] == "decision")
