@@ -7,7 +7,9 @@
 -- cons_input: one row per list entry of the active versions, with the features the consolidation
 -- compares. unique_id is 'source:source_id'. Parameter: $rare_word_bits (a rarer word is "rare").
 -- countries are the nationalities and address countries; an entry with none takes the countries of
--- its regime when its list is one that gives no country (cons_regime_countries: Canada).
+-- its regime when its list is one that gives no country (cons_regime_countries: Canada). A vessel's
+-- flag (nationality kind 'flag') is left out: a ship changes flag with its owners and lists of
+-- different dates disagree on it, while its IMO number never changes (imo_keys decide).
 CREATE OR REPLACE TEMP TABLE cons_names AS
 SELECT n.source, n.source_id, x.*
 FROM current_names n
@@ -65,7 +67,8 @@ dob AS (
 ),
 ctry AS (
     SELECT source, source_id, list(DISTINCT country_code) AS countries FROM (
-        SELECT source, source_id, country_code FROM current_nationalities WHERE country_code IS NOT NULL
+        SELECT source, source_id, country_code FROM current_nationalities
+        WHERE country_code IS NOT NULL AND kind <> 'flag'
         UNION ALL
         SELECT source, source_id, country_code FROM current_addresses WHERE country_code IS NOT NULL)
     GROUP BY source, source_id
@@ -78,7 +81,7 @@ regime AS (
 ),
 nat AS (
     SELECT source, source_id, list(DISTINCT country_code) AS nationalities
-    FROM current_nationalities WHERE country_code IS NOT NULL GROUP BY source, source_id
+    FROM current_nationalities WHERE country_code IS NOT NULL AND kind <> 'flag' GROUP BY source, source_id
 ),
 addr AS (
     SELECT source, source_id,

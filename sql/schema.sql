@@ -98,7 +98,7 @@ CREATE TABLE IF NOT EXISTS nationalities (
     source_id    VARCHAR NOT NULL,
     country_code VARCHAR,
     country      VARCHAR NOT NULL,
-    kind         VARCHAR NOT NULL,      -- nationality | citizenship
+    kind         VARCHAR NOT NULL,      -- nationality | citizenship | flag (a vessel's flag state)
     file         VARCHAR NOT NULL,
     location     VARCHAR NOT NULL
 );

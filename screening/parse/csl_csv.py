@@ -36,6 +36,7 @@ from pathlib import Path
 from ..countries import to_country_code
 from .dates import birth_date, parse_iso_date, plausible_year
 from .files import decode_text, first_present, read_checked_bytes
+from .results import add_flag
 from .model import (Address, BirthDate, Entry, Identifier, Name, Nationality, ParseIssue,
                     ParseResult, SourceFormatError)
 from ..scripts import name_script
@@ -211,6 +212,7 @@ def _row_entry(row: dict[str, str], file: str, line: str, result: ParseResult) -
     entry.birth_places = _split(row["places_of_birth"])
     entry.nationalities = ([Nationality(to_country_code(c), c, "citizenship") for c in _split(row["citizenships"])]
                            + [Nationality(to_country_code(c), c, "nationality") for c in _split(row["nationalities"])])
+    add_flag(entry, row["vessel_flag"], result.issues, field="vessel_flag")
     if row["entity_number"]:
         entry.identifiers.append(Identifier("ofac_uid", row["entity_number"], note="entity_number"))
     if row["call_sign"]:

@@ -14,7 +14,9 @@ Vocabularies (keep them exact, the SQL and the matcher rely on them):
   ``ofac_uid`` (an OFAC ent_num the entry republishes), ``uk_sanctions_list_ref``,
   ``other``.
 * ``BirthDate.precision``: ``day``, ``month``, ``year``, ``range``.
-* ``Nationality.kind``: ``nationality`` or ``citizenship``.
+* ``Nationality.kind``: ``nationality``, ``citizenship`` or ``flag`` (a vessel's current flag
+  state: the country it is matched by, FollowTheMoney ``flag``).
+* A vessel's former names are names of kind ``fka`` (FollowTheMoney ``previousName``).
 """
 from __future__ import annotations
 
@@ -75,7 +77,7 @@ class BirthDate:
 class Nationality:
     country_code: str | None
     country: str  # as published
-    kind: str = "nationality"
+    kind: str = "nationality"  # nationality | citizenship | flag
 
 
 @dataclass

@@ -21,6 +21,7 @@ from ..countries import to_country_code
 from .files import decode_text, read_checked_bytes
 from .model import Address, Entry, Identifier, Name, ParseIssue, ParseResult, SourceFormatError
 from .ofac_remarks import merge_facts, parse_remarks
+from .results import add_flag
 from ..scripts import name_script
 
 NAME = "ofac_csv"
@@ -206,6 +207,7 @@ def _prim_entry(values: list[str | None], line: int, file: str, result: ParseRes
             entry.extra[key] = value
     if vess_flag and to_country_code(vess_flag):
         entry.extra["vessel_flag_code"] = to_country_code(vess_flag)
+    add_flag(entry, vess_flag, result.issues, field="Vess_flag")
     return entry
 
 

@@ -22,7 +22,7 @@ from ..countries import to_country_code
 from .dates import parse_iso_date
 from .files import read_checked_bytes
 from .model import Address, Entry, Name, ParseIssue, ParseResult, SourceFormatError
-from .ofac_remarks import RemarkFacts, add_labelled, merge_facts, parse_remarks
+from .ofac_remarks import RemarkFacts, add_labelled, alias_kind, merge_facts, parse_remarks
 from .results import add_first_of_id, set_version
 from ..scripts import name_script, script_code
 from .xmlsafe import check_root, namespace, read_xml, text_of, texts_of
@@ -111,13 +111,13 @@ class Lookups:
 
 def _entry(elem: Element, ns: str, file: str, where: str, lookups: Lookups, result: ParseResult) -> Entry | None:
     ent_id = elem.get("id")
-    names = _names(elem, ns, where)
+    type_text = text_of(elem.find(f"{ns}generalInfo/{ns}entityType")) or ""
+    entity_type = ENTITY_TYPES.get(type_text.lower())
+    names = _names(elem, ns, where, entity_type or "unknown")
     if not ent_id or not any(n.kind == "primary" for n in names):
         missing = "id" if not ent_id else "primary name"
         result.issues.append(ParseIssue(file, where, missing, ent_id, f"entity without {missing}", rejected=True))
         return None
-    type_text = text_of(elem.find(f"{ns}generalInfo/{ns}entityType")) or ""
-    entity_type = ENTITY_TYPES.get(type_text.lower())
     if entity_type is None:
         result.issues.append(ParseIssue(file, where, "entityType", type_text,
                                         "unknown entityType; entity type unknown"))
@@ -143,13 +143,13 @@ def _entry(elem: Element, ns: str, file: str, where: str, lookups: Lookups, resu
     return entry
 
 
-def _names(elem: Element, ns: str, where: str) -> list[Name]:
+def _names(elem: Element, ns: str, where: str, entity_type: str) -> list[Name]:
     names: list[Name] = []
     for n_index, name in enumerate(elem.iterfind(f"{ns}names/{ns}name"), start=1):
         primary = text_of(name.find(f"{ns}isPrimary")) == "true"
         low = text_of(name.find(f"{ns}isLowQuality")) == "true"
         alias = (text_of(name.find(f"{ns}aliasType")) or "").lower()
-        kind = "primary" if primary else "weak" if low else ALIAS_KINDS.get(alias, "aka")
+        kind = "primary" if primary else alias_kind(ALIAS_KINDS.get(alias, "aka"), low, entity_type)
         for t_index, tr in enumerate(name.iterfind(f"{ns}translations/{ns}translation"), start=1):
             text = text_of(tr.find(f"{ns}formattedFullName"))
             if not text:

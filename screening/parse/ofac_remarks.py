@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..countries import to_country_code
+from ..countries import is_unrecognised, to_country_code
 from .dates import birth_date, plausible_year
 from .model import BirthDate, Entry, Identifier, Name, Nationality
+from .results import add_flag
 from ..scripts import name_script
 
 # Published label -> Identifier.id_type.  Labels are matched case-insensitively,
@@ -114,6 +115,10 @@ _SEPARATOR = re.compile(r";(?= |$)")
 _ABBREVIATION_END = re.compile(
     r"(?:(?<![A-Za-z])(?:[A-Za-z]\.){2,}|\b(?:Co|Ltd|Inc|Corp|Cia|Ltda|Jr|Sr|Bros|Pty|Pvt)\.)$", re.IGNORECASE)
 _SPECIAL = ("DOB", "POB", "nationality", "citizen", "Linked To")
+WEAK = "weak"  # Name.quality of an alias OFAC marks low quality
+# Entry types whose former names OFAC marks low quality (in quotes) but that stay names: a renamed
+# vessel is screened by every name it sailed under ("f.k.a. 'SAND SWAN'").
+FORMER_NAME_TYPES = frozenset({"vessel"})
 
 
 def _label_regex(labels: list[str]) -> re.Pattern[str]:
@@ -136,6 +141,7 @@ class RemarkFacts:
     nationalities: list[Nationality] = field(default_factory=list)
     identifiers: list[Identifier] = field(default_factory=list)
     linked_to: list[str] = field(default_factory=list)
+    flags: list[tuple[str, str | None]] = field(default_factory=list)  # (vessel flag as published, ISO code)
     extra: dict[str, str] = field(default_factory=dict)
     unparsed: list[str] = field(default_factory=list)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (field, value, problem)
@@ -234,6 +240,11 @@ def add_labelled(facts: RemarkFacts, label: str, value: str, country: str | None
             facts.problems.append((canon, value, "country not recognised"))
     elif key == "linked to":
         facts.linked_to.append(value)
+    elif key == "vessel flag":
+        facts.add_extra(fact_key_for(canon), value)
+        facts.flags.append((value, code or to_country_code(value)))
+        if facts.flags[-1][1] is None and is_unrecognised(value):
+            facts.problems.append((canon, value, "flag not recognised as a country; not used as the vessel's country"))
     elif canon in ID_LABELS:
         if country is None and code is None:
             # As in the CSV Remarks, the number may carry its country and dates: "A123 (Iran) issued 2010".
@@ -279,10 +290,21 @@ def parse_fragment(fragment: str, facts: RemarkFacts, location: str | None = Non
 
 
 def _alias(letter: str, value: str, location: str | None) -> Name:
-    # OFAC writes its weak ("low quality") aliases in single quotes.
+    # OFAC writes its weak ("low quality") aliases in single quotes. The kind stays what the
+    # label says until the entry's type is known: merge_facts makes it weak (see alias_kind).
+    kind = "fka" if letter == "f" else "aka"
     if len(value) > 1 and value.startswith("'") and value.endswith("'"):
-        return Name(value[1:-1], "weak", quality="weak", location=location)
-    return Name(value, "fka" if letter == "f" else "aka", location=location)
+        return Name(value[1:-1], kind, quality=WEAK, location=location)
+    return Name(value, kind, location=location)
+
+
+def alias_kind(kind: str, weak: bool, entity_type: str) -> str:
+    """Name.kind of an OFAC alias published as ``kind`` (``aka`` or ``fka``): ``weak`` when OFAC
+    marks it low quality (in quotes in Remarks, category ``weak`` or isLowQuality in the XML),
+    except a former name of a type in :data:`FORMER_NAME_TYPES`, which stays ``fka``."""
+    if weak and not (kind == "fka" and entity_type in FORMER_NAME_TYPES):
+        return "weak"
+    return kind
 
 
 def split_id(value: str) -> tuple[str, str | None, str | None]:
@@ -309,6 +331,7 @@ def merge_facts(entry: Entry, facts: RemarkFacts) -> None:
     """Add facts to an entry; an alias already among the entry's names is not repeated."""
     known = {n.name.lower() for n in entry.names}
     for name in facts.names:
+        name.kind = alias_kind(name.kind, name.quality == WEAK, entry.entity_type)
         if name.name.lower() not in known:
             known.add(name.name.lower())
             name.script = name.script or name_script(name.name)
@@ -317,6 +340,8 @@ def merge_facts(entry: Entry, facts: RemarkFacts) -> None:
     entry.birth_places.extend(facts.birth_places)
     entry.nationalities.extend(facts.nationalities)
     entry.identifiers.extend(facts.identifiers)
+    for published, code in facts.flags:
+        add_flag(entry, published, code=code)
     for key, value in facts.extra.items():
         entry.extra[key] = f"{entry.extra[key]} | {value}" if key in entry.extra else value
     if facts.linked_to:

@@ -17,8 +17,8 @@ from xml.etree.ElementTree import Element
 from ..countries import to_country_code
 from .dates import parse_mdy
 from .model import Address, Entry, Identifier, Name, ParseIssue, ParseResult, SourceFormatError
-from .ofac_remarks import RemarkFacts, add_labelled, merge_facts, parse_remarks
-from .results import add_first_of_id, set_version
+from .ofac_remarks import WEAK, RemarkFacts, add_labelled, alias_kind, merge_facts, parse_remarks
+from .results import add_first_of_id, add_flag, set_version
 from ..scripts import name_script
 from .xmlsafe import find_marked_file, local_name, namespace, read_publisher_xml, text_of
 
@@ -93,7 +93,7 @@ def _entry(elem: Element, ns: str, file: str, where: str, result: ParseResult) -
     _people_facts(elem, ns, where, facts)
     merge_facts(entry, facts)
     _addresses(elem, ns, where, entry)
-    _vessel(elem, ns, entry)
+    _vessel(elem, ns, entry, result)
     # Leftovers such as "(Linked To: X)" stay in <remarks>: read them like CSV Remarks.
     remark_facts = parse_remarks(entry.remarks, where)
     merge_facts(entry, remark_facts)
@@ -116,7 +116,8 @@ def _akas(elem: Element, ns: str, where: str, entry: Entry, facts: RemarkFacts) 
             continue
         name = full_name(last, first) if last else first
         category = (text_of(aka.find(f"{ns}category")) or "").lower()
-        kind = "weak" if category == "weak" else ALIAS_KINDS.get((text_of(aka.find(f"{ns}type")) or "").lower(), "aka")
+        kind = alias_kind(ALIAS_KINDS.get((text_of(aka.find(f"{ns}type")) or "").lower(), "aka"),
+                          category == WEAK, entry.entity_type)
         entry.names.append(Name(name, kind, script=name_script(name), quality=category or None,
                                 location=f"{where}/akaList/aka[{index}]"))
 
@@ -158,7 +159,7 @@ def _addresses(elem: Element, ns: str, where: str, entry: Entry) -> None:
                                        location=f"{where}/addressList/address[{index}]"))
 
 
-def _vessel(elem: Element, ns: str, entry: Entry) -> None:
+def _vessel(elem: Element, ns: str, entry: Entry, result: ParseResult) -> None:
     info = elem.find(f"{ns}vesselInfo")
     if info is None:
         return
@@ -171,3 +172,4 @@ def _vessel(elem: Element, ns: str, entry: Entry) -> None:
             entry.extra[key] = part[tag]
     if part.get("vesselFlag") and to_country_code(part["vesselFlag"]):
         entry.extra["vessel_flag_code"] = to_country_code(part["vesselFlag"])
+    add_flag(entry, part.get("vesselFlag"), result.issues, field="vesselFlag")

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .model import Entry, ParseIssue, ParseResult
+from ..countries import is_unrecognised, to_country_code
+from .model import Entry, Nationality, ParseIssue, ParseResult
+
+FLAG = "flag"  # Nationality.kind of a vessel's flag state
 
 
 def set_version(result: ParseResult, published: date | None, file: str, where: str, field: str,
@@ -32,3 +35,23 @@ def add_first_of_id(result: ParseResult, entry: Entry | None, seen: dict[str, st
         return
     seen[entry.source_id] = entry.location
     result.entries.append(entry)
+
+
+def add_flag(entry: Entry, published: str | None, issues: list[ParseIssue] | None = None,
+             where: str | None = None, field: str | None = None, code: str | None = None) -> None:
+    """A vessel's current flag as a country of the entry (a :class:`Nationality` of kind
+    :data:`FLAG`): matching and the service read it like any other country of the party.
+
+    ``code`` is the ISO code when the file gives one. A value that names no country is left
+    out, with an issue in ``issues`` naming ``where`` and ``field`` unless it is a placeholder
+    ("None Identified"); the same flag twice is kept once."""
+    if not published or not published.strip():
+        return
+    code = code or to_country_code(published)
+    if code is None:
+        if issues is not None and is_unrecognised(published):
+            issues.append(ParseIssue(entry.file, where or entry.location, field, published,
+                                     "flag not recognised as a country; not used as the vessel's country"))
+        return
+    if not any(n.kind == FLAG and n.country_code == code for n in entry.nationalities):
+        entry.nationalities.append(Nationality(code, published.strip(), FLAG))

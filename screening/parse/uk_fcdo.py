@@ -27,7 +27,7 @@ from ..countries import to_country_code
 from .dates import birth_date, parse_dmy, parse_iso_date, plausible_year
 from .model import (Address, BirthDate, Entry, Identifier, Name, Nationality, ParseIssue, ParseResult,
                     SourceFormatError)
-from .results import add_first_of_id, set_version
+from .results import add_first_of_id, add_flag, set_version
 from ..scripts import name_script, original_script
 from .xmlsafe import find_marked_file, read_publisher_xml, text_of, texts_of
 
@@ -224,6 +224,8 @@ def _ship(ship: Element, entry: Entry) -> None:
              "length": texts_of(ship, "LengthOfShipDetails/LengthOfShip"),
              "year_built": texts_of(ship, "YearsBuilt/YearBuilt")}
     entry.extra.update({k: "; ".join(v) for k, v in facts.items() if v})
+    for flag in facts["flag"]:
+        add_flag(entry, flag)
 
 
 def _dob(text: str, location: str) -> BirthDate | None:

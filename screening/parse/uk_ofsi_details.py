@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..un_refs import OLD_PREFIXES, canonical, new_prefix
 from .enumerations import enumerated_items
 from .model import Entry, Identifier, ParseIssue, ParseResult
+from .results import add_flag
 
 if TYPE_CHECKING:
     from .uk_ofsi import _Collected
@@ -22,6 +23,10 @@ _OTHER_LABELS = ("UK Sanctions List Ref", "UN Ref", "UK Statement of Reasons", "
                  "Email address", "Website", "Type of entity", "Parent company", "Business Reg No",
                  "Subsidiaries", "IMO number", "Flag of ship", "Type of ship", "Tonnage of ship",
                  "Length of ship", "Year built", "Current owners", "Previous flags", "Fax", "Tel")
+# Ship sections kept as facts of the entry (the flag is also the vessel's country: add_flag).
+_SHIP_FACTS = {"Flag of ship": "flag", "Previous flags": "previous_flags", "Type of ship": "type_of_ship",
+               "Tonnage of ship": "tonnage", "Length of ship": "length", "Year built": "year_built",
+               "Current owners": "owner_operators"}
 _SECTION = re.compile(r"\((" + "|".join(re.escape(x) for x in _OTHER_LABELS) + r")\):")
 # UN Security Council reference numbers: current form "QDi.123" and the pre-2014 form "QI.A.317.13".
 _UN_REF = r"(?:([A-Z]{2})([IE1])[.\s]\s?(\d{1,3})(?!\d)|(Q|T)\.?([IE])\.[A-Z]{1,2}\.(\d{1,3})\.\d{2})"
@@ -101,6 +106,10 @@ def _sections(file: str, entry: Entry, text: str, line: str, result: ParseResult
                 _add_id(entry, Identifier("email", email.rstrip("."), location=line))
         elif label in ("Gender", "Type of entity") and body:
             entry.extra[label.lower().replace(" ", "_")] = body.rstrip(".")
+        elif label in _SHIP_FACTS and body:
+            entry.extra[_SHIP_FACTS[label]] = body.rstrip(".")
+            if label == "Flag of ship":
+                add_flag(entry, body.rstrip("."), result.issues, line, "Other Information")
 
 
 def _cited_un_ref(file: str, entry: Entry, text: str, line: str, result: ParseResult) -> None:

@@ -230,3 +230,47 @@ def test_remarks_ids_with_country_and_labels():
     assert facts.identifiers[-1].note == "Digital Currency Address - XBT"
     assert facts.extra == {"gender": "Male"} and facts.linked_to == ["A", "B"]
     assert facts.unparsed == ["Member ETA"]
+
+
+def test_vessel_former_names_in_quotes_are_former_names_not_weak(sdn_by_id):
+    # 4243: "f.k.a. 'ANA I'; f.k.a. 'SAND SWAN'" in Remarks; 15037: one-word former names too
+    ebano = sdn_by_id["4243"]
+    assert [(n.name, n.kind, n.quality) for n in ebano.names] == [
+        ("EBANO", "primary", None), ("ANA I", "fka", "weak"), ("SAND SWAN", "fka", "weak")]
+    ark = {n.name: n.kind for n in sdn_by_id["15037"].names}
+    assert ark == {"ARK III": "primary", "ABADEH": "fka", "CRYSTAL": "fka", "SUNDIAL": "fka", "ARK": "fka"}
+    # alt.csv former names and a Remarks one of the same vessel side by side (15036 ARTAVIL)
+    artavil = {n.name: n.kind for n in sdn_by_id["15036"].names}
+    assert artavil == {"ARTAVIL": "primary", "ABADAN": "fka", "SHONA": "fka", "ALPHA": "fka"}
+
+
+def test_weak_aliases_of_other_types_stay_weak(sdn_by_id):
+    # a vessel's a.k.a. in quotes is a weak alias, and so is an organisation's f.k.a. in quotes
+    assert {n.name: n.kind for n in sdn_by_id["40717"].names}["DENA"] == "weak"
+    cartel = {n.name: n.kind for n in sdn_by_id["11440"].names}
+    assert cartel["MEXICAN FEDERATION"] == "weak" and cartel["GUADALAJARA CARTEL"] == "weak"
+
+
+def test_vessel_flag_is_its_country_and_stays_a_fact(sdn: ParseResult, sdn_by_id):
+    tolou = sdn_by_id["15091"]
+    assert [(n.country_code, n.country, n.kind) for n in tolou.nationalities] == [("IR", "Iran", "flag")]
+    assert tolou.extra["vessel_flag"] == "Iran"
+    kp = sdn_by_id["4243"].nationalities
+    assert [(n.country_code, n.kind) for n in kp] == [("PA", "flag")]
+    # "None Identified" (15047 DEVON) is no country and no issue; people have no flag
+    assert sdn_by_id["15047"].nationalities == [] and sdn_by_id["15047"].extra["vessel_flag"] == "None Identified"
+    assert not [i for i in sdn.issues if i.field == "Vess_flag"]
+    assert not any(n.kind == "flag" for e in sdn.entries if e.entity_type != "vessel" for n in e.nationalities)
+    flagged = [e for e in sdn.entries if e.entity_type == "vessel" and e.nationalities]
+    assert len(flagged) == sum(1 for e in sdn.entries if e.entity_type == "vessel"
+                               and e.extra.get("vessel_flag_code"))
+
+
+def test_unrecognised_flag_is_an_issue_naming_line_and_field(tmp_path: Path):
+    row = '4243,"EBANO","vessel","CUBA",-0- ,-0- ,"General Cargo","2595","1865","Atlantis",-0- ,-0- \r\n'
+    (tmp_path / "sdn.csv").write_text(row + "\x1a", encoding="ascii", newline="")
+    result = ofac_csv.parse(tmp_path, "us_ofac_sdn", "x")
+    assert result.entries[0].nationalities == [] and result.entries[0].extra["vessel_flag"] == "Atlantis"
+    [issue] = [i for i in result.issues if i.field == "Vess_flag"]
+    assert (issue.file, issue.line, issue.value) == ("sdn.csv", "1", "Atlantis")
+    assert "flag not recognised" in issue.problem

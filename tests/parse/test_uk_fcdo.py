@@ -74,6 +74,9 @@ def test_uk_ship_has_its_imo_number_and_no_group_id():
     assert [(i.id_type, i.value) for i in ship.identifiers if i.id_type == "imo"] == [("imo", "IMO9562233")]
     assert "ofsi_group_id" not in ship.extra
     assert ship.extra["flag"] == "Comoros"
+    # the current believed flag is the ship's country; the previous one (India) stays a fact
+    assert [(n.country_code, n.country, n.kind) for n in ship.nationalities] == [("KM", "Comoros", "flag")]
+    assert ship.extra["previous_flags"] == "India"
 
 
 def test_uk_entity_non_latin_name_with_script_and_language():

@@ -222,3 +222,17 @@ def _content(entry) -> tuple:
     return (entry.source_id, entry.entity_type, [(n.name, n.kind, n.script, n.quality) for n in entry.names],
             [(i.id_type, i.value, i.note) for i in entry.identifiers],
             [(b.text, b.precision) for b in entry.birth_dates], entry.remarks, entry.programs)
+
+
+def test_ship_flag_is_its_country_and_its_ship_facts_are_kept(conlist_2025):
+    # Group 13647, CHON MYONG 1: "(Flag of ship):North Korea (Previous flags):Togo (Type of ship):Oil tanker"
+    ship = _by_id(conlist_2025)["13647"]
+    assert ship.entity_type == "vessel" and ship.primary_name == "CHON MYONG 1"
+    assert [(n.country_code, n.country, n.kind) for n in ship.nationalities] == [("KP", "North Korea", "flag")]
+    assert (ship.extra["flag"], ship.extra["previous_flags"], ship.extra["type_of_ship"]) == (
+        "North Korea", "Togo", "Oil tanker")
+    # the former names of a ship are its aliases in OFSI's table (no previous-name field): names all the same
+    assert {"CHIE MARU NO.6", "ZU ZAG BONG 5"} <= {n.name for n in ship.names}
+    ships = [e for e in conlist_2025.entries if e.entity_type == "vessel"]
+    assert len(ships) == 15 and all(len(e.nationalities) == 1 for e in ships)
+    assert not any(n.kind == "flag" for e in conlist_2025.entries if e.entity_type != "vessel" for n in e.nationalities)
