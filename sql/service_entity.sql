@@ -1,6 +1,7 @@
 -- Builds every consolidated entity as the service shows it (FollowTheMoney-shaped, screening/service/yente.py):
--- its names, countries and member refs (canonical first), the addresses, birth dates, identifiers and
--- nationalities of its members' active entries, and when its lists were last fetched or loaded.
+-- its names, countries and member refs (canonical first), the addresses, birth dates, identifiers,
+-- nationalities, vessel flags (nationalities of kind 'flag') and former names (names of kind 'fka' that
+-- no member lists as its primary name) of its members' active entries, and when its lists were last fetched or loaded.
 -- Read once per published snapshot (snapshots never change). One row per entity.
 WITH members AS (
     SELECT entity_id, source, source_id, is_canonical FROM entity_members
@@ -15,9 +16,16 @@ WITH members AS (
     SELECT m.entity_id, list(DISTINCT {'type': i.id_type, 'value': i.value}) AS identifiers
     FROM current_identifiers i JOIN members m USING (source, source_id) GROUP BY m.entity_id
 ), nat AS (
-    SELECT m.entity_id, list(DISTINCT n.country_code) AS nationalities
+    SELECT m.entity_id, list(DISTINCT n.country_code) FILTER (WHERE n.kind <> 'flag') AS nationalities,
+           list(DISTINCT n.country_code) FILTER (WHERE n.kind = 'flag') AS flags
     FROM current_nationalities n JOIN members m USING (source, source_id)
     WHERE n.country_code IS NOT NULL GROUP BY m.entity_id
+), former AS (
+    SELECT entity_id, list(name ORDER BY name) AS previous_names
+    FROM (SELECT m.entity_id, n.name
+          FROM current_names n JOIN members m USING (source, source_id)
+          GROUP BY m.entity_id, n.name HAVING bool_or(n.kind = 'fka') AND NOT bool_or(n.kind = 'primary'))
+    GROUP BY entity_id
 ), refs AS (
     SELECT entity_id, list(source || ':' || source_id ORDER BY NOT is_canonical, source, source_id) AS referents
     FROM members GROUP BY entity_id
@@ -26,7 +34,7 @@ WITH members AS (
 )
 SELECT e.entity_id, e.canonical_name, e.entity_type, e.countries, e.names, e.sources,
        e.first_listed, e.last_listed, refs.referents, addr.addresses, dob.birth_dates, ident.identifiers,
-       nat.nationalities,
+       nat.nationalities, nat.flags, former.previous_names,
        (SELECT max(seen.seen_at) FROM seen WHERE list_contains(e.sources, seen.source)) AS last_seen
 FROM entities e
 LEFT JOIN refs USING (entity_id)
@@ -34,3 +42,4 @@ LEFT JOIN addr USING (entity_id)
 LEFT JOIN dob USING (entity_id)
 LEFT JOIN ident USING (entity_id)
 LEFT JOIN nat USING (entity_id)
+LEFT JOIN former USING (entity_id)

@@ -8,6 +8,7 @@ from typing import Callable, Iterable, Mapping
 from ..identifiers import Identifier, describe_problem, normalize_identifier, parse_id_option
 from ..countries import is_unrecognised, unrecognised_message
 from .cache import get_matcher
+from .former_names import note_former_names
 from .identifier_hits import identifier_hits
 from .customers import CLEANED_NOTE, Customer, as_customers, clean_names
 from .results import RowResult
@@ -46,6 +47,7 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
         chunk = [customers[row] for row in rows]
         errors, hits = matcher.score_chunk(chunk, selection=selection)
         identifier_hits(matcher.con, chunk, hits, selection, selection.config(matcher.config))
+        note_former_names(matcher.con, hits)
         for i, (row, cust) in enumerate(zip(rows, chunk)):
             input_id = cust.id or str(row + 1)
             error = (read_errors[row] if read_errors else None) or errors[i]

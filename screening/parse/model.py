@@ -27,6 +27,10 @@ from pathlib import Path
 ENTITY_TYPES = ("person", "organization", "vessel", "aircraft", "unknown")
 NAME_KINDS = ("primary", "aka", "fka", "weak", "original_script")
 DATE_PRECISIONS = ("day", "month", "year", "range")
+# Entry types whose former names stay names even when the publisher marks them low quality (OFAC
+# quotes them), and that screening explains as former names: a renamed vessel is screened by
+# every name it sailed under.
+FORMER_NAME_TYPES = ("vessel",)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from datetime import date
 
 from ..countries import is_unrecognised, to_country_code
 from .dates import birth_date, plausible_year
-from .model import BirthDate, Entry, Identifier, Name, Nationality
+from .model import FORMER_NAME_TYPES, BirthDate, Entry, Identifier, Name, Nationality
 from .results import add_flag
 from ..scripts import name_script
 
@@ -116,9 +116,6 @@ _ABBREVIATION_END = re.compile(
     r"(?:(?<![A-Za-z])(?:[A-Za-z]\.){2,}|\b(?:Co|Ltd|Inc|Corp|Cia|Ltda|Jr|Sr|Bros|Pty|Pvt)\.)$", re.IGNORECASE)
 _SPECIAL = ("DOB", "POB", "nationality", "citizen", "Linked To")
 WEAK = "weak"  # Name.quality of an alias OFAC marks low quality
-# Entry types whose former names OFAC marks low quality (in quotes) but that stay names: a renamed
-# vessel is screened by every name it sailed under ("f.k.a. 'SAND SWAN'").
-FORMER_NAME_TYPES = frozenset({"vessel"})
 
 
 def _label_regex(labels: list[str]) -> re.Pattern[str]:
@@ -301,7 +298,8 @@ def _alias(letter: str, value: str, location: str | None) -> Name:
 def alias_kind(kind: str, weak: bool, entity_type: str) -> str:
     """Name.kind of an OFAC alias published as ``kind`` (``aka`` or ``fka``): ``weak`` when OFAC
     marks it low quality (in quotes in Remarks, category ``weak`` or isLowQuality in the XML),
-    except a former name of a type in :data:`FORMER_NAME_TYPES`, which stays ``fka``."""
+    except a former name of a type in :data:`~screening.parse.model.FORMER_NAME_TYPES` ("f.k.a.
+    'SAND SWAN'" of a vessel), which stays ``fka``."""
     if weak and not (kind == "fka" and entity_type in FORMER_NAME_TYPES):
         return "weak"
     return kind

@@ -41,10 +41,14 @@ def entity_ftm(row: dict) -> dict:
     names = [n for n in row["names"] or () if n]
     caption = row["canonical_name"] or (names[0] if names else row["entity_id"])
     props: dict[str, list[str]] = {"name": [caption]}
-    aliases = [n for n in names if n != caption]
+    previous = sorted({n for n in row.get("previous_names") or () if n and n != caption})
+    aliases = [n for n in names if n != caption and n not in previous]
     if aliases:
         props["alias"] = aliases
+    if previous:
+        props["previousName"] = previous
     for key, values in (("country", row["countries"]), ("nationality", row["nationalities"]),
+                        ("flag", row.get("flags")),
                         ("address", row["addresses"]), ("birthDate", row["birth_dates"])):
         kept = sorted({str(v) for v in values or () if v})
         if kept:

@@ -207,3 +207,15 @@ def test_search_catalog_algorithms_health(client):
     assert all(set(a) == {"name", "description", "docs"} for a in algorithms["algorithms"])
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"status": "ok"}
+
+
+def test_a_vessel_entity_has_its_former_names_and_flag(client):
+    # us_ofac_sdn:4243 EBANO: f.k.a. 'ANA I' and 'SAND SWAN', flag Panama
+    moved = client.get("/entities/us_ofac_sdn:4243", follow_redirects=True)
+    assert moved.status_code == 200
+    entity = moved.json()
+    assert entity["schema"] == "Vessel"
+    props = entity["properties"]
+    assert props["previousName"] == ["ANA I", "SAND SWAN"]
+    assert not {"ANA I", "SAND SWAN"} & set(props.get("alias", []))
+    assert props["flag"] == ["PA"] and "PA" in props["country"] and "nationality" not in props
