@@ -274,3 +274,14 @@ def test_unrecognised_flag_is_an_issue_naming_line_and_field(tmp_path: Path):
     [issue] = [i for i in result.issues if i.field == "Vess_flag"]
     assert (issue.file, issue.line, issue.value) == ("sdn.csv", "1", "Atlantis")
     assert "flag not recognised" in issue.problem
+
+
+@pytest.mark.parametrize("kind, weak, entity_type, expected", [
+    ("fka", True, "vessel", "fka"),          # f.k.a. 'SAND SWAN' of a vessel: a former name
+    ("aka", True, "vessel", "weak"),         # a.k.a. 'DENA' of a vessel: a weak alias
+    ("fka", True, "organization", "weak"),   # f.k.a. 'MEXICAN FEDERATION': a weak alias
+    ("fka", False, "person", "fka"), ("aka", False, "vessel", "aka"),
+])
+def test_alias_kind_keeps_only_vessels_former_names_out_of_weak(kind, weak, entity_type, expected):
+    from screening.parse.ofac_remarks import alias_kind
+    assert alias_kind(kind, weak, entity_type) == expected
