@@ -8,9 +8,10 @@ SELECT nextval('review_run_ids')
 -- name: insert_run
 INSERT INTO review_runs (run_id, kind, started_at, finished_at, run_by, host, input_file, input_sha256,
                          output_file, rows, rows_screened, rows_error, hit_rows, hits, cleared, list_versions,
-                         settings, selection)
+                         settings, selection, query)
 VALUES ($run_id, $kind, $started_at, $finished_at, $run_by, $host, $input_file, $input_sha256, $output_file,
-        $rows, $rows_screened, $rows_error, $hit_rows, $hits, $cleared, $list_versions, $settings, $selection)
+        $rows, $rows_screened, $rows_error, $hit_rows, $hits, $cleared, $list_versions, $settings, $selection,
+        $query)
 
 -- name: insert_hits
 -- the hits of a run at once, from the registered table review_hits_new (every column but hit_id)
@@ -42,6 +43,15 @@ VALUES ($decision_id, $hit_id, $customer_key, $customer_fp, $entity_id, $content
 SELECT decision_id, hit_id, customer_key, customer_fp, entity_id, content_fp, verdict, reason_code, comment,
        analyst, decided_at, good_guy_until, supersedes, channel
 FROM review_decisions WHERE customer_key = ? AND entity_id = ? ORDER BY decision_id
+
+-- name: decisions_since
+-- the decisions appended after a given id, oldest first (a cache of the standing ones applies them in order)
+SELECT decision_id, hit_id, customer_key, customer_fp, entity_id, content_fp, verdict, reason_code, comment,
+       analyst, decided_at, good_guy_until, supersedes, channel
+FROM review_decisions WHERE decision_id > ? ORDER BY decision_id
+
+-- name: last_decision_id
+SELECT coalesce(max(decision_id), 0) FROM review_decisions
 
 -- name: entity_refs
 SELECT list_refs FROM match_entities WHERE entity_id = ?

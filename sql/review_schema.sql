@@ -8,7 +8,7 @@ CREATE SEQUENCE IF NOT EXISTS review_decision_ids START 1;
 
 CREATE TABLE IF NOT EXISTS review_runs (
     run_id        INTEGER PRIMARY KEY,
-    kind          VARCHAR NOT NULL,     -- screen | rescreen | customers_add
+    kind          VARCHAR NOT NULL,     -- screen | rescreen | customers_add | check
     started_at    TIMESTAMP NOT NULL,   -- UTC
     finished_at   TIMESTAMP NOT NULL,
     run_by        VARCHAR NOT NULL,     -- the operating-system user (or the service's API key name)
@@ -24,8 +24,11 @@ CREATE TABLE IF NOT EXISTS review_runs (
     cleared       INTEGER NOT NULL,     -- of which status 'cleared' by an analyst's decision
     list_versions JSON NOT NULL,        -- {source: {version, version_id, published}} screened
     settings      JSON NOT NULL,        -- {"model": {...}, "threshold": {...}}
-    selection     JSON NOT NULL         -- {"lists", "exclude_lists", "screened"}
+    selection     JSON NOT NULL,        -- {"lists", "exclude_lists", "screened"}
+    query         JSON                  -- a check's name, country, address, dob, type, ids (it has no input file)
 );
+-- stores made before checks were recorded
+ALTER TABLE review_runs ADD COLUMN IF NOT EXISTS query JSON;
 
 CREATE TABLE IF NOT EXISTS review_hits (
     hit_id        INTEGER PRIMARY KEY,

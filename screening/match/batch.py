@@ -14,7 +14,9 @@ from ..countries import is_unrecognised
 from ..outcome import exit_code
 from ..report import atomic_output, check_output, write_results
 from ..review.model import STATUS_CLEARED
-from ..review.recording import judge_results, keep_run
+from ..review.decisions import DecisionLookup
+from ..review.recording import judge_results, keep_record
+from ..review.runs import run_record
 from .api import screen_records, screening_context
 from .customers import Customer
 from ..identifiers import Identifier, describe_problem, identifier_columns, normalize_identifier
@@ -88,7 +90,8 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                 excel: bool = False, lists: str | Iterable[str] | None = None,
                 exclude_lists: str | Iterable[str] | None = None,
                 source_thresholds: Mapping[str, float] | Iterable[str] | None = None,
-                identifier_columns: Iterable[str] = ()) -> BatchSummary:
+                identifier_columns: Iterable[str] = (), decisions: DecisionLookup | None = None,
+                keep: Callable[[dict], int | None] | None = None) -> BatchSummary:
     """Screen a customer file and write the results (``output`` None: CSV/JSON to stdout).
 
     ``columns`` names each field's column (name and address may take several); ``header_row``
@@ -100,6 +103,10 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     The output path is checked before anything is screened. With an output file, the thresholds,
     lists and list versions used go beside it in ``<output>.context.json``. A file without any
     customer row is an input error (ValueError): screening nothing must not read as an all clear.
+
+    The hits are judged under the analysts' decisions of ``db`` and the run is recorded in it,
+    unless ``decisions`` gives the decisions and ``keep`` keeps the run record (what a service
+    screening from a published snapshot does: the live store's decisions, its audit trail).
     """
     start, started_at = time.perf_counter(), utc_now()
     selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
@@ -123,12 +130,13 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
             on_message(note)
     results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors,
                              on_progress=on_progress, on_message=on_message, **chosen)
-    reviewed = judge_results(db, customers, results)
+    reviewed = judge_results(db, customers, results, decisions=decisions)
     written = write_results(results, table.columns, output, fmt, stdout=stdout or sys.stdout, excel=excel,
                             reviews=reviewed)
     context = screening_context(db, threshold, **chosen)
     context_file = write_context(output, context) if output else None
-    run_id = keep_run(db, "screen", started_at, results, reviewed, context, path, output, on_message=on_message)
+    record = run_record("screen", started_at, results, reviewed, context, path, output)
+    run_id = keep(record) if keep else keep_record(db, record, on_message)
     hits = [h for r in results for h in r.hits]
     unknown = unrecognised_countries(customers, results)
     return BatchSummary(rows=len(results), hit_rows=sum(r.status == "hit" for r in results), hits=len(hits),

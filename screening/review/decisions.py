@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import duckdb
 
@@ -21,6 +21,10 @@ from .model import (CHANNELS, CLEARING, STATUS_CLEARED, STATUS_HIT, Decision, ch
                     content_fingerprints)
 
 NOT_LISTED = "not-listed"  # the content fingerprint of an entity that is no longer in the active lists
+Pair = tuple[str, str]     # (customer_key, entity_id)
+# The standing decision of each pair asked for that has one: :func:`standing_decisions` on a
+# connection, or a cache of them (the service's, read from the live store while it answers from a snapshot)
+DecisionLookup = Callable[[Iterable[Pair]], dict[Pair, "Decision"]]
 
 
 class DecisionError(ValueError):
@@ -70,6 +74,16 @@ def standing_decisions(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str
     return {(d.customer_key, d.entity_id): d for d in found}
 
 
+def decisions_since(con: duckdb.DuckDBPyConnection, after: int = 0) -> list[Decision]:
+    """Every decision with an id above ``after``, oldest first (decisions are only ever appended,
+    so a reader that applied those up to ``after`` applies these in order and is current)."""
+    try:
+        rows = store.run(con, "review_queries.decisions_since", [after]).fetchall()
+    except duckdb.CatalogException:  # no decision was ever recorded in this store
+        return []
+    return [Decision(*row) for row in rows]
+
+
 def _day(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d}"
 
@@ -106,10 +120,12 @@ def _lapse(decision: Decision, key: HitKey, now: datetime) -> str | None:
     return None
 
 
-def assess(con: duckdb.DuckDBPyConnection, keys: Sequence[HitKey], now: datetime | None = None) -> list[Standing]:
-    """The standing of each hit, in order."""
+def assess(con: duckdb.DuckDBPyConnection, keys: Sequence[HitKey], now: datetime | None = None,
+           decisions: DecisionLookup | None = None) -> list[Standing]:
+    """The standing of each hit, in order, under the decisions of ``con`` (or of ``decisions``)."""
     now = now or chain.utc_now()
-    standing = standing_decisions(con, ((k.customer_key, k.entity_id) for k in keys))
+    pairs = ((k.customer_key, k.entity_id) for k in keys)
+    standing = decisions(pairs) if decisions else standing_decisions(con, pairs)
     return [judge(standing.get((k.customer_key, k.entity_id)), k, now) for k in keys]
 
 

@@ -18,7 +18,7 @@ from .. import store
 from ..match.cache import get_matcher
 from ..match.customers import Customer
 from ..match.results import Hit, RowResult
-from .decisions import assess, hit_keys, standing_decisions
+from .decisions import DecisionLookup, assess, hit_keys, standing_decisions
 from .model import customer_fingerprint, customer_key
 from .queue import open_review
 from ..writers import atomic_output
@@ -26,9 +26,12 @@ from .runs import ReviewedHit, RunCounts, customer_fields, review_results, run_r
 
 
 def judge_results(db: str | Path | None, customers: Sequence[Customer], results: Sequence[RowResult],
-                  now: datetime | None = None) -> dict[tuple[int, str], ReviewedHit]:
-    """The hits of a screening with their standing, by (row, entity_id), read through the cached matcher."""
-    return review_results(get_matcher(db).con, customers, results, now)
+                  now: datetime | None = None, decisions: DecisionLookup | None = None
+                  ) -> dict[tuple[int, str], ReviewedHit]:
+    """The hits of a screening with their standing, by (row, entity_id), read through the cached
+    matcher of ``db`` (the decisions too, unless ``decisions`` gives them: a service screening
+    from a published snapshot judges under the live store's decisions)."""
+    return review_results(get_matcher(db).con, customers, results, now, decisions)
 
 
 PENDING_SUFFIX = ".pending-runs"  # folder beside the store for runs recorded while it was busy
@@ -42,29 +45,45 @@ def pending_dir(db: str | Path | None) -> Path:
 def keep_run(db: str | Path | None, kind: str, started_at: datetime, results: Sequence[RowResult] | RunCounts,
              reviewed: dict[tuple[int, str], ReviewedHit], context: dict, input_path: str | Path | None = None,
              output: str | Path | None = None, run_by: str | None = None,
-             on_message: Callable[[str], None] | None = None) -> int | None:
-    """Record the run in the store (opened for writing); return its id.
+             on_message: Callable[[str], None] | None = None, wait: float | None = None,
+             query: dict | None = None) -> int | None:
+    """Record the run in the store (opened for writing); return its id (None: kept beside the
+    store, see :func:`keep_record`). ``query``: what a one-off check looked up."""
+    record = run_record(kind, started_at, results, reviewed, context, input_path, output, run_by, query)
+    return keep_record(db, record, on_message, wait)
 
-    When another process keeps the store past the lock wait (a service reading it), the run is
-    kept in a file beside the store instead, said through ``on_message``, and recorded by the next
-    command that writes the review store; None is returned then."""
-    record = run_record(kind, started_at, results, reviewed, context, input_path, output, run_by)
+
+def keep_record(db: str | Path | None, record: dict, on_message: Callable[[str], None] | None = None,
+                wait: float | None = None) -> int | None:
+    """Record a run record (:func:`run_record`) in the store, opened for writing; return its id.
+
+    When another process keeps the store past the lock wait (``wait`` seconds, default
+    :func:`store.lock_wait`), the run is kept in a file beside the store instead, said through
+    ``on_message``, and recorded by the next command that writes the review store; None is
+    returned then."""
     try:
-        con = open_review(db)
+        con = open_review(db, wait=wait)
     except store.StoreBusy as exc:
-        folder = pending_dir(db)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{record['finished_at'].replace(':', '')}-{uuid.uuid4().hex[:8]}.json"
-        with atomic_output(path) as tmp:
-            tmp.write_text(json.dumps(record, default=str), encoding="utf-8")
-        if on_message:
-            on_message(f"the run is not recorded yet ({exc}); kept in {path}, recorded by the next "
-                       "command that writes the store")
+        keep_pending(db, record, str(exc), on_message)
         return None
     try:
         return store_run(con, record)
     finally:
         con.close()
+
+
+def keep_pending(db: str | Path | None, record: dict, why: str, on_message: Callable[[str], None] | None = None
+                 ) -> Path:
+    """Keep a run record in a file beside the store, recorded by the next command that writes it."""
+    folder = pending_dir(db)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{record['finished_at'].replace(':', '')}-{uuid.uuid4().hex[:8]}.json"
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps(record, default=str), encoding="utf-8")
+    if on_message:
+        on_message(f"the run is not recorded yet ({why}); kept in {path}, recorded by the next "
+                   "command that writes the store")
+    return path
 
 
 def record_pending(con: duckdb.DuckDBPyConnection, db: str | Path | None) -> list[int]:

@@ -22,11 +22,11 @@ from ..audit import chain
 from ..match.customers import Customer
 from ..match.results import Hit, RowResult
 from ..match.model import CONFIG_PATH, MODEL_PATH
-from .decisions import HitKey, Standing, assess, ensure_schema, hit_keys
+from .decisions import DecisionLookup, HitKey, Standing, assess, ensure_schema, hit_keys
 from .model import CUSTOMER_FIELDS, STATUS_CLEARED, customer_fingerprint, customer_key
 
-RUN_KINDS = ("screen", "rescreen", "customers_add")
-JSON_COLUMNS = ("waterfall", "list_versions", "settings", "selection")
+RUN_KINDS = ("screen", "rescreen", "customers_add", "check")
+JSON_COLUMNS = ("waterfall", "list_versions", "settings", "selection", "query")
 
 
 class RunNotFound(LookupError):
@@ -50,10 +50,12 @@ def customer_fields(customer: Customer) -> dict[str, str | None]:
 
 
 def review_results(con: duckdb.DuckDBPyConnection, customers: Sequence[Customer], results: Sequence[RowResult],
-                   now: datetime | None = None) -> dict[tuple[int, str], ReviewedHit]:
+                   now: datetime | None = None, decisions: DecisionLookup | None = None
+                   ) -> dict[tuple[int, str], ReviewedHit]:
     """Every hit of a screening with its standing under the analysts' decisions, by (row, entity_id).
 
-    ``customers`` are the screened rows in input order (``results[i].row`` indexes them)."""
+    ``customers`` are the screened rows in input order (``results[i].row`` indexes them). The
+    entities' list content is read from ``con``, the decisions too unless ``decisions`` gives them."""
     found = [(res, hit) for res in results if res.status == "hit" for hit in res.hits]
     pairs = []
     for res, hit in found:
@@ -61,7 +63,7 @@ def review_results(con: duckdb.DuckDBPyConnection, customers: Sequence[Customer]
         fp = customer_fingerprint(customer_fields(cust))
         pairs.append((customer_key(cust.id, fp), fp, hit.entity_id))
     keys = hit_keys(con, pairs)
-    standings = assess(con, keys, now)
+    standings = assess(con, keys, now, decisions)
     return {(res.row, hit.entity_id): ReviewedHit(res.row, res.input_id, customers[res.row], hit, key, standing)
             for (res, hit), key, standing in zip(found, keys, standings)}
 
@@ -95,11 +97,11 @@ class RunCounts:
 
 def run_record(kind: str, started_at: datetime, results: Sequence[RowResult] | RunCounts,
                reviewed: dict[tuple[int, str], ReviewedHit], context: dict, input_path: str | Path | None = None,
-               output: str | Path | None = None, run_by: str | None = None) -> dict:
+               output: str | Path | None = None, run_by: str | None = None, query: dict | None = None) -> dict:
     """What is kept of a run, as JSON-ready data: its facts and, under ``"hit_rows_data"``, its hits.
 
     ``results``: the screening's rows, or only their counts (a re-screen screens some customers of
-    several files)."""
+    several files). ``query``: what a one-off check looked up (it has no input file)."""
     if kind not in RUN_KINDS:
         raise ValueError(f"unknown run kind {kind!r}; one of {', '.join(RUN_KINDS)}")
     counts = results if isinstance(results, RunCounts) else RunCounts.of(results)
@@ -114,7 +116,7 @@ def run_record(kind: str, started_at: datetime, results: Sequence[RowResult] | R
         "cleared": sum(h.standing.status == STATUS_CLEARED for h in reviewed.values()),
         "list_versions": json.loads(json.dumps(context.get("lists", {}), default=str)),
         "settings": {**model_settings(), "threshold": context.get("threshold", {})},
-        "selection": context.get("selection", {}),
+        "selection": context.get("selection", {}), "query": query,
         HITS_KEY: [_hit_row(item) for item in reviewed.values()]}
 
 
@@ -124,11 +126,11 @@ HITS_KEY = "hit_rows_data"
 def store_run(con: duckdb.DuckDBPyConnection, record: dict) -> int:
     """Keep a run record (:func:`run_record`), its hits and its audit event, in one transaction; its id."""
     ensure_schema(con)
-    facts = {k: v for k, v in record.items() if k != HITS_KEY}
+    facts = {"query": None, **{k: v for k, v in record.items() if k != HITS_KEY}}  # runs kept before checks were
     with store.transaction(con):
         run_id = store.run(con, "review_queries.next_run_id").fetchone()[0]
         store.run(con, "review_queries.insert_run", {"run_id": run_id, **{
-            c: json.dumps(v, default=str) if c in JSON_COLUMNS else v for c, v in facts.items()}})
+            c: json.dumps(v, default=str) if c in JSON_COLUMNS and v is not None else v for c, v in facts.items()}})
         _insert_hits(con, run_id, record[HITS_KEY])
         chain.append_event(con, "run", run_id, {"run_id": run_id, **facts}, actor=facts["run_by"])
     return run_id

@@ -5,6 +5,8 @@ yente-compatible: ``POST /match/{dataset}``, ``GET /search/{dataset}``, ``GET /e
 ``GET /lists``, ``GET /lists/{source}/versions``, ``GET /lists/{source}/diff``. Every answer comes
 from the published snapshot current when the request started (header ``X-Index-Version``); the
 review page (``GET /review``, ``POST /review/decisions``, :mod:`.review`) reads and writes the store.
+Hits are judged under the analysts' decisions of the live store, as they stand at the request
+(:mod:`.decisions`), and a ``/screen`` upload is recorded as a run in the live store's audit trail.
 """
 
 import json
@@ -31,7 +33,9 @@ from ..match.files import InputFileError
 from ..sources import SOURCE_NAMES, load_source
 from . import models, yente
 from ..audit.chain import audit_actor
-from .review import review_router
+from ..match.customers import Customer
+from .decisions import HitJudge, LiveDecisions, review_fields
+from .review import record_run, review_router
 from .security import BodyLimit, key_given, key_name, key_valid
 from .snapshot import Snapshot, Snapshots, call_library
 
@@ -82,6 +86,7 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
     """The service over the snapshots published for ``settings.db``."""
     snaps = snapshots or Snapshots(settings.db, settings.poll_seconds)
     keys = frozenset(settings.keys)
+    judge = HitJudge(LiveDecisions(settings.db))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -113,6 +118,12 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
             raise HTTPException(403, "this API key has no name, and a decision records its analyst: "
                                      "name it in the keys file as 'NAME: KEY'")
         return name
+
+    def runner(authorization: Annotated[Optional[str], Depends(header_key)],
+               api_key: Annotated[Optional[str], Depends(query_key)]) -> str:
+        """Who runs a screening, for its record: the API key's name, else the operating-system user."""
+        name = key_name(key_given(authorization, api_key), settings.keys) if keys else None
+        return name or audit_actor()
 
     def snapshot(response: Response) -> Snapshot:
         """The snapshot this request answers from, taken once."""
@@ -176,7 +187,7 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
                                    default_threshold=snap.default_threshold)
         # Rendered here, not through the response model: the shape is pinned by the tests, and
         # validating every result again costs as much as matching it.
-        return JSONResponse(yente.match(snap, dataset, body.queries, params, settings.time_limit),
+        return JSONResponse(yente.match(snap, dataset, body.queries, params, settings.time_limit, judge.standings),
                             headers={VERSION_HEADER: snap.version})
 
     @app.get("/search/{dataset}", response_model=models.SearchResponse, response_model_by_alias=True,
@@ -220,12 +231,19 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
             raise HTTPException(400, str(exc)) from None
         if result.status == "error":
             raise HTTPException(400, result.error or "the name cannot be screened")
-        return _jsonable({**result.as_dict(), "context": context})
+        answer = result.as_dict()
+        customer = Customer(name=body.name, address=body.address, country=body.country, dob=body.dob,
+                            type=body.type, id=body.id)
+        standing = judge.standings(snap, customer, [hit["entity_id"] for hit in answer["hits"]])
+        for hit in answer["hits"]:
+            hit.update(review_fields(standing.get(hit["entity_id"])))
+        return _jsonable({**answer, "context": context})
 
     @app.post("/screen", dependencies=secured, tags=["screening"],
               responses={**errors, 200: {"description": "The results, streamed in the format asked for",
                                          "content": {t: {} for t in MEDIA_TYPES.values()}}})
-    def screen(response: Response, file: UploadFile = File(description="CSV, XLSX, Parquet or JSON lines"),
+    def screen(response: Response, who: Annotated[str, Depends(runner)],
+               file: UploadFile = File(description="CSV, XLSX, Parquet or JSON lines"),
                format: str = Form("csv", pattern="^(csv|xlsx|json|parquet)$"),
                threshold: Optional[float] = Form(None, ge=0, le=1),
                lists: Optional[str] = Form(None, description="comma-separated list names"),
@@ -233,12 +251,16 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
         snap = snapshot(response)
         work = Path(tempfile.mkdtemp(prefix="screening-serve-"))
         try:
-            source = work / ("input" + Path(file.filename or "input.csv").suffix.lower()[:10])
+            source = work / "upload" / upload_name(file.filename)  # a folder of its own: never the output
+            source.parent.mkdir()
             with source.open("wb") as out:
                 shutil.copyfileobj(file.file, out, UPLOAD_CHUNK)
             output = work / f"results{SUFFIXES[format]}"
+            records: list[dict] = []  # the run, recorded below in the live store (never in the snapshot)
             summary = call_library(screen_file, source, output, format, threshold, db=snap.path,
-                                   lists=lists, exclude_lists=exclude_lists)
+                                   lists=lists, exclude_lists=exclude_lists,
+                                   decisions=judge.live.lookup, keep=records.append)
+            summary.run_id = record_run(settings.db, {**records[0], "run_by": who}, settings.store_wait)
         except (ValueError, InputFileError, OutputError, OSError) as exc:
             shutil.rmtree(work, ignore_errors=True)
             raise HTTPException(400, f"{file.filename}: {exc}") from None
@@ -271,6 +293,18 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
 
     app.include_router(review_router(settings.db, settings.store_wait, secured, analyst))
     return app
+
+
+UPLOAD_NAME = re.compile(r"[^\w.() -]+")
+UPLOAD_NAME_CHARS = 120
+
+
+def upload_name(filename: str | None) -> str:
+    """The uploaded file's own name, made safe to write (no folder, no odd characters; the suffix
+    in lower case, as the readers choose the format by it): the run records it."""
+    name = Path((filename or "input.csv").replace("\\", "/")).name
+    stem = UPLOAD_NAME.sub("_", Path(name).stem).strip(" .")[:UPLOAD_NAME_CHARS] or "input"
+    return stem + UPLOAD_NAME.sub("", Path(name).suffix.lower())[:10]
 
 
 def _why(snaps: Snapshots) -> str:

@@ -14,6 +14,9 @@ class EntityQuery(BaseModel):
     """A FollowTheMoney entity to match: its schema and properties (a value or a list of values)."""
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore")
+    id: Optional[str] = Field(None, max_length=200,
+                              description="The customer's id: analysts' decisions on its hits apply (without "
+                                          "it, decisions made on the same screened fields do)")
     schema_: str = Field(alias="schema", min_length=1, examples=["Person"])
     properties: dict[str, PropertyValue] = Field(default_factory=dict,
                                                  examples=[{"name": ["Vladimir Putin"], "birthDate": "1952-10-07"}])
@@ -52,6 +55,10 @@ class ScoredEntity(Entity):
     score: float
     match: bool
     explanations: dict[str, FeatureExplanation]
+    status: Optional[str] = Field(None, description="hit | cleared (an analyst's standing decision clears it) | "
+                                                    "no_hit (under the threshold)")
+    decision_id: Optional[int] = None
+    decision_note: Optional[str] = Field(None, description="The decision standing, or why a decided hit is raised again")
 
 
 class Total(BaseModel):
@@ -147,6 +154,9 @@ class CheckRequest(BaseModel):
     address: Optional[str] = Field(None, max_length=2000)
     dob: Optional[str] = Field(None, max_length=40)
     type: Optional[str] = Field(None, pattern="^(person|organization|vessel|aircraft)$")
+    id: Optional[str] = Field(None, max_length=200,
+                              description="The customer's id: analysts' decisions on its hits apply (without "
+                                          "it, decisions made on the same screened fields do)")
     threshold: Optional[float] = Field(None, ge=0, le=1)
     lists: Optional[list[str]] = None
     exclude_lists: Optional[list[str]] = None
@@ -161,6 +171,9 @@ class CheckHit(BaseModel):
     matched_name: Optional[str]
     match_kind: str
     explanation: dict[str, Any]
+    status: Optional[str] = Field(None, description="hit | cleared (an analyst's standing decision clears it)")
+    decision_id: Optional[int] = None
+    decision_note: Optional[str] = None
 
 
 class CheckResponse(BaseModel):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import threading
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -31,9 +32,11 @@ from .. import store
 from ..review import DecisionError, decide_hit, open_hits
 from ..review.decisions import HitNotFound
 from ..review.model import VERDICTS, reasons
+from ..review.recording import keep_pending, keep_record
 from . import models
 
 PAGE = Path(__file__).resolve().parent.parent / "data" / "review_page.html"
+log = logging.getLogger("screening.service")
 STORE_LOCK = threading.Lock()  # one store opening at a time in this worker (read-only and read-write differ)
 PAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
                "connect-src 'self'; img-src data:; form-action 'none'; base-uri 'none'")
@@ -76,6 +79,20 @@ def _store_turn(wait: float) -> Iterator[None]:
         raise HTTPException(503, str(exc)) from None
     except store.StoreMissing as exc:
         raise HTTPException(503, str(exc)) from None
+    finally:
+        STORE_LOCK.release()
+
+
+def record_run(db: str, record: dict, wait: float) -> int | None:
+    """Record a run the service made (a ``/screen`` upload) in the store's audit trail, in this
+    worker's turn at the store; its id. When the store stays busy (a refresh, other review
+    requests) past ``wait`` seconds, the run is kept beside the store and recorded by the next
+    command that writes it (None then): the answer is never refused for it."""
+    if not STORE_LOCK.acquire(timeout=wait):
+        keep_pending(db, record, f"the store is busy with other review requests; waited {wait:g} s", log.warning)
+        return None
+    try:
+        return keep_record(db, record, log.warning, wait)
     finally:
         STORE_LOCK.release()
 

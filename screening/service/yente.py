@@ -6,16 +6,21 @@ A query is a FollowTheMoney entity ``{schema, properties}``: each of its names i
 :func:`screening.check` (country, address, date of birth and type taken from its properties), an
 entity keeps its best score over the names, and the results are the consolidated entities as
 FollowTheMoney entities with ``score``, ``match`` and ``explanations``. ``total.value`` counts the
-results with ``match: true``.
+results with ``match: true``. Each result also says how the analysts' decisions stand on it
+(``status``, ``decision_id``, ``decision_note``: extra keys, which yente clients ignore), the
+customer being the query's ``id`` when it has one, else its screened fields.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .. import check
+from ..match.customers import Customer
+from ..review.decisions import Standing
+from .decisions import review_fields
 from .entities import contract
 from .snapshot import Snapshot, call_library
 
@@ -33,6 +38,8 @@ MAX_EXCLUDED_IDS = 50
 MAX_NAMES = 20           # names (name, alias, ...) looked up per query
 SEARCH_FLOOR = 0.01      # /search lists candidates down to this score
 SEARCH_MAX = 100
+# the standing of each entity's hit on a customer (:meth:`screening.service.decisions.HitJudge.standings`)
+Review = Callable[[Any, Customer, list[str]], dict[str, Standing]]
 
 
 class ApiError(ValueError):
@@ -142,8 +149,10 @@ def _schema_type(schema: str) -> str | None:
 
 
 def match_query(snap: Snapshot, key: str, schema: str, raw_props: dict[str, Any], params: MatchParams,
-                lists: list[str] | None, exclude_lists: list[str], deadline: float) -> dict:
-    """One entry of ``responses``: the query's results, best first, cut to ``params.limit``."""
+                lists: list[str] | None, exclude_lists: list[str], deadline: float,
+                review: Review | None = None, customer_id: str | None = None) -> dict:
+    """One entry of ``responses``: the query's results, best first, cut to ``params.limit``, each
+    with its standing under the analysts' decisions when ``review`` judges them."""
     entity_type = _schema_type(schema)
     props = clean_properties(raw_props)
     names = query_names(props)
@@ -172,6 +181,12 @@ def match_query(snap: Snapshot, key: str, schema: str, raw_props: dict[str, Any]
     results = [r for r in (_result(snap, hit, params) for hit in best.values()) if r and _kept(r, params)]
     results.sort(key=lambda r: (-r["score"], r["id"]))
     results = results[:params.limit]
+    if review is not None and results:
+        customer = Customer(name=names[0], address=address, country=country, dob=dob, type=entity_type,
+                            id=customer_id)
+        standing = review(snap, customer, [r["id"] for r in results])
+        for result in results:
+            result.update(review_fields(standing.get(result["id"]), result["match"]))
     return {"status": 200, "results": results,
             "total": {"value": sum(r["match"] for r in results), "relation": "eq"},
             "query": {"id": key, "schema": schema, "properties": props}}
@@ -215,8 +230,10 @@ def _kept(result: dict, params: MatchParams) -> bool:
     return True
 
 
-def match(snap: Snapshot, dataset: str, queries: dict[str, Any], params: MatchParams, time_limit: float) -> dict:
-    """``POST /match/{dataset}``: every query of the batch against one snapshot."""
+def match(snap: Snapshot, dataset: str, queries: dict[str, Any], params: MatchParams, time_limit: float,
+          review: Review | None = None) -> dict:
+    """``POST /match/{dataset}``: every query of the batch against one snapshot (its hits judged
+    under the analysts' decisions by ``review``, when given)."""
     check_algorithm(params.algorithm)
     if not queries:
         raise ApiError(400, "no queries: give at least one in 'queries'")
@@ -224,7 +241,8 @@ def match(snap: Snapshot, dataset: str, queries: dict[str, Any], params: MatchPa
         raise ApiError(400, f"{len(queries)} queries: at most {MAX_QUERIES} per request")
     lists, exclude_lists = scope(snap, dataset, params.include_dataset, params.exclude_dataset)
     deadline = time.monotonic() + time_limit
-    responses = {key: match_query(snap, key, q.schema_, q.properties, params, lists, exclude_lists, deadline)
+    responses = {key: match_query(snap, key, q.schema_, q.properties, params, lists, exclude_lists, deadline,
+                                  review, q.id)
                  for key, q in queries.items()}
     return {"responses": responses, "limit": params.limit}
 
