@@ -7,7 +7,10 @@ import click
 
 from screening.match.files import InputFileError
 from screening.match import check, screening_context
+from screening.audit.chain import utc_now
 from screening.outcome import INPUT_ERROR, check_exit_code
+from screening.review.model import STATUS_CLEARED
+from screening.review.recording import review_check
 from screening.report import FORMATS
 from screening.match.batch import screen_file
 from screening.match.selection import parse_source_threshold, parse_sources
@@ -164,11 +167,14 @@ class _ProgressBar:
                    "vat:DE123456789. One equal to a listed identifier of the same kind is a hit "
                    "(match_kind identifier) even when the names differ.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--no-record", is_flag=True,
+              help="Do not record this check as a run in the audit trail (a trial lookup). By default "
+                   "every check is recorded, with what was looked up and its hits.")
 @selection_options
 @db_option
 @wait_option
-def check_command(name, country, address, dob, entity_type, ids, threshold, as_json, lists, exclude_lists,
-                  source_thresholds, db) -> None:
+def check_command(name, country, address, dob, entity_type, ids, threshold, as_json, no_record, lists,
+                  exclude_lists, source_thresholds, db) -> None:
     """Screen one name, with optional country, address, date of birth and type.
 
     --json prints the result with each hit's explanation as {"text", "waterfall"}
@@ -176,6 +182,11 @@ def check_command(name, country, address, dob, entity_type, ids, threshold, as_j
     the name against the matched name, 0-100; never decides a hit) and the context: the thresholds applied,
     the lists asked for and screened, and their active versions. --lists,
     --exclude-lists and --source-threshold work as for `screen`.
+
+    A hit an analyst cleared earlier (the same name, country, address, date of birth and type)
+    is shown as cleared with its decision (status, decision_id, decision_note in --json), and a
+    check whose every hit is cleared exits 0. The check is recorded as a run (`screening review
+    runs`, `screening audit log`) unless --no-record.
 
     \b
     Exit codes:
@@ -193,20 +204,38 @@ def check_command(name, country, address, dob, entity_type, ids, threshold, as_j
       screening check "Ocean Star" --type vessel --id imo:9031947
     """
     chosen = {"lists": lists, "exclude_lists": exclude_lists, "source_thresholds": source_thresholds}
+    query = {"name": name, "country": country, "address": address, "dob": dob, "type": entity_type,
+             "ids": list(ids)}
+    started_at = utc_now()
     try:
         result = check(name, country=country, address=address, dob=dob, entity_type=entity_type,
                        threshold=threshold, db=db, on_message=_say, ids=ids, **chosen)
+        context = screening_context(db, threshold, **chosen)
+        if result.status == "error":  # nothing screened: not a run
+            if as_json:
+                print_json({**result.as_dict(), "context": context})
+            else:
+                _say(f"error: {result.error}")
+            sys.exit(check_exit_code(result))
+        reviewed, run_id = review_check(db, query, result, context, started_at, not no_record, _say)
     except (ValueError, OSError) as exc:
         _say(f"error: {exc}")
         sys.exit(INPUT_ERROR)
+    standing = {entity_id: item.standing for entity_id, item in reviewed.items()}
+    cleared = sum(s.status == STATUS_CLEARED for s in standing.values())
     if as_json:
-        print_json({**result.as_dict(), "context": screening_context(db, threshold, **chosen)})
-    elif result.status == "error":
-        _say(f"error: {result.error}")
+        answer = result.as_dict()
+        for hit in answer["hits"]:
+            found = standing.get(hit["entity_id"])
+            hit.update(status=found.status, decision_id=found.decision_id, decision_note=found.note)
+        print_json({**answer, "context": context, "run_id": run_id})
     elif not result.hits:
         click.echo(f"no hit for {name!r}")
     else:
         for hit in result.hits:
+            found = standing.get(hit.entity_id)
             click.echo(f"{hit.score:.3f}  {hit.match_kind:12}  {hit.entity_id}  {hit.matched_name}  [{hit.list_refs}]")
+            if found is not None and found.note:
+                click.echo(f"       {found.status.upper()}, decision {found.decision_id}: {found.note}")
             click.echo(f"       {hit.explanation}")
-    sys.exit(check_exit_code(result))
+    sys.exit(check_exit_code(result, cleared))

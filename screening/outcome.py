@@ -22,9 +22,10 @@ def exit_code(hits: int, not_screened: int) -> int:
     return HITS if hits else CLEAN
 
 
-def check_exit_code(result: RowResult) -> int:
+def check_exit_code(result: RowResult, cleared: int = 0) -> int:
     """The exit code of a one-name check: a name given on the command line that cannot be screened
-    (no letters, a bad date of birth) is an input error, as a bad option is: nothing was screened."""
+    (no letters, a bad date of birth) is an input error, as a bad option is: nothing was screened.
+    ``cleared``: how many of its hits an analyst's standing decision clears (all cleared: clean)."""
     if result.status == "error":
         return INPUT_ERROR
-    return exit_code(len(result.hits), 0)
+    return exit_code(len(result.hits) - cleared, 0)

@@ -19,7 +19,7 @@ from ..match.cache import get_matcher
 from ..match.customers import Customer
 from ..match.results import Hit, RowResult
 from .decisions import DecisionLookup, assess, hit_keys, standing_decisions
-from .model import customer_fingerprint, customer_key
+from .model import CUSTOMER_FIELDS, customer_fingerprint, customer_key
 from .queue import open_review
 from ..writers import atomic_output
 from .runs import ReviewedHit, RunCounts, customer_fields, review_results, run_record, store_run
@@ -32,6 +32,20 @@ def judge_results(db: str | Path | None, customers: Sequence[Customer], results:
     matcher of ``db`` (the decisions too, unless ``decisions`` gives them: a service screening
     from a published snapshot judges under the live store's decisions)."""
     return review_results(get_matcher(db).con, customers, results, now, decisions)
+
+
+def review_check(db: str | Path | None, query: dict, result: RowResult, context: dict, started_at: datetime,
+                 record: bool = True, on_message: Callable[[str], None] | None = None
+                 ) -> tuple[dict[str, ReviewedHit], int | None]:
+    """A one-off check's hits judged under the analysts' decisions, by entity id, and the check
+    recorded as a run of one row (kind ``check``, with ``query``: its name, country, address,
+    dob, type and ids) unless ``record`` is False; the run's id (None: not recorded, or kept
+    beside a busy store). The customer is keyed by its screened fields (a check names no id)."""
+    customer = Customer(**{f: query.get(f) for f in CUSTOMER_FIELDS})
+    reviewed = judge_results(db, [customer], [result])
+    run_id = keep_run(db, "check", started_at, [result], reviewed, context, run_by=None, on_message=on_message,
+                      query=query) if record else None
+    return {entity_id: hit for (_, entity_id), hit in reviewed.items()}, run_id
 
 
 PENDING_SUFFIX = ".pending-runs"  # folder beside the store for runs recorded while it was busy

@@ -20,7 +20,7 @@ pytest.importorskip("fastapi")
 from click.testing import CliRunner  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from cli.main import main  # noqa: E402
+from screening.cli.main import main  # noqa: E402
 from screening.review import hits_now, open_review  # noqa: E402
 from screening.service.app import Settings, create_app  # noqa: E402
 from screening.service.decisions import LiveDecisions  # noqa: E402
