@@ -230,8 +230,10 @@ def verify_command(db) -> None:
 
 
 @audit.command("prune")
-@click.option("--retention-years", type=click.FloatRange(min=0, min_open=True), default=chain.DEFAULT_RETENTION_YEARS,
-              show_default=True, help="Keep events younger than this.")
+@click.option("--retention-years", type=click.FloatRange(min=chain.MIN_RETENTION_YEARS),
+              default=chain.DEFAULT_RETENTION_YEARS, envvar=chain.RETENTION_ENV, show_default=True,
+              help=f"Keep events younger than this, in calendar years (at least {chain.MIN_RETENTION_YEARS:g}, "
+                   f"EAR; also ${chain.RETENTION_ENV}).")
 @db_option
 @wait_option
 @store_errors

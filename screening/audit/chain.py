@@ -6,8 +6,9 @@ its own hash; deleting one leaves a gap in the sequence and breaks the next even
 the last one leaves the chain short of its recorded head. :func:`verify` names the event.
 
 Retention (:func:`prune`) removes only events older than the retention period (10 years by
-default, 31 CFR 501.601), oldest first, and keeps the hash of the last one removed as the anchor
-the remaining chain starts from; it never removes an event younger than the period.
+default, 31 CFR 501.601; at least 5, EAR 15 CFR 762.6), oldest first, and keeps the hash of the
+last one removed as the anchor the remaining chain starts from; it never removes an event younger
+than the period, counted in calendar years (:func:`retention_cutoff`).
 """
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ import duckdb
 from .. import store
 
 DEFAULT_RETENTION_YEARS = 10.0   # 31 CFR 501.601 as amended in 2025
+MIN_RETENTION_YEARS = 5.0        # EAR 15 CFR 762.6, the shortest of the rules this trail serves
+RETENTION_ENV = "SCREENING_RETENTION_YEARS"  # the configured retention, when not given on the command line
+DAYS_PER_LONG_YEAR = 366         # a fraction of a year is counted as that fraction of a leap year
 GENESIS = "0" * 64               # the previous hash of the first event ever written
 ACTOR_ENV = "SCREENING_ACTOR"    # who is acting, when not the operating-system user (a service, a job)
 EVENT_KINDS = ("run", "decision", "list_change", "retention")
-DAYS_PER_YEAR = 365.25
 
 
 @dataclass(frozen=True)
@@ -155,10 +158,8 @@ def prune(con: duckdb.DuckDBPyConnection, years: float = DEFAULT_RETENTION_YEARS
           actor: str | None = None) -> int:
     """Remove the events older than ``years`` (oldest first, up to the first younger one) and
     record the removal as an event; return how many were removed. Never removes a younger event."""
-    if not years > 0:
-        raise ValueError(f"retention of {years} years: must be more than 0")
+    cutoff = retention_cutoff(now or utc_now(), years)
     ensure_schema(con)
-    cutoff = (now or utc_now()) - timedelta(days=years * DAYS_PER_YEAR)
     last = store.run(con, "audit_queries.last_expired", {"cutoff": cutoff}).fetchone()[0]
     if last is None:
         return 0
@@ -171,6 +172,23 @@ def prune(con: duckdb.DuckDBPyConnection, years: float = DEFAULT_RETENTION_YEARS
                                                         "older_than": cutoff.isoformat(), "years": years},
                      actor=actor)
     return removed
+
+
+def retention_cutoff(now: datetime, years: float) -> datetime:
+    """The oldest time still kept: ``years`` before ``now`` by the calendar (10 years before
+    2029-12-03 is 2019-12-03, whatever the leap days between; 29 February goes to the 28th), a
+    fraction of a year counted as that fraction of 366 days. Either way the cut falls on or before
+    the exact anniversary, so an event younger than the period is never removed (365.25-day years
+    removed a few hours early across three leap days). ValueError below :data:`MIN_RETENTION_YEARS`."""
+    if not years >= MIN_RETENTION_YEARS:  # also refuses NaN
+        raise ValueError(f"retention of {years:g} years: at least {MIN_RETENTION_YEARS:g} "
+                         "(EAR 15 CFR 762.6; OFAC 31 CFR 501.601 asks 10)")
+    whole = int(years)
+    try:
+        start = now.replace(year=now.year - whole)
+    except ValueError:  # 29 February, in a year without one
+        start = now.replace(year=now.year - whole, day=28)
+    return start - timedelta(days=(years - whole) * DAYS_PER_LONG_YEAR)
 
 
 LIST_ACTIONS = ("load", "refresh", "rollback", "activated")

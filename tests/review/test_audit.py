@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 from click.testing import CliRunner
 
 from screening.audit import chain
@@ -110,6 +111,55 @@ def test_retention_removes_only_events_older_than_the_period_and_the_chain_still
     con.close()
 
 
+def test_retention_counts_calendar_years_so_an_event_hours_short_of_the_period_is_kept(tmp_path: Path):
+    con = duckdb.connect(str(tmp_path / "audit.duckdb"))
+    now = datetime(2029, 12, 3, 11, 0)  # three leap days since 2019-12-03: 3653 days, not 3652.5
+    for n, at in enumerate([datetime(2019, 12, 3, 10, 0), datetime(2019, 12, 3, 12, 0)]):
+        chain.append_event(con, "run", n, {"n": n}, actor="cron", at=at)
+    assert chain.prune(con, now=now) == 1  # 10 years and 1 hour old; the other is 10 years less 1 hour
+    assert [e.data.get("n") for e in chain.events(con) if e.kind == "run"] == [1]
+    assert chain.verify(con) == []
+    con.close()
+    assert chain.retention_cutoff(datetime(2028, 2, 29, 12, 0), 10) == datetime(2018, 2, 28, 12, 0)
+    assert chain.retention_cutoff(datetime(2030, 1, 1), 5.5) == datetime(2025, 1, 1) - timedelta(days=183)
+
+
+def test_retention_is_at_least_five_years_and_configurable(db: Path):
+    con = duckdb.connect(str(db))
+    try:
+        with pytest.raises(ValueError, match="at least 5"):
+            chain.prune(con, years=4.9)
+    finally:
+        con.close()
+    refused = CliRunner().invoke(main, ["audit", "prune", "--db", str(db)], env={chain.RETENTION_ENV: "1"})
+    assert refused.exit_code == 2 and "--retention-years" in refused.output
+    kept = CliRunner().invoke(main, ["audit", "prune", "--db", str(db)], env={chain.RETENTION_ENV: "12"})
+    assert kept.exit_code == 0 and "0 events older than 12 years removed" in kept.output
+
+
+def test_retention_keeps_runs_and_decisions_for_the_period_and_their_records_after_it(
+        db: Path, customers: Path, tmp_path: Path):
+    _trail(db, customers, tmp_path)
+    con = duckdb.connect(str(db))
+    try:
+        events = chain.events(con)
+        newest = max(e.at for e in events)
+        kinds = {e.kind for e in events}
+        assert {"run", "decision", "list_change"} <= kinds
+        anniversary = newest.replace(year=newest.year + 10)
+        assert chain.prune(con, now=anniversary - timedelta(hours=1)) == 0  # every event younger than 10 years
+        assert len(chain.events(con)) == len(events)
+        assert chain.prune(con, now=anniversary + timedelta(days=1)) == len(events)
+        assert [e.kind for e in chain.events(con)] == ["retention"] and chain.verify(con) == []
+        runs = con.execute("SELECT count(*) FROM review_runs").fetchone()[0]
+        decisions = con.execute("SELECT count(*) FROM review_decisions").fetchone()[0]
+    finally:
+        con.close()
+    assert (runs, decisions) == (2, 1)  # the records stay; only their events left the chain
+    second = screen_file(customers, tmp_path / "three.csv", "csv", db=db)
+    assert second.cleared == 1  # the decision still clears its hit
+
+
 def test_list_changes_are_events_at_load_and_rollback(db: Path, tmp_path: Path):
     from screening.pipeline import rollback
 
@@ -133,7 +183,7 @@ def test_a_run_while_another_process_keeps_the_store_is_kept_beside_it_and_recor
 
     real = recording.open_review
 
-    def busy(db_path, read_only=False):
+    def busy(db_path, read_only=False, wait=None):
         raise store.StoreBusy("the store is locked by another process: PID 1 (screening serve), reading it")
 
     said = []
