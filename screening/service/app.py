@@ -237,7 +237,7 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
         standing = judge.standings(snap, customer, [hit["entity_id"] for hit in answer["hits"]])
         for hit in answer["hits"]:
             hit.update(review_fields(standing.get(hit["entity_id"])))
-        return _jsonable({**answer, "context": context})
+        return _jsonable({**answer, "context": context, "run_id": None})  # a lookup, not a recorded run
 
     @app.post("/screen", dependencies=secured, tags=["screening"],
               responses={**errors, 200: {"description": "The results, streamed in the format asked for",

@@ -186,3 +186,4 @@ class CheckResponse(BaseModel):
     hits: list[CheckHit]
     error: Optional[str]
     context: dict[str, Any]
+    run_id: Optional[int] = Field(None, description="Always null: a service lookup is not recorded as a run")

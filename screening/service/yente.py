@@ -242,7 +242,7 @@ def match(snap: Snapshot, dataset: str, queries: dict[str, Any], params: MatchPa
     lists, exclude_lists = scope(snap, dataset, params.include_dataset, params.exclude_dataset)
     deadline = time.monotonic() + time_limit
     responses = {key: match_query(snap, key, q.schema_, q.properties, params, lists, exclude_lists, deadline,
-                                  review, q.id)
+                                  review, getattr(q, "id", None))
                  for key, q in queries.items()}
     return {"responses": responses, "limit": params.limit}
 

@@ -80,7 +80,7 @@ def test_check_is_the_cli_check_json(client, served_db):
     assert reply.status_code == 200
     body = reply.json()
     result = CliRunner().invoke(main, ["check", "Channel Rich Electronics Co Ltd", "--country", "HK", "--json",
-                                       "--db", str(current_snapshot(served_db).path)])
+                                       "--no-record", "--db", str(current_snapshot(served_db).path)])
     assert result.exit_code == 1, result.output
     assert body == json.loads(result.output)
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from screening.service import yente
 from screening.service.app import Settings, create_app
+from screening.service.decisions import HitJudge, LiveDecisions
 from screening.service.publish import Published, current_snapshot, published_dir
 from screening.service.snapshot import Snapshot, Snapshots
 
@@ -82,12 +83,14 @@ def test_refresh_in_another_process_while_serving(bundled_db, tmp_path):
 
     # what each version answers, computed from that snapshot alone
     expected = {}
+    judge = HitJudge(LiveDecisions(db))  # the store's decisions, as the service judges its hits
     for published in (before, after):
         snap = Snapshot.open(Published(published.path, published.version))
         params = yente.MatchParams(threshold=PARAMS["threshold"], limit=PARAMS["limit"],
                                    default_threshold=snap.default_threshold)
         queries = {name: _Query(query["schema"], query["properties"]) for name, query in BODY["queries"].items()}
-        expected[published.version] = json.loads(json.dumps(yente.match(snap, "default", queries, params, 60.0)))
+        expected[published.version] = json.loads(json.dumps(yente.match(snap, "default", queries, params, 60.0,
+                                                                             judge.standings)))
     differing = [n for n in NAMES if expected[before.version]["responses"][n] != expected[after.version]["responses"][n]]
     assert differing, "the update changes some answer (else a mix could not be seen)"
     seen = {version for version, _ in answers}
