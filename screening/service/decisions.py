@@ -103,6 +103,7 @@ class LiveDecisions:
             found, restart = [], False
         except (store.StoreBusy, store.StoreMissing, duckdb.Error) as exc:
             self._failed_at, self.error = time.monotonic(), str(exc)
+            log.debug("live decisions not read, the cached ones stand: %s", exc)
             return
         finally:
             STORE_LOCK.release()
