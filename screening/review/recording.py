@@ -43,8 +43,14 @@ def review_check(db: str | Path | None, query: dict, result: RowResult, context:
     beside a busy store). The customer is keyed by its screened fields (a check names no id)."""
     customer = Customer(**{f: query.get(f) for f in CUSTOMER_FIELDS})
     reviewed = judge_results(db, [customer], [result])
-    run_id = keep_run(db, "check", started_at, [result], reviewed, context, run_by=None, on_message=on_message,
-                      query=query) if record else None
+    run_id = None
+    if record:
+        try:
+            run_id = keep_run(db, "check", started_at, [result], reviewed, context, on_message=on_message,
+                              query=query)
+        except (duckdb.IOException, PermissionError) as exc:  # a store this user may read but not write
+            if on_message:
+                on_message(f"warning: the check is not recorded as a run ({exc}); it needs write access to the store")
     return {entity_id: hit for (_, entity_id), hit in reviewed.items()}, run_id
 
 

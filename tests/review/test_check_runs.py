@@ -60,3 +60,17 @@ def test_a_check_is_recorded_as_a_run_and_a_cleared_hit_shows_cleared(db: Path):
 def test_a_check_that_cannot_screen_the_name_records_nothing(db: Path):
     assert _cli("check", "!!!", "--db", str(db)).exit_code == 2
     assert _runs(db) == []
+
+
+def test_a_check_on_a_store_it_may_not_write_answers_and_says_it_is_not_recorded(db: Path, monkeypatch):
+    import duckdb
+
+    from screening.review import recording
+
+    def read_only(*args, **kwargs):
+        raise duckdb.IOException(f"Cannot open file {db}: Permission denied")
+
+    monkeypatch.setattr(recording, "open_review", read_only)
+    result = _cli("check", *LOOKUP, "--db", str(db))
+    assert result.exit_code == 1 and K1["name"].split()[0].upper() in result.output.upper()
+    assert "the check is not recorded as a run" in result.output and "Permission denied" in result.output
