@@ -13,6 +13,7 @@ from .. import store
 
 LOCAL_MASTER = "local[*]"  # without --spark-master and outside spark-submit: every core of this machine
 APP_NAME = "screening"
+SUBMITTED = "PYSPARK_GATEWAY_PORT"  # set when spark-submit started this Python: its master stands
 LOG_LEVEL = "ERROR"  # Spark's own warnings would bury the screening's notes on stderr
 STORE_PREFIX = "screening-store-"  # the shipped copy's name: one per run, so runs never share a copy
 # settings of every session: input and output columns keep their case ("Name" and "name" are two
@@ -28,13 +29,12 @@ def spark_session(master: str | None = None) -> Any:
     """The Spark session to screen with: ``master`` when given; else the one spark-submit set up;
     else local mode on every core. In local mode the Python workers run this interpreter."""
     try:
-        from pyspark import SparkConf
         from pyspark.sql import SparkSession
     except ImportError:
         raise SparkUnavailable("--engine spark needs pyspark: pip install 'screening[spark]' "
                                "(and a Java 17 runtime)") from None
     builder = SparkSession.builder.appName(APP_NAME)
-    chosen = master or (None if SparkConf().contains("spark.master") else LOCAL_MASTER)
+    chosen = master or (None if SUBMITTED in os.environ else LOCAL_MASTER)
     if chosen:
         builder = builder.master(chosen)
     if (chosen or "").startswith("local"):  # the workers are children of this machine's Spark: this Python
