@@ -36,17 +36,21 @@ class SparkInput:
     offsets: dict[str, int] | None = None  # Parquet: the first row of each file (by Spark's path)
 
 
+def is_url(path: str | Path) -> bool:
+    """A path on a storage Spark reads and writes itself (``hdfs://``, ``s3a://``, ``abfss://``, ...)."""
+    return "://" in str(path)
+
+
 def is_parquet(path: str | Path) -> bool:
-    """A Parquet input: a ``.parquet`` / ``.pq`` file or a folder (of Parquet parts)."""
-    path = Path(path)
-    return path.is_dir() or path.suffix.lower().lstrip(".") in PARQUET_SUFFIXES
+    """A Parquet input: a ``.parquet`` / ``.pq`` file, a folder (of Parquet parts) or a URL."""
+    return is_url(path) or Path(path).is_dir() or Path(path).suffix.lower().lstrip(".") in PARQUET_SUFFIXES
 
 
 def read_input(spark: Any, path: str | Path, given: dict | None = None, header_row: int | None = None,
                sheet: str | None = None, partition_rows: int = 50_000) -> SparkInput:
     """The input as a DataFrame of about ``partition_rows`` rows a partition (see the module docstring)."""
     if is_parquet(path):
-        found = _read_parquet(spark, Path(path), given, header_row, sheet)
+        found = _read_parquet(spark, str(path), given, header_row, sheet)
         found.frame = found.frame.repartition(_partitions(spark, found.rows, partition_rows))
         return found
     table = read_customer_file(path, given, header_row=header_row, sheet=sheet)
@@ -59,24 +63,25 @@ def read_input(spark: Any, path: str | Path, given: dict | None = None, header_r
     return SparkInput(frame, headers, table.mapping, len(table), table.notes)
 
 
-def _read_parquet(spark: Any, path: Path, given: dict | None, header_row: int | None,
+def _read_parquet(spark: Any, path: str, given: dict | None, header_row: int | None,
                   sheet: str | None) -> SparkInput:
-    if not path.exists():
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    if not is_url(path) and not Path(path).exists():
         raise InputFileError(f"{path}: no such file or folder")
     if sheet is not None or header_row is not None:
-        raise InputFileError(f"{path.name}: --sheet and --header-row apply to XLSX and CSV files only")
+        raise InputFileError(f"{name}: --sheet and --header-row apply to XLSX and CSV files only")
     try:
-        frame = spark.read.parquet(str(path))
+        frame = spark.read.parquet(path)
     except Exception as exc:  # noqa: BLE001 - Spark's AnalysisException and friends, said in one line
-        raise InputFileError(f"{path.name}: not readable as Parquet ({str(exc).splitlines()[0]})") from None
+        raise InputFileError(f"{name}: not readable as Parquet ({str(exc).splitlines()[0]})") from None
     headers = list(frame.columns)
     clash = {ROW, ERROR, FILE, INDEX} & set(headers)
     if clash:
-        raise InputFileError(f"{path.name}: column {sorted(clash)[0]!r} is a name the Spark engine uses itself")
+        raise InputFileError(f"{name}: column {sorted(clash)[0]!r} is a name the Spark engine uses itself")
     try:
         mapping = guess_mapping(headers, given)
     except InputFileError as exc:
-        raise InputFileError(f"{path.name}: {exc}") from None
+        raise InputFileError(f"{name}: {exc}") from None
     frame = frame.select("*", frame["_metadata.file_path"].alias(FILE), frame["_metadata.row_index"].alias(INDEX))
     counts = sorted((r[0], r[1]) for r in frame.groupBy(FILE).count().collect())
     offsets, total = {}, 0

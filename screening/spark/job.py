@@ -28,7 +28,7 @@ from ..report import check_output, output_columns
 from ..review.recording import keep_run
 from ..review.runs import RunCounts
 from .. import writers
-from .inputs import read_input
+from .inputs import is_url, read_input
 from .partition import (ROW, SEQ, STATS, STATS_ROW, STRUCTURED, OUTPUT_TYPES, PartitionStats, Plan, output_schema,
                         screen_partition)
 from .session import ShippedStore, spark_session
@@ -44,6 +44,7 @@ class Target:
     fmt: str
     parts: bool
     excel: bool = False
+    url: str | None = None  # a folder of parts on a storage the executors write (hdfs://, s3a://, ...)
 
 
 def output_target(output: str | Path | None, fmt: str, inputs: tuple[str | Path, ...], excel: bool) -> Target:
@@ -52,6 +53,10 @@ def output_target(output: str | Path | None, fmt: str, inputs: tuple[str | Path,
     if output is None:
         raise ValueError("--engine spark writes to a file or a folder: give -o")
     text = str(output)
+    if is_url(text):
+        if fmt not in ("csv", "parquet") or excel:
+            raise ValueError(f"{text}: an output URL is written as Parquet parts, not {fmt}")
+        return Target(Path(text.rstrip("/").rsplit("/", 1)[-1]), "parquet", parts=True, url=text)
     path = Path(text)
     if text.endswith(("/", "\\")) or path.is_dir():
         if fmt not in ("csv", "parquet") or excel:  # csv: the default when -o has no suffix
@@ -105,7 +110,9 @@ def screen_file_spark(path: str | Path, output: str | Path | None, fmt: str = "c
         screened.unpersist()
     finally:
         shipped.close()
-    context_file = write_context(str(target.path), context)
+    context_file = None if target.url else write_context(str(target.path), context)
+    if target.url:
+        say(f"note: the context (thresholds, lists and their versions) is recorded with the run, not beside {target.url}")
     run_id = keep_run(db, "screen", started_at, RunCounts(stats.rows, stats.errors, stats.hit_rows),
                       stats.reviewed, context, path, output, on_message=on_message)
     return BatchSummary(rows=stats.rows, hit_rows=stats.hit_rows, hits=stats.hits, address_hits=stats.address_hits,
@@ -163,6 +170,9 @@ def _write_parts(rows: Any, plan: Plan, target: Target) -> int:
     temporary name beside it, then moved into place."""
     names = plan.output_names()
     parts = rows.select(*[rows[f"o{i}"].alias(name) for i, name in enumerate(names)])
+    if target.url:  # Spark's committer publishes the folder whole; an existing one is refused
+        parts.write.parquet(target.url)
+        return rows.count()
     tmp = target.path.with_name(f".{target.path.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     parts.write.parquet(str(tmp))
