@@ -30,6 +30,7 @@ from screening.spark.session import spark_session  # noqa: E402
 QUERIES = Path(__file__).resolve().parents[1] / "data" / "eval_queries.csv"
 MASTER = "local[2]"
 BOOK_ROWS = 20_000
+SAMPLE = 300
 HEADER = ["customer_id", "name", "entity_type", "address", "country", "date_of_birth", "IMO number"]
 
 
@@ -93,23 +94,32 @@ def test_a_realistic_book_screens_to_the_same_bytes(spark, screen_db, book, tmp_
     assert summary.invalid_identifiers == 2
 
 
+def first_queries(tmp_path: Path) -> Path:
+    """The first SAMPLE queries, for the tests of options (kept short: Spark's fixed costs dominate)."""
+    path = tmp_path / "sample.csv"
+    with QUERIES.open(newline="", encoding="utf-8") as src, path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(row for _, row in zip(range(SAMPLE + 1), csv.reader(src)))
+    return path
+
+
 def test_a_list_selection_and_threshold_screen_alike(spark, screen_db, tmp_path):
     options = {"lists": "us_ofac_sdn,un_sc", "source_thresholds": {"un_sc": 0.8}, "threshold": 0.6}
-    duck, spark_out, _ = both_engines(QUERIES, tmp_path, screen_db, **options)
-    assert spark_out == duck
+    duck, spark_out, summary = both_engines(first_queries(tmp_path), tmp_path, screen_db, **options)
+    assert spark_out == duck and summary.hits
 
 
 def test_parquet_parts_in_and_out(spark, screen_db, tmp_path):
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    header = QUERIES.read_text(encoding="utf-8").splitlines()[0].split(",")
-    table = pacsv.read_csv(QUERIES, convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, "string")))
+    sample = first_queries(tmp_path)
+    header = sample.read_text(encoding="utf-8").splitlines()[0].split(",")  # plain names, no quotes
+    table = pacsv.read_csv(sample, convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, "string")))
     pq.write_table(table, tmp_path / "queries.parquet")
     parts = tmp_path / "parts"
     parts.mkdir()
-    for i, start in enumerate(range(0, table.num_rows, 600)):  # part-0, part-1, part-2 in row order
-        pq.write_table(table.slice(start, 600), parts / f"part-{i}.parquet")
+    for i, start in enumerate(range(0, table.num_rows, 110)):  # part-0, part-1, part-2 in row order
+        pq.write_table(table.slice(start, 110), parts / f"part-{i}.parquet")
     screen_file(tmp_path / "queries.parquet", tmp_path / "duckdb.parquet", fmt="parquet", db=screen_db)
     out = tmp_path / "hits"
     summary = screen_file_spark(parts, str(out) + "/", fmt="parquet", db=screen_db, master=MASTER)
