@@ -129,7 +129,8 @@ def test_parquet_parts_in_and_out(spark, screen_db, tmp_path):
 
 
 def test_the_cli_without_pyspark_says_how_to_install_it(screen_db, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "pyspark", None)  # an import of pyspark now fails
+    for name in [n for n in sys.modules if n == "pyspark" or n.startswith("pyspark.")] or ["pyspark"]:
+        monkeypatch.setitem(sys.modules, name, None)  # an import of pyspark (or a part of it) now fails
     result = CliRunner().invoke(main, ["screen", str(QUERIES), "-o", str(tmp_path / "out.csv"),
                                        "--engine", "spark", "--db", screen_db])
     assert result.exit_code == 2 and "pip install 'screening[spark]'" in result.output
