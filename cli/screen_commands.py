@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -19,6 +20,9 @@ from screening.sources import SOURCE_NAMES
 from .groups import customer_column_options, db_option, main
 from .output import is_tty, print_json
 from .store_access import wait_option
+
+
+ENGINES = ("duckdb", "spark")  # the first is the default
 
 
 def _say(message: str) -> None:
@@ -64,8 +68,10 @@ def selection_options(func):
 
 
 @main.command("screen")
-@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout, csv/json only).")
+@click.argument("input_file", metavar="INPUT", type=click.Path())
+@click.option("-o", "--output", type=click.Path(),
+              help="Output file (default: stdout, csv/json only; --engine spark: a file, or a folder "
+                   "for Parquet parts).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's extension, else csv).")
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Match probability for a hit (default: the model's).")
 @click.option("--excel", is_flag=True,
@@ -75,12 +81,16 @@ def selection_options(func):
               help="A column of customer identifiers (repeatable), its kind named or guessed from the "
                    "header: --identifier-column IMO --identifier-column 'Doc no=passport'. Without it, "
                    "columns whose header names a kind (passport, IMO, LEI, VAT, ...) are used.")
+@click.option("--engine", type=click.Choice(ENGINES), default=ENGINES[0], show_default=True,
+              help="duckdb: this machine; spark: Spark tasks (pip install 'screening[spark]'), same output.")
+@click.option("--spark-master", metavar="URL",
+              help="With --engine spark: the Spark master (default: spark-submit's, else local[*]).")
 @selection_options
 @customer_column_options
 @db_option
 @wait_option
-def screen(input_file, output, fmt, threshold, excel, identifier_columns, lists, exclude_lists, source_thresholds,
-           columns, header_row, sheet, db) -> None:
+def screen(input_file, output, fmt, threshold, excel, identifier_columns, engine, spark_master, lists,
+           exclude_lists, source_thresholds, columns, header_row, sheet, db) -> None:
     """Screen a customer file (CSV, XLSX, Parquet, JSON lines) against the lists.
 
     Writes one row per (input row, hit) with input_id, input_row (1-based row in the input),
@@ -113,10 +123,21 @@ def screen(input_file, output, fmt, threshold, excel, identifier_columns, lists,
       screening screen kunden.csv -o hits.csv --excel --header-row 3 --name-column Vorname,Name
       screening screen customers.csv -o hits.csv --lists us_ofac_sdn,un_sc
       screening screen customers.csv -o hits.csv --exclude-lists ca_sema --source-threshold us_csl=0.8
+      screening screen customers/ -o hits.csv --engine spark --spark-master spark://host:7077
+
+    --engine spark screens on Spark with the same matcher and writes the same output; INPUT may
+    also be a folder of Parquet parts, and -o a folder (written as Parquet parts).
     """
+    if spark_master and engine != "spark":
+        raise click.UsageError("--spark-master applies to --engine spark")
+    if engine != "spark" and Path(input_file).is_dir():
+        raise click.UsageError(f"{input_file}: a folder (of Parquet parts) is read by --engine spark only")
     if fmt is None:
         suffix = (output or "").rsplit(".", 1)[-1].lower() if output and "." in output else "csv"
         fmt = {"jsonl": "json", "pq": "parquet"}.get(suffix, suffix if suffix in FORMATS else "csv")
+    if engine == "spark":
+        _screen_on_spark(input_file, output, fmt, threshold, excel, identifier_columns, spark_master, lists,
+                         exclude_lists, source_thresholds, columns, header_row, sheet, db)
     bar = _ProgressBar() if is_tty() else None
     try:
         summary = screen_file(input_file, output, fmt, threshold, columns, db=db, on_message=_say,
@@ -130,6 +151,23 @@ def screen(input_file, output, fmt, threshold, excel, identifier_columns, lists,
     finally:
         if bar:
             bar.close()
+    _say(summary.line())
+    sys.exit(summary.exit_code)
+
+
+def _screen_on_spark(input_file, output, fmt, threshold, excel, identifier_columns, master, lists, exclude_lists,
+                     source_thresholds, columns, header_row, sheet, db) -> None:
+    """``screen --engine spark``: the library call, its errors and exit code as the DuckDB engine's."""
+    from screening.spark import SparkUnavailable, screen_file_spark
+
+    try:
+        summary = screen_file_spark(input_file, output, fmt, threshold, columns, db=db, on_message=_say,
+                                    header_row=header_row, sheet=sheet, excel=excel, lists=lists,
+                                    exclude_lists=exclude_lists, source_thresholds=source_thresholds,
+                                    identifier_columns=identifier_columns, master=master)
+    except (SparkUnavailable, InputFileError, ValueError, OSError) as exc:
+        _say(f"error: {exc}")
+        sys.exit(INPUT_ERROR)
     _say(summary.line())
     sys.exit(summary.exit_code)
 

@@ -17,6 +17,7 @@ LATER = {
     "consolidate": {"load", "refresh", "match", "pipeline"},
     "match/index": {"consolidate", "pipeline"},
     "export": {"match", "pipeline"},
+    "match": {"spark"},  # the Spark engine runs the match stage's calls, never the other way round
 }
 
 

@@ -77,7 +77,8 @@ def _xlsx_header_index(rows: list[list], header_row: int | None, file: str, shee
     return header_row - 1
 
 
-def _cell(value) -> str | None:
+def cell_text(value) -> str | None:
+    """A cell as the screening reads it: empty is None, a whole float its integer, a date ISO."""
     if value is None or value == "":
         return None
     if isinstance(value, float) and value.is_integer():
@@ -93,7 +94,7 @@ def _from_rows(headers: list[str], rows: list) -> tuple[dict[str, list[str | Non
     for row in rows:
         values = [row.get(h) for h in headers] if isinstance(row, dict) else list(row) + [None] * (len(headers) - len(row))
         for h, v in zip(headers, values):
-            columns[h].append(_cell(v))
+            columns[h].append(cell_text(v))
         errors.append(None)
     return columns, errors
 
@@ -134,7 +135,7 @@ def _read_parquet(path: Path) -> Raw:
     except Exception as exc:  # noqa: BLE001
         raise InputFileError(f"{path.name}: not a readable Parquet file ({exc})") from None
     headers = table.column_names
-    columns = {h: [_cell(v) for v in table.column(h).to_pylist()] for h in headers}
+    columns = {h: [cell_text(v) for v in table.column(h).to_pylist()] for h in headers}
     return Raw(headers, columns, [None] * table.num_rows)
 
 
