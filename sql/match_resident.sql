@@ -1,8 +1,8 @@
 -- Builds in-memory temp copies (*_mem) of the list-side tables that sql/match_pairs.sql joins,
 -- once per matcher: only the columns it reads. The stored tables are compressed and small
 -- enough to sit in one row group each, so every lookup decompressed them whole; a one-off
--- lookup reads the copies directly (the key table stays stored: too large to copy for one call,
--- until sql/match_lookup_prepare.sql copies it for a process making many lookups).
+-- lookup reads the copies directly (the key table stays stored: too large to copy for one call;
+-- a process making many lookups holds it in Python instead, screening/match/lookup.py KeyIndex).
 -- sql/match_pairs.sql reads the key table through match_name_keys_read, and the rest through
 -- the *_read views of sql/match_read_all.sql (or of sql/select_lists.sql for a selection of lists).
 CREATE OR REPLACE TEMP TABLE match_names_mem AS

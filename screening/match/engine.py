@@ -31,7 +31,8 @@ from .chunk import SMALL_CHUNK, CustomerSide
 from .customers import Customer, country_code
 from .explain import ADDRESS_HIT, explain_in_words, level_labels, level_of, waterfall
 from .index import IndexInfo, ensure_index
-from .lookup import ListSide, LookupPath, LookupScorer, candidate_pairs, entity_pair, load_list_side
+from .lookup import (ListSide, LookupPath, LookupScorer, candidate_pairs, entity_pair, load_key_index,
+                     load_list_side)
 from .results import Hit
 from .scoring import MAX_CANDIDATES, pair_params
 from .selection import Selection
@@ -129,19 +130,17 @@ class Matcher:
             self.prepare_lookups()
 
     def prepare_lookups(self) -> None:
-        """Make one-off lookups fast (a few ms instead of ~80): an in-memory copy of the name key
-        table indexed on key, and the rest of the list side held in Python for
-        :mod:`screening.match.lookup`. Costs ~2 s and ~150 MB once per matcher."""
+        """Make one-off lookups fast (a few ms instead of ~80): the list side and the name key
+        index held in Python for :mod:`screening.match.lookup`. Costs ~3 s and ~270 MB once per
+        matcher."""
         if self._lookups is not None:
             return
-        for statement in store.sections("match_lookup_prepare").values():
-            self.con.execute(statement)
         try:
             scorer = LookupScorer(self.settings, self.address_level)
         except ValueError:  # a model file with other comparisons than the code's: SQL only
             self._lookups = LookupPath(None, None)
             return
-        self._lookups = LookupPath(scorer, load_list_side(self.con))
+        self._lookups = LookupPath(scorer, load_list_side(self.con), load_key_index(self.con))
         country_code("United States")  # load the country name tables now, not in the next lookup
 
     def _filters_for_lookup(self, lookup: bool) -> None:
@@ -239,9 +238,8 @@ class Matcher:
         side = self._lookups.selected(sources)
         if side is None:
             raise RuntimeError("the model's comparisons are not those the Python scorer knows")
-        self._filters_for_lookup(True)
         features, keys = self.lookup_features(cust)
-        key_names = self.con.execute(store.sql("match_lookup_keys"), {"keys": keys}).fetchall()
+        key_names = self._lookups.keys.names_sharing(keys)
         if sources is not None:  # the names of entities outside the selection are no candidates
             key_names = [(key, uid) for key, uid in key_names if uid in side.names]
         return [self._lookups.scorer.score(pair)

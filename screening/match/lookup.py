@@ -6,9 +6,10 @@ A process making many one-off lookups (a service, a notebook, an analyst's sessi
 keeps a copy of the list side in Python and scores a customer's ~20 candidates here, with the
 same arithmetic step for step:
 
-* candidates: the listed names sharing a rare key with the customer name (one indexed query),
-  the best-ranked entities by shared keys, and the entities at a listed address sharing a rare
-  address token (``match_kn``, ``match_ncand``, ``match_cand``);
+* candidates: the listed names sharing a rare key with the customer name (looked up in
+  :class:`KeyIndex`, the stored key table held in memory), the best-ranked entities by shared
+  keys, and the entities at a listed address sharing a rare address token (``match_kn``,
+  ``match_ncand``, ``match_cand``);
 * the closest name and address of each candidate (``match_tp``, ``match_best_name``,
   ``match_best_address``), the token similarity being ``match_tok_sim`` of ``sql/match_macros.sql``
   (jellyfish's Damerau-Levenshtein and Jaro-Winkler equal DuckDB's);
@@ -23,10 +24,11 @@ explanations on real list variants.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 import duckdb
 import jellyfish
@@ -73,6 +75,42 @@ def load_list_side(con: duckdb.DuckDBPyConnection) -> ListSide:
     return ListSide(names, {k: tuple(v) for k, v in tokens.items()}, entities, dict(addresses), dict(address_entities))
 
 
+class KeyIndex:
+    """The stored name key table (``match_name_keys``) held in memory: blocking key -> the ids of
+    the listed names having it. A one-off lookup finds its candidates here instead of querying
+    DuckDB, which cost about half of a lookup. About 150 MB and 2 s to build for the bundled lists
+    (the keys, as strings, are most of it); the name ids are packed in one array, grouped by key."""
+
+    def __init__(self, keys: list[str], starts: array, name_uids: array) -> None:
+        if len(starts) != len(keys) + 1:
+            raise ValueError(f"{len(keys)} keys need {len(keys) + 1} group starts, got {len(starts)}")
+        self._slot = {key: i for i, key in enumerate(keys)}  # key -> its group
+        self._starts = starts        # group i: name_uids[starts[i]:starts[i + 1]]
+        self._name_uids = name_uids
+
+    def __len__(self) -> int:
+        return len(self._slot)
+
+    def names_sharing(self, keys: Iterable[str]) -> list[tuple[str, int]]:
+        """(key, name_uid) for every listed name having one of ``keys``: the rows of
+        ``sql/match_lookup_keys.sql`` (a key given twice counts once)."""
+        out: list[tuple[str, int]] = []
+        for key in dict.fromkeys(keys):
+            i = self._slot.get(key)
+            if i is not None:
+                out += [(key, uid) for uid in self._name_uids[self._starts[i]:self._starts[i + 1]]]
+        return out
+
+
+def load_key_index(con: duckdb.DuckDBPyConnection) -> KeyIndex:
+    """Read the stored name key table, grouped by key (``match_side.name_key_groups``), into a
+    :class:`KeyIndex`."""
+    groups = con.sql(store.sql("match_side.name_key_groups")).to_arrow_table()
+    uids = groups.column("name_uids").combine_chunks()
+    starts = array("q", uids.offsets.to_pylist()) if len(groups) else array("q", [0])
+    return KeyIndex(groups.column("key").to_pylist(), starts, array("q", uids.values.to_pylist()))
+
+
 def select_side(side: ListSide, sources: frozenset[str]) -> ListSide:
     """The list side restricted to the entities with a member entry on one of ``sources``, their
     list_refs citing only those entries: what ``sql/select_lists.sql`` builds for the SQL path
@@ -92,13 +130,14 @@ SELECTED_SIDES = 4  # list sides restricted to a selection of lists kept for loo
 
 
 class LookupPath:
-    """What one-off lookups in Python need: the scorer and the list side (both None when the
-    model's comparisons are not those the scorer knows), and the list side of the last few
-    selections of lists (a service may alternate between a few)."""
+    """What one-off lookups in Python need: the scorer, the list side and the key index (all None
+    when the model's comparisons are not those the scorer knows), and the list side of the last
+    few selections of lists (a service may alternate between a few)."""
 
-    def __init__(self, scorer: LookupScorer | None, side: ListSide | None) -> None:
+    def __init__(self, scorer: LookupScorer | None, side: ListSide | None, keys: KeyIndex | None = None) -> None:
         self.scorer = scorer
         self.side = side
+        self.keys = keys
         self._selected: dict[frozenset[str], ListSide] = {}
 
     def selected(self, sources: frozenset[str] | None) -> ListSide | None:

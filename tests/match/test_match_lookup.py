@@ -92,6 +92,28 @@ def test_python_and_sql_give_the_same_candidates_levels_and_scores(matcher):
     assert with_address_hit >= 5
 
 
+def test_key_index_finds_the_names_the_stored_key_table_gives(matcher):
+    """The in-memory key index against the SQL lookup it replaces, on a few hundred real listed
+    names and variants: the same (key, name) rows, key by key."""
+    customers = real_variants(matcher.con, 400)
+    index = matcher._lookups.keys
+    rows = missed = 0
+    for cust in customers:
+        try:
+            keys = matcher.lookup_features(cust)[1]
+        except ValueError:
+            continue
+        sql = matcher.con.execute(store.sql("match_lookup_keys"), {"keys": keys}).fetchall()
+        found = index.names_sharing(keys + keys[:3])  # a key given twice counts once, as in SQL
+        assert sorted(found) == sorted(sql), cust
+        assert len(found) == len(set(found)), cust
+        rows += len(sql)
+        missed += len(set(keys) - {key for key, _ in sql})
+    assert len(customers) >= 300
+    assert rows > 10_000  # names found through many keys
+    assert missed > 100   # and keys the lists do not have, looked up too
+
+
 def test_python_and_sql_give_the_same_hits_and_explanations(matcher):
     customers = real_variants(matcher.con, 60)
     sql_errors, sql_hits = matcher.score_in_sql(customers)
