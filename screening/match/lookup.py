@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import math
 from array import array
+from operator import mul
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
 import duckdb
 import jellyfish
+import pyarrow as pa
 
 from .. import store
 from .model import COMPARISONS
@@ -50,6 +52,31 @@ class ListSide:
     entities: dict[str, tuple]        # entity_id -> (entity_type, list_refs, primary_name, countries, years, dates)
     addresses: dict[str, list]        # entity_id -> [(addr_uid, address, ((t, w), ...)), ...]
     address_entities: dict[str, set]  # rare address token -> entity_ids with a listed address using it
+    _words: dict[int, ListedWords] = field(default_factory=dict, repr=False)  # made on first use
+
+    def words(self, name_uid: int) -> ListedWords:
+        """A listed name's words as the name comparison reads them (made once, then kept)."""
+        found = self._words.get(name_uid)
+        if found is None:
+            found = self._words[name_uid] = ListedWords(self.name_tokens.get(name_uid, ()))
+        return found
+
+
+class ListedWords:
+    """A listed name's words arranged for :func:`name_closeness`: word forms, weights and places,
+    which words are first and last, their total weight and the name's skeleton."""
+
+    __slots__ = ("forms", "places", "weights", "total", "first", "last", "edges", "skeleton")
+
+    def __init__(self, list_toks: tuple) -> None:
+        self.forms = tuple(lform for _, _, _, lform in list_toks)
+        self.places = tuple(j for j, _, _, _ in list_toks)
+        self.weights = tuple(w for _, w, _, _ in list_toks)
+        self.total = sum(w for _, w, _, _ in list_toks)
+        self.first = tuple(pos for pos, (j, _, _, _) in enumerate(list_toks) if j == 0)
+        self.last = tuple(pos for pos, (_, _, jlast, _) in enumerate(list_toks) if jlast)
+        self.edges = tuple(pos for pos, (j, _, jlast, _) in enumerate(list_toks) if j == 0 or jlast)
+        self.skeleton = "".join(lform[2] for lform in self.forms)
 
 
 def load_list_side(con: duckdb.DuckDBPyConnection) -> ListSide:
@@ -84,7 +111,7 @@ class KeyIndex:
     def __init__(self, keys: list[str], starts: array, name_uids: array) -> None:
         if len(starts) != len(keys) + 1:
             raise ValueError(f"{len(keys)} keys need {len(keys) + 1} group starts, got {len(starts)}")
-        self._slot = {key: i for i, key in enumerate(keys)}  # key -> its group
+        self._slot = dict(zip(keys, range(len(keys))))  # key -> its group
         self._starts = starts        # group i: name_uids[starts[i]:starts[i + 1]]
         self._name_uids = name_uids
 
@@ -107,8 +134,17 @@ def load_key_index(con: duckdb.DuckDBPyConnection) -> KeyIndex:
     :class:`KeyIndex`."""
     groups = con.sql(store.sql("match_side.name_key_groups")).to_arrow_table()
     uids = groups.column("name_uids").combine_chunks()
-    starts = array("q", uids.offsets.to_pylist()) if len(groups) else array("q", [0])
-    return KeyIndex(groups.column("key").to_pylist(), starts, array("q", uids.values.to_pylist()))
+    starts = _int64_array(uids.offsets) if len(groups) else array("q", [0])
+    return KeyIndex(groups.column("key").to_pylist(), starts, _int64_array(uids.values))
+
+
+def _int64_array(values: pa.Array) -> array:
+    """An Arrow integer array without nulls as a packed ``array('q')``, copied from its buffer (no
+    Python int per value: millions of them would stay in the allocator's free lists)."""
+    values = values.cast(pa.int64())
+    out = array("q")
+    out.frombytes(values.buffers()[1][values.offset * out.itemsize:(values.offset + len(values)) * out.itemsize])
+    return out
 
 
 def select_side(side: ListSide, sources: frozenset[str]) -> ListSide:
@@ -182,84 +218,114 @@ def token_similarity(a: tuple, b: tuple) -> float:
     return best
 
 
-def rank_candidates(key_names: list[tuple[str, int]], side: ListSide, limit: int) -> list[str]:
-    """``match_ncand``: entities ranked by the rare keys they share with the name, best ``limit``."""
-    keys_of: dict[str, set[str]] = defaultdict(set)
+def shared_keys(key_names: list[tuple[str, int]], side: ListSide) -> dict[str, tuple[set[str], dict[int, None]]]:
+    """Per entity: the keys it shares with the customer name, and its names having them (in the
+    order met)."""
+    found: dict[str, tuple[set[str], dict[int, None]]] = {}
+    names = side.names
     for key, name_uid in key_names:
-        keys_of[side.names[name_uid][0]].add(key)
+        entity = names[name_uid][0]
+        got = found.get(entity)
+        if got is None:
+            found[entity] = ({key}, {name_uid: None})
+        else:
+            got[0].add(key)
+            got[1][name_uid] = None
+    return found
+
+
+def rank_candidates(shared: dict[str, tuple[set[str], dict[int, None]]], limit: int) -> list[str]:
+    """``match_ncand``: entities ranked by the rare keys they share with the name, best ``limit``."""
     scored = []
-    for entity, keys in keys_of.items():
+    for entity, (keys, _) in shared.items():
         points = sum(KEY_POINTS.get(k[0], OTHER_KEY_POINTS) for k in keys)
         if points >= MIN_KEY_POINTS:
             scored.append((-points, entity))
     return [entity for _, entity in sorted(scored)[:limit]]
 
 
-def name_closeness(cust_toks: list[dict], cut: bool, list_toks: tuple) -> dict[str, float]:
-    """``match_tp`` + the covers of ``match_best_name`` for one (customer name, listed name) pair."""
-    n = len(cust_toks)
-    if not n or not list_toks:
-        return {"cover_l": 0.0, "cover_r": 0.0, "xcover_l": 0.0, "xcover_r": 0.0, "matched_r": 0.0,
-                "edges": 0.0, "aligned": 0.0, "lead": 0.0, "surname": 0.0}
-    best_j = [0.0] * len(list_toks)
+_NO_CLOSENESS = {"cover_l": 0.0, "cover_r": 0.0, "xcover_l": 0.0, "xcover_r": 0.0, "matched_r": 0.0,
+                 "edges": 0.0, "aligned": 0.0, "lead": 0.0, "surname": 0.0}
+
+
+class CustomerWords:
+    """One customer name's words as the name comparison reads them, and their similarities to
+    the listed words met during one lookup (a listed word recurs in an entity's names)."""
+
+    def __init__(self, cust_toks: list[dict], cut: bool) -> None:
+        self.forms = [(ct["t"], ct["p"], ct["s"], ct["k"]) for ct in cust_toks]
+        self.weights = [ct["w"] for ct in cust_toks]
+        # the customer's last word may be cut short (``match_tp``): it then meets a listed word
+        # in its place that starts with it at the similarity ``cut``
+        self.cut_word = self.forms[-1][0] if cut and self.forms else None
+        self._columns: dict[tuple, list[float]] = {}
+
+    def column(self, lform: tuple) -> list[float]:
+        """The similarity of each customer word to one listed word form."""
+        col = self._columns.get(lform)
+        if col is None:
+            col = self._columns[lform] = [token_similarity(form, lform) for form in self.forms]
+        return col
+
+
+def name_closeness(words: CustomerWords, listed: ListedWords) -> dict[str, float]:
+    """``match_tp`` + the covers of ``match_best_name`` for one (customer name, listed name) pair.
+
+    Each maximum is taken over the same similarities as the SQL takes it, and each sum adds the
+    same terms in the same order, so the floats are those of the SQL path."""
+    n = len(words.forms)
+    if not n or not listed.forms:
+        return dict(_NO_CLOSENESS)
+    last = n - 1
+    exact = _SIM.exact
+    cols = [words.column(lform) for lform in listed.forms]  # cols[pos][i]: listed word pos, customer word i
+    if words.cut_word is not None:
+        for pos, (j, lform) in enumerate(zip(listed.places, listed.forms)):
+            if j == last and lform[0].startswith(words.cut_word):
+                cols[pos] = cols[pos].copy()
+                cols[pos][last] = max(cols[pos][last], _SIM.cut)
+    best_j = list(map(max, cols))        # per listed word: its best similarity to any customer word
+    best_i = list(map(max, zip(*cols)))  # per customer word: its best similarity to any listed word
+    at_i = [0.0] * n                     # per customer word: its best similarity to the listed word in its place
+    for j, col in zip(listed.places, cols):
+        if j < n and col[j] > at_i[j]:
+            at_i[j] = col[j]
+    e_first = max([cols[pos][0] for pos in listed.first], default=None)
+    e_last = max([cols[pos][last] for pos in listed.last], default=None)
+    surname = max([sim for pos in listed.edges if (sim := cols[pos][0]) >= exact], default=0.0)
     sum_wr = matched_r = exact_r = 0.0
-    aligned = math.inf
-    e_first = e_last = None
-    surname = 0.0
-    for i, ct in enumerate(cust_toks):
-        form = (ct["t"], ct["p"], ct["s"], ct["k"])
-        last = i == n - 1
-        best_i, at_i = 0.0, 0.0
-        for pos, (j, _, jlast, lform) in enumerate(list_toks):
-            sim = token_similarity(form, lform)
-            if cut and last and i == j and lform[0].startswith(ct["t"]):
-                sim = max(sim, _SIM.cut)  # the customer's last word cut short at the listed word's place
-            best_i = max(best_i, sim)
-            best_j[pos] = max(best_j[pos], sim)
-            if i == j:
-                at_i = max(at_i, sim)
-            if i == 0 and j == 0:
-                e_first = sim if e_first is None else max(e_first, sim)
-            if last and jlast:
-                e_last = sim if e_last is None else max(e_last, sim)
-            if i == 0 and (j == 0 or jlast) and sim >= _SIM.exact:
-                surname = max(surname, sim)
-        sum_wr += ct["w"]
-        matched_r += ct["w"] * best_i
-        exact_r += ct["w"] * _exact(best_i)
-        aligned = min(aligned, at_i)
-    sum_wl = sum(w for _, w, _, _ in list_toks)
-    matched_l = sum(w * s for (_, w, _, _), s in zip(list_toks, best_j))
-    exact_l = sum(w * _exact(s) for (_, w, _, _), s in zip(list_toks, best_j))
+    for w, best in zip(words.weights, best_i):
+        sum_wr += w
+        matched_r += w * best
+        exact_r += w * (best if best >= exact else 0.0)
+    sum_wl = listed.total
+    matched_l = sum(map(mul, listed.weights, best_j))
+    exact_l = sum(map(mul, listed.weights, [s if s >= exact else 0.0 for s in best_j]))
     return {"cover_l": matched_l / sum_wl if sum_wl else 0.0, "cover_r": matched_r / sum_wr if sum_wr else 0.0,
             "xcover_l": exact_l / sum_wl if sum_wl else 0.0, "xcover_r": exact_r / sum_wr if sum_wr else 0.0,
-            "matched_r": matched_r, "edges": min(e_first or 0.0, e_last or 0.0), "aligned": aligned,
+            "matched_r": matched_r, "edges": min(e_first or 0.0, e_last or 0.0), "aligned": min(at_i),
             "lead": e_first or 0.0, "surname": surname}
 
 
-def _exact(sim: float) -> float:
-    """A word's similarity as the exact covers count it: equal or same spelling class."""
-    return sim if sim >= _SIM.exact else 0.0
-
-
-def best_name(cust: dict, name_uids: list[int], side: ListSide) -> dict | None:
+def best_name(cust: dict, name_uids: list[int], side: ListSide, words: CustomerWords | None = None) -> dict | None:
     """``match_best_name``: the listed name of one entity closest to the customer's name."""
+    words = words or CustomerWords(cust["toks"], cust["cut"])
+    many_words = len(cust["toks"]) >= 2
     best, best_order = None, None
     for uid in name_uids:
         entity, name, ntok, core, sorted_key, compact, legal_form = side.names[uid]
-        close = name_closeness(cust["toks"], cust["cut"], side.name_tokens.get(uid, ()))
+        listed = side.words(uid)
+        close = name_closeness(words, listed)
         rank = ((core == cust["core"]) * RANK.same_core
                 + (sorted_key == cust["sorted_key"] or compact == cust["compact"]) * RANK.same_words
                 + RANK.least_cover * min(close["cover_l"], close["cover_r"])
                 + RANK.greatest_cover * max(close["cover_l"], close["cover_r"])
-                + RANK.every_customer_word * (close["xcover_r"] >= RANK.every_customer_word_cover
-                                              and len(cust["toks"]) >= 2))
+                + RANK.every_customer_word * (close["xcover_r"] >= RANK.every_customer_word_cover and many_words))
         order = (round(rank, RANK_PLACES), -uid)  # as the SQL: ties go to the lowest name_uid
         if best_order is None or order > best_order:
             best_order = order
-            skel = "".join(lform[2] for _, _, _, lform in side.name_tokens.get(uid, ()))
             best = {"name_uid": uid, "name": name, "core": core, "sorted_key": sorted_key, "compact": compact,
-                    "skeleton": skel, "legal_form": legal_form, "ntok": ntok, **close}
+                    "skeleton": listed.skeleton, "legal_form": legal_form, "ntok": ntok, **close}
     return best
 
 
@@ -287,22 +353,22 @@ def candidate_pairs(cust: dict, key_names: list[tuple[str, int]], side: ListSide
 
     ``cust`` holds the customer's normalised name (core, sorted_key, compact, legal_form, toks, cut),
     country, address tokens (atoks as (t, w) pairs), street flag, address keys, dob, dob_year, type."""
-    by_name = rank_candidates(key_names, side, limit)
-    by_address = sorted({e for key in cust["akeys"] for e in side.address_entities.get(key, ())})
-    names_of: dict[str, list[int]] = defaultdict(list)
-    for _, uid in dict.fromkeys(key_names):
-        entity = side.names[uid][0]
-        if uid not in names_of[entity]:
-            names_of[entity].append(uid)
-    return [entity_pair(cust, entity, names_of.get(entity, []), side, entity in by_address)
-            for entity in dict.fromkeys(by_name + by_address)]
+    shared = shared_keys(key_names, side)
+    by_name = rank_candidates(shared, limit)
+    by_address = {e for key in cust["akeys"] for e in side.address_entities.get(key, ())}
+    words = CustomerWords(cust["toks"], cust["cut"])
+    return [entity_pair(cust, entity, list(shared[entity][1]) if entity in shared else [], side,
+                        entity in by_address, words)
+            for entity in dict.fromkeys(by_name + sorted(by_address))]
 
 
-def entity_pair(cust: dict, entity: str, name_uids: list[int], side: ListSide, by_address: bool = False) -> dict:
+def entity_pair(cust: dict, entity: str, name_uids: list[int], side: ListSide, by_address: bool = False,
+                words: CustomerWords | None = None) -> dict:
     """The features of one (customer, entity) pair, as ``match_pairs`` names them: the entity's
-    closest name among ``name_uids`` and its closest address (also :mod:`screening.pairwise`)."""
+    closest name among ``name_uids`` and its closest address (also :mod:`screening.pairwise`).
+    ``words``: the customer's words of this lookup, shared by its candidates."""
     etype, list_refs, primary_name, countries, years, dates = side.entities[entity]
-    bn = best_name(cust, name_uids, side) or {}
+    bn = best_name(cust, name_uids, side, words) or {}
     ba = best_address(cust["atoks"], entity, side) if cust["atoks"] else None
     return {
         "uid_l": entity, "uid_r": 0, "by_address": by_address,
@@ -342,17 +408,22 @@ class LookupScorer:
             weights = {lv.comparison_vector_value: lv._match_weight for lv in comparison.comparison_levels}
             gammas = [lv.comparison_vector_value for lv in model_levels]
             else_gamma = next(lv.comparison_vector_value for lv in comparison.comparison_levels if lv._is_else_level)
-            self.comparisons.append((name, list(zip(gammas, (lv.test for lv in levels))), else_gamma, weights))
+            self.comparisons.append((f"gamma_{name}", f"mw_{name}", list(zip(gammas, (lv.test for lv in levels))),
+                                     else_gamma, weights))
         if len(self.comparisons) != len(settings.comparisons):
             raise ValueError("the model's comparisons are not those of the code")
 
     def score(self, pair: dict) -> dict:
         """Add gamma_*, mw_*, match_weight, match_probability and address_probability to a pair."""
         total = self.prior_weight
-        for name, tests, else_gamma, weights in self.comparisons:
-            gamma = next((g for g, test in tests if test(pair)), else_gamma)
-            pair[f"gamma_{name}"] = gamma
-            pair[f"mw_{name}"] = weights[gamma]
+        for gamma_key, weight_key, tests, else_gamma, weights in self.comparisons:
+            gamma = else_gamma
+            for level_gamma, test in tests:  # the first level whose condition holds
+                if test(pair):
+                    gamma = level_gamma
+                    break
+            pair[gamma_key] = gamma
+            pair[weight_key] = weights[gamma]
             total += weights[gamma]
         pair["match_weight"] = total
         pair["match_probability"] = _probability(total)

@@ -82,7 +82,8 @@ def close_letters(f: dict) -> bool:
     are in the listed name as they are: UMS is not USM, vessel 802 is not 801."""
     a, b = f["compact_l"], f["compact_r"]
     n = len(b)
-    return (n >= 10 and jellyfish.damerau_levenshtein_distance(a, b) * 8 <= n
+    # the lengths' difference is a least number of edits: most names are told apart without counting them
+    return (n >= 10 and abs(len(a) - n) * 8 <= n and jellyfish.damerau_levenshtein_distance(a, b) * 8 <= n
             and {w for w in f["core_r"].split() if len(w) <= SHORT_WORD} <= set(f["core_l"].split()))
 
 LONG_WORD = 8  # letters of a one-word name long enough for one typo in it to be told from another word
