@@ -131,7 +131,7 @@ class Matcher:
 
     def prepare_lookups(self) -> None:
         """Make one-off lookups fast (a few ms instead of ~80): the list side and the name key
-        index held in Python for :mod:`screening.match.lookup`. Costs ~3 s and ~270 MB once per
+        index held in Python for :mod:`screening.match.lookup`. Costs ~3 s and ~400 MB once per
         matcher."""
         if self._lookups is not None:
             return
