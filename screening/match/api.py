@@ -47,7 +47,7 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
         chunk = [customers[row] for row in rows]
         errors, hits = matcher.score_chunk(chunk, selection=selection)
         identifier_hits(matcher.con, chunk, hits, selection, selection.config(matcher.config))
-        note_former_names(matcher.con, hits)
+        note_former_names(matcher.con, hits, matcher.lookup_former_names())
         for i, (row, cust) in enumerate(zip(rows, chunk)):
             input_id = cust.id or str(row + 1)
             error = (read_errors[row] if read_errors else None) or errors[i]

@@ -29,6 +29,7 @@ from ..ofac_score import reference_score
 from .model import ScreenConfig, load_config, load_settings
 from .chunk import SMALL_CHUNK, CustomerSide
 from .customers import Customer, country_code
+from .former_names import FormerNames, load_former_names
 from .explain import ADDRESS_HIT, explain_in_words, level_labels, level_of, waterfall
 from .index import IndexInfo, ensure_index
 from .lookup import (ListSide, LookupPath, LookupScorer, candidate_pairs, entity_pair, load_key_index,
@@ -64,6 +65,7 @@ class Matcher:
         self.predict_sql = self._predict_sql()
         self.pair_params = pair_params()
         self._lookups: LookupPath | None = None  # made by prepare_lookups
+        self._former_names: FormerNames | None = None  # read by prepare_lookups
         self._small_calls = 0                    # one-off lookups made before prepare_lookups
         self._for_lookup = False                 # the connection's join filters are set for one-off lookups
         self._reading: frozenset[str] | None = None  # the sources the *_read views show (None: all)
@@ -141,7 +143,13 @@ class Matcher:
             self._lookups = LookupPath(None, None)
             return
         self._lookups = LookupPath(scorer, load_list_side(self.con), load_key_index(self.con))
+        self._former_names = load_former_names(self.con)
         country_code("United States")  # load the country name tables now, not in the next lookup
+
+    def lookup_former_names(self) -> FormerNames | None:
+        """Every former name of the store's parties once lookups are prepared (read then, so that
+        a one-off lookup asks no query), else None."""
+        return self._former_names
 
     def _filters_for_lookup(self, lookup: bool) -> None:
         if lookup != self._for_lookup:

@@ -5,7 +5,8 @@ at once that the customer uses a name the vessel no longer carries.
 A name is former when some entry of the party lists it as such (kind ``fka``) and none as its
 primary name; only parties of the types in :data:`~screening.parse.model.FORMER_NAME_TYPES` are
 explained so (other parties' f.k.a. names are screened the same, and explained as names). One
-query per chunk of rows with name hits, none without.
+query per chunk of rows with name hits, none without; a process making many one-off lookups reads
+every former name once (:func:`load_former_names`) and asks no query.
 """
 from __future__ import annotations
 
@@ -24,16 +25,31 @@ def former_clause(name: str, refs: list[str]) -> str:
     return f"former name: {name!r} is a name the vessel formerly sailed under ({';'.join(refs)})"
 
 
-def note_former_names(con: duckdb.DuckDBPyConnection, hits: dict[int, list[Hit]]) -> None:
+FormerNames = dict[tuple[str, str], list[str]]  # (entity_id, name) -> the entries listing it as former
+
+
+def load_former_names(con: duckdb.DuckDBPyConnection) -> FormerNames:
+    """Every former name of the store's parties (``sql/former_names_all.sql``): what
+    ``sql/former_names.sql`` answers for any pair, read once."""
+    rows = store.run(con, "former_names_all", [list(FORMER_NAME_TYPES)]).fetchall()
+    return {(entity_id, name): refs for entity_id, name, refs in rows}
+
+
+def note_former_names(con: duckdb.DuckDBPyConnection, hits: dict[int, list[Hit]],
+                      known: FormerNames | None = None) -> None:
     """Mark, in place, every name hit of ``hits`` (row position -> hits) whose matched name is a
-    former name of its party: a clause in its explanation, ``list_name_kind`` on its name step."""
+    former name of its party: a clause in its explanation, ``list_name_kind`` on its name step.
+    ``known``: every former name, read before (None: the hits' pairs are looked up in the store)."""
     named = [h for found in hits.values() for h in found if h.match_kind in NAME_KINDS and h.matched_name]
     if not named:
         return
-    pairs = sorted({(h.entity_id, h.matched_name) for h in named})
-    rows = store.run(con, "former_names", [[p[0] for p in pairs], [p[1] for p in pairs],
-                                           list(FORMER_NAME_TYPES)]).fetchall()
-    former = {(entity_id, name): refs for entity_id, name, refs in rows}
+    if known is not None:
+        former = known
+    else:
+        pairs = sorted({(h.entity_id, h.matched_name) for h in named})
+        rows = store.run(con, "former_names", [[p[0] for p in pairs], [p[1] for p in pairs],
+                                               list(FORMER_NAME_TYPES)]).fetchall()
+        former = {(entity_id, name): refs for entity_id, name, refs in rows}
     for hit in named:
         refs = former.get((hit.entity_id, hit.matched_name))
         if refs:

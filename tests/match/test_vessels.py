@@ -91,3 +91,33 @@ def test_former_names_do_not_merge_different_vessels(screen_db):
     finally:
         con.close()
     assert mixed == [] and shared == 0
+
+
+def test_former_names_read_once_are_those_the_store_gives_per_hit(screen_db):
+    """The former names a process making many lookups reads once equal what the per-hit query of
+    a batch finds, for every former name and for names that are not former."""
+    from screening import store
+    from screening.match.former_names import load_former_names
+    from screening.parse.model import FORMER_NAME_TYPES
+
+    con = duckdb.connect(screen_db, read_only=True)
+    try:
+        known = load_former_names(con)
+        others = con.execute("SELECT entity_id, name FROM match_names m JOIN match_entities e USING (entity_id) "
+                             "WHERE e.entity_type = 'vessel' AND m.kind = 'primary' LIMIT 200").fetchall()
+        pairs = list(known) + others
+        rows = store.run(con, "former_names", [[p[0] for p in pairs], [p[1] for p in pairs],
+                                               list(FORMER_NAME_TYPES)]).fetchall()
+    finally:
+        con.close()
+    assert len(known) >= 10 and len(others) >= 50
+    assert {(entity_id, name): refs for entity_id, name, refs in rows} == known
+
+
+def test_a_lookup_in_python_explains_a_former_name(screen_db):
+    from screening.match import prepare_lookups
+
+    prepare_lookups(screen_db)  # the one-off lookups of a service: former names read once
+    hit = _hit(check("SAND SWAN", entity_type="vessel", db=screen_db), "us_ofac_sdn:4243")
+    assert "former name: 'SAND SWAN'" in hit.explanation
+    assert _step(hit, "name")["list_name_kind"] == FORMER_LEVEL
