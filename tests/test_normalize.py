@@ -261,6 +261,8 @@ def test_russian_bgn_and_icao_spellings_share_skeletons(bgn, icao):
     ("PAK Kwang Hyok", "Park Gwang Hyeok"),
     ("RI Chol", "Lee Cheol"),
     ("김정은", "Kim Jong Un"),
+    ("KU, Seung Sub", "Gu Seung Sub"),             # OFAC 23089; 구 is Ku (McCune-Reischauer), Gu (Revised)
+    ("구승섭", "Ku Seung Seob"),
 ])
 def test_korean_romanisations_share_skeletons(left, right):
     assert normalize_name(left, PERSON).skeleton_key == normalize_name(right, PERSON).skeleton_key

@@ -193,3 +193,11 @@ def test_an_arabic_name_written_without_vowels_still_hits_by_its_consonants(scre
     result = check("حسن نصر الله", db=screen_db)
     assert NASRALLAH in _refs(result)
     assert "vowels are left out" in _hit_says(result, NASRALLAH)
+
+
+KU_SEUNG_SUB = "us_ofac_sdn:23089"  # KU, Sung Sop (a.k.a. KU, Seung Sub)
+
+
+def test_the_revised_romanisation_gu_finds_a_listed_ku(screen_db):
+    # 구 is Ku in McCune-Reischauer and Wade-Giles, Gu in the Revised Romanisation and Pinyin
+    assert KU_SEUNG_SUB in _refs(check("Gu Seung Sub", db=screen_db))
