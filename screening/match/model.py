@@ -20,6 +20,8 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator
 
+from ..normalize import branch_words
+
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_PATH = MODELS_DIR / "screen_model.json"
 CONFIG_PATH = MODELS_DIR / "screen_config.json"
@@ -120,6 +122,9 @@ def _surname_first(f: dict) -> bool:
             and _persons(f))
 
 
+# A listed one-word company name with one of these words added is its group member's or branch's name
+BRANCH_WORDS_SQL = "[" + ", ".join(f"'{w}'" for w in sorted(branch_words())) + "]"
+
 # The address level of an address hit (a listed street address reused under another name): the
 # matcher finds its gamma by this label (screening.match.explain.ADDRESS_HIT).
 SAME_STREET_ADDRESS = "same street address"
@@ -211,14 +216,18 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         # a company's subsidiary, branch or trading name (Rosneft Holding, Sberbank Moscow) is the
         # listed name with a word added, even when the listed name is one rare word; a person's
         # one-word alias before a surname is no such thing
+        # (the added word says where in its group or where the company is: Giant Manufacturing, Dico
+        # Toys or 鮮爭 'Xian Zheng' share a word with GIANT, DICO or Xi'an and are other companies)
         Level(f"xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_r > ntok_l AND ((ntok_l >= 2 AND {LONG_L}) "
               f"OR (ntok_l = 1 AND ntok_r = 2 AND lead_r >= 0.95 AND matched_r >= {RARE_WORD} "
-              "AND type_l IN ('organization', 'unknown') AND coalesce(type_r, '') <> 'person'))",
+              "AND type_l IN ('organization', 'unknown') AND coalesce(type_r, '') <> 'person' "
+              f"AND list_contains({BRANCH_WORDS_SQL}, split_part(core_r, ' ', 2))))",
               "every listed word is in the customer name (customer words added)", False,
               lambda f: (f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_r"] > f["ntok_l"] and (
                   (f["ntok_l"] >= 2 and _long_l(f))
                   or (f["ntok_l"] == 1 and f["ntok_r"] == 2 and f["lead_r"] >= 0.95 and f["matched_r"] >= RARE_WORD
-                      and f["type_l"] in ("organization", "unknown") and f["type_r"] != "person")))),
+                      and f["type_l"] in ("organization", "unknown") and f["type_r"] != "person"
+                      and f["core_r"].split()[1] in branch_words())))),
         Level("xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2 AND ntok_r > ntok_l",
               "every word of a short listed name (two syllables) is in the customer name", False,
               lambda f: f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_l"] >= 2 and f["ntok_r"] > f["ntok_l"]),

@@ -201,3 +201,25 @@ KU_SEUNG_SUB = "us_ofac_sdn:23089"  # KU, Sung Sop (a.k.a. KU, Seung Sub)
 def test_the_revised_romanisation_gu_finds_a_listed_ku(screen_db):
     # 구 is Ku in McCune-Reischauer and Wade-Giles, Gu in the Revised Romanisation and Pinyin
     assert KU_SEUNG_SUB in _refs(check("Gu Seung Sub", db=screen_db))
+
+
+BAL = "un_sc:CDe.002"  # BUTEMBO AIRLINES, a.k.a. BAL
+MEO = "us_csl:22e4dd550742706f3d97ee109870b65986b974beb346cb5b1364514d"  # MEO GMBH (BIS)
+
+
+@pytest.mark.parametrize("name, ref", [
+    ("유한회사 발해", BAL),     # Balhae: its first syllable is not the airline's acronym
+    ("유한회사 모두", MEO),     # Modu: 'mo' sounds like MEO, 'du' is no branch of it
+    ("BAL Consulting", BAL),   # a trade word makes another company that shares a word
+])
+def test_a_listed_one_word_name_and_another_word_does_not_hit(screen_db, name, ref):
+    assert ref not in _refs(check(name, country="KR", entity_type="organization", db=screen_db))
+
+
+@pytest.mark.parametrize("name, ref", [
+    ("BAL International", BAL),   # a group word or a place after the listed word: its own branch
+    ("MEO Moscow", MEO),
+    ("MEO GmbH", MEO),
+])
+def test_a_listed_one_word_name_with_a_group_word_or_place_added_hits(screen_db, name, ref):
+    assert ref in _refs(check(name, entity_type="organization", db=screen_db))
