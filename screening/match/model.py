@@ -96,6 +96,20 @@ def one_letter_apart(f: dict) -> bool:
             and jellyfish.damerau_levenshtein_distance(f["compact_l"], f["compact_r"]) <= 1)
 
 
+# One long word cut short: the customer's only word starts the listed name's only word (the cut
+# similarity counts it as the same word in its place only for a name of payment-message width)
+CUT_COVER = 0.94  # the cut similarity (0.95) less rounding
+CUT_WORD_SQL = (f"(ntok_r = 1 AND ntok_l = 1 AND length(compact_r) >= {LONG_WORD} "
+                f"AND length(compact_l) > length(compact_r) AND xcover_r >= {CUT_COVER} AND aligned_r >= {CUT_COVER})")
+
+
+def _cut_word(f: dict) -> bool:
+    """:data:`CUT_WORD_SQL` in Python."""
+    return (f["ntok_r"] == 1 and f["ntok_l"] == 1 and len(f["compact_r"]) >= LONG_WORD
+            and len(f["compact_l"]) > len(f["compact_r"]) and f["xcover_r"] >= CUT_COVER
+            and f["aligned_r"] >= CUT_COVER)
+
+
 # Both sides may be a person: the listed entry is a person or of unknown type (BIS rows carry
 # none), the customer a person or of unknown type
 PERSONS = "coalesce(type_l, 'unknown') IN ('person', 'unknown') AND coalesce(type_r, 'person') = 'person'"
@@ -195,12 +209,14 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
               "a person's middle names left out: first and last names the same (rare words)", False,
               lambda f: (f["xcover_r"] >= 0.95 and f["edges_r"] >= 0.95 and f["ntok_r"] >= 2
                          and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12 and _persons(f))),
-        # a name cut short as a payment message cuts it, the last word possibly mid-word
-        Level("xcover_r >= 0.95 AND aligned_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12",
+        # a name cut short as a payment message cuts it, the last word possibly mid-word; a one-word
+        # name (its legal form aside) cut inside its long word: BUSINESSP for BUSINESSPROMESTATE
+        Level("(xcover_r >= 0.95 AND aligned_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12) "
+              f"OR {CUT_WORD_SQL}",
               "the listed name cut short or its last words left out, every customer word the same in its place "
               "(rare words)", False,
               lambda f: (f["xcover_r"] >= 0.95 and f["aligned_r"] >= 0.95 and f["ntok_r"] >= 2
-                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12)),
+                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12) or _cut_word(f)),
         Level("cover_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
               "AND (edges_r >= 0.85 OR aligned_r >= 0.85)",
               "the listed name shortened: middle words left out or cut short (rare words)", False,

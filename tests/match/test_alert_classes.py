@@ -223,3 +223,15 @@ def test_a_listed_one_word_name_and_another_word_does_not_hit(screen_db, name, r
 ])
 def test_a_listed_one_word_name_with_a_group_word_or_place_added_hits(screen_db, name, ref):
     assert ref in _refs(check(name, entity_type="organization", db=screen_db))
+
+
+PROMTEKHNOLOGIYA = "us_ofac_sdn:36999"  # LIMITED LIABILITY COMPANY PROMTEKHNOLOGIYA
+
+
+def test_a_one_word_company_name_cut_at_payment_width_hits(screen_db):
+    # a payment message's 35-character name line cuts the only word of the name after its legal form
+    cut = "LIMITED LIABILITY COMPANY PROMTEKHNOLOGIYA"[:35]
+    hit = next((h for h in check(cut, country="RU", db=screen_db).hits if PROMTEKHNOLOGIYA in h.list_refs.split(";")), None)
+    assert hit is not None and "cut short" in hit.explanation
+    # the same letters in a name that was not cut are only the start of a word
+    assert PROMTEKHNOLOGIYA not in _refs(check("Promtekhn LLC", country="RU", db=screen_db))
