@@ -125,9 +125,22 @@ VOWELLESS_SQL = "(" + ", ".join(f"'{code}'" for code in VOWELLESS_SCRIPTS) + ")"
 # Scripts whose person names start with a one-syllable surname (Chinese, Korean)
 SURNAME_FIRST_SCRIPTS = ("Hani", "Hang")
 SURNAME_WORDS = (2, 3)  # words of a short name of those scripts: surname and one or two syllables
-SURNAME_DIFFERS = "a short Chinese or Korean name whose surname is not the listed surname"
+SURNAME_DIFFERS = "a short Chinese or Korean name whose surname or a given name is not the listed one"
+# the exact cover under which a given-name syllable of a short Chinese or Korean name is another
+# syllable: one that merely sounds alike (Xiang / Xiaoming, Jun / Jin) is another character
+SYLLABLES_SAME = 0.92
 SURNAME_FIRST = (f"script_r IN ({', '.join(repr(c) for c in SURNAME_FIRST_SCRIPTS)}) "
                  f"AND ntok_r BETWEEN {SURNAME_WORDS[0]} AND {SURNAME_WORDS[1]} AND {PERSONS}")
+
+
+# both names of the same letters (their spelling-class keys' letters), in whatever order and spacing
+SAME_LETTERS = ("(list_sort(string_split(compact_l, '')) = list_sort(string_split(compact_r, '')) "
+                "OR list_sort(string_split(skeleton_l, '')) = list_sort(string_split(skeleton_r, '')))")
+
+
+def _same_letters(f: dict) -> bool:
+    """:data:`SAME_LETTERS` in Python."""
+    return sorted(f["compact_l"]) == sorted(f["compact_r"]) or sorted(f["skeleton_l"]) == sorted(f["skeleton_r"])
 
 
 def _surname_first(f: dict) -> bool:
@@ -160,9 +173,15 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False,
               lambda f: f["sorted_key_l"] == f["sorted_key_r"] or f["compact_l"] == f["compact_r"]),
         # a short Chinese or Korean name is mostly its surname: given-name syllables alike under
-        # another surname (黃秀玲 / Xiu Ling Chen, 김정훈 / Kil Cho'ng-hun) are another person
-        Level(f"{SURNAME_FIRST} AND surname_r = 0", SURNAME_DIFFERS, False,
-              lambda f: _surname_first(f) and not f["surname_r"]),
+        # another surname (黃秀玲 / Xiu Ling Chen, 김정훈 / Kil Cho'ng-hun) are another person, and so
+        # is the same surname with a given-name syllable that only sounds alike (张想 / ZHANG,
+        # Xiaoming; 黎進興 / 리송진): each syllable is a character, the same or another
+        # (syllables written together or in another order, 张晓明 / ZHANG, Xiaoming, have the same letters)
+        Level(f"{SURNAME_FIRST} AND (surname_r = 0 OR (least(xcover_l, xcover_r) < {SYLLABLES_SAME} "
+              f"AND NOT {SAME_LETTERS}))",
+              SURNAME_DIFFERS, False,
+              lambda f: _surname_first(f) and (not f["surname_r"] or (
+                  _least(f, "xcover_l", "xcover_r") < SYLLABLES_SAME and not _same_letters(f)))),
         # Wade-Giles syllables against a Pinyin name written as one word (Yen-hsiung / Yanxiong)
         Level(f"ntok_l <> ntok_r AND length(skeleton_r) >= {LONG_WORD} AND skeleton_l = skeleton_r",
               "every word the same or a spelling variant, joined or split otherwise", False,

@@ -235,3 +235,22 @@ def test_a_one_word_company_name_cut_at_payment_width_hits(screen_db):
     assert hit is not None and "cut short" in hit.explanation
     # the same letters in a name that was not cut are only the start of a word
     assert PROMTEKHNOLOGIYA not in _refs(check("Promtekhn LLC", country="RU", db=screen_db))
+
+
+ZHANG_XIAOMING = "us_ofac_sdn:29259"  # ZHANG, Xiaoming
+RI_SONG_JIN = "uk_ofsi:16820"         # 리송진 (RI SONG JIN)
+
+
+@pytest.mark.parametrize("name, country, ref", [
+    ("张想", "CN", ZHANG_XIAOMING),   # Zhang Xiang: the surname agrees, Xiang only sounds like Xiaoming
+    ("黎進興", "TW", RI_SONG_JIN),    # Li Jin Xing: Li is Ri, but Jin Xing is not Song Jin
+])
+def test_a_short_east_asian_name_with_another_given_name_does_not_hit(screen_db, name, country, ref):
+    assert ref not in _refs(check(name, country=country, entity_type="person", db=screen_db))
+
+
+@pytest.mark.parametrize("name, ref", [
+    ("리송진", RI_SONG_JIN), ("Ri Song Jin", RI_SONG_JIN), ("Zhang Xiaoming", ZHANG_XIAOMING)])
+def test_the_listed_east_asian_name_beside_them_hits(screen_db, name, ref):
+    assert ref in _refs(check(name, entity_type="person", db=screen_db))
+
