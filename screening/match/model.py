@@ -21,6 +21,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator
 
 from ..normalize import branch_words
+from .features import CUT_WIDTH
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_PATH = MODELS_DIR / "screen_model.json"
@@ -117,6 +118,16 @@ PERSONS = "coalesce(type_l, 'unknown') IN ('person', 'unknown') AND coalesce(typ
 
 def _persons(f: dict) -> bool:
     return (f["type_l"] or "unknown") in ("person", "unknown") and (f["type_r"] or "person") == "person"
+
+
+# A listed person's first words alone, in a name shorter than a payment message's name line: the
+# given names without the surname (Jean Michel for JEAN-MICHEL DIDAT), not a name cut short
+GIVEN_NAMES_ONLY = f"({PERSONS} AND length(core_r) < {CUT_WIDTH - 2})"
+
+
+def _given_names_only(f: dict) -> bool:
+    """:data:`GIVEN_NAMES_ONLY` in Python."""
+    return _persons(f) and len(f["core_r"]) < CUT_WIDTH - 2
 
 
 # Scripts written without most vowels: the customer names the vowel-less level is for
@@ -230,17 +241,19 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
                          and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12 and _persons(f))),
         # a name cut short as a payment message cuts it, the last word possibly mid-word; a one-word
         # name (its legal form aside) cut inside its long word: BUSINESSP for BUSINESSPROMESTATE
-        Level("(xcover_r >= 0.95 AND aligned_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12) "
-              f"OR {CUT_WORD_SQL}",
+        Level(f"(xcover_r >= 0.95 AND aligned_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
+              f"AND NOT {GIVEN_NAMES_ONLY}) OR {CUT_WORD_SQL}",
               "the listed name cut short or its last words left out, every customer word the same in its place "
               "(rare words)", False,
               lambda f: (f["xcover_r"] >= 0.95 and f["aligned_r"] >= 0.95 and f["ntok_r"] >= 2
-                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12) or _cut_word(f)),
+                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12 and not _given_names_only(f))
+              or _cut_word(f)),
         Level("cover_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
-              "AND (edges_r >= 0.85 OR aligned_r >= 0.85)",
+              f"AND (edges_r >= 0.85 OR (aligned_r >= 0.85 AND NOT {GIVEN_NAMES_ONLY}))",
               "the listed name shortened: middle words left out or cut short (rare words)", False,
               lambda f: (f["cover_r"] >= 0.95 and f["ntok_r"] >= 2 and f["ntok_l"] > f["ntok_r"]
-                         and f["matched_r"] >= 12 and (f["edges_r"] >= 0.85 or f["aligned_r"] >= 0.85))),
+                         and f["matched_r"] >= 12
+                         and (f["edges_r"] >= 0.85 or (f["aligned_r"] >= 0.85 and not _given_names_only(f))))),
         Level("xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12",
               "every customer word is in the listed name, rare words (listed words left out)", False,
               lambda f: (f["xcover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2

@@ -254,3 +254,11 @@ def test_a_short_east_asian_name_with_another_given_name_does_not_hit(screen_db,
 def test_the_listed_east_asian_name_beside_them_hits(screen_db, name, ref):
     assert ref in _refs(check(name, entity_type="person", db=screen_db))
 
+
+DIDAT = "us_csl:e48f91d967ec0bda54ab33c856c9972b1766d85d406ab20b5babb8dc"  # JEAN-MICHEL DIDAT (BIS)
+
+
+def test_a_listed_persons_given_names_alone_do_not_hit(screen_db):
+    # the first words of a listed person's name without the surname: another person
+    assert DIDAT not in _refs(check("Jean Michel", country="FR", entity_type="person", db=screen_db))
+    assert DIDAT in _refs(check("Jean-Michel Didat", country="FR", entity_type="person", db=screen_db))
