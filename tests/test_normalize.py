@@ -458,3 +458,13 @@ def test_eng_is_a_name_syllable_not_a_title():
 ])
 def test_wade_giles_syllables_are_spelling_variants_of_pinyin(wade_giles, pinyin):
     assert N.skeleton(wade_giles) == N.skeleton(pinyin)
+
+
+@pytest.mark.parametrize("han, latin", [
+    ("華為技術有限公司", "Huawei Technologies Co., Ltd."),
+    ("信諾電子有限公司", "Sinno Electronics Co., Limited"),
+])
+def test_chinese_company_words_read_as_the_english_the_lists_write(han, latin):
+    words = set(normalize_name(han, "organization").tokens)
+    assert {"technology", "electronics"} & words
+    assert normalize_name(han, "organization").legal_class == normalize_name(latin, "organization").legal_class

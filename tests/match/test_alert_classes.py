@@ -262,3 +262,16 @@ def test_a_listed_persons_given_names_alone_do_not_hit(screen_db):
     # the first words of a listed person's name without the surname: another person
     assert DIDAT not in _refs(check("Jean Michel", country="FR", entity_type="person", db=screen_db))
     assert DIDAT in _refs(check("Jean-Michel Didat", country="FR", entity_type="person", db=screen_db))
+
+
+SINNO = "uk_ofsi:16259"  # 信諾電子科技有限公司, SINNO ELECTRONICS CO., LIMITED
+
+
+def test_a_chinese_company_sharing_only_trade_words_and_a_syllable_does_not_hit(screen_db):
+    # Lixin and Xinnuo share the syllable xin and the trade words 电子科技 (electronics technology)
+    assert SINNO not in _refs(check("立信电子科技有限公司", country="CN", entity_type="organization", db=screen_db))
+
+
+@pytest.mark.parametrize("name", ["信諾電子科技有限公司", "信诺电子科技有限公司", "信諾電子有限公司"])
+def test_the_listed_chinese_company_still_hits(screen_db, name):
+    assert SINNO in _refs(check(name, country="HK", entity_type="organization", db=screen_db))
