@@ -136,7 +136,8 @@ VOWELLESS_SQL = "(" + ", ".join(f"'{code}'" for code in VOWELLESS_SCRIPTS) + ")"
 # Scripts whose person names start with a one-syllable surname (Chinese, Korean)
 SURNAME_FIRST_SCRIPTS = ("Hani", "Hang")
 SURNAME_WORDS = (2, 3)  # words of a short name of those scripts: surname and one or two syllables
-SURNAME_DIFFERS = "a short Chinese or Korean name whose surname or a given name is not the listed one"
+SURNAME_DIFFERS = ("a Chinese or Korean name whose syllables are not the listed name's (another surname or given "
+                   "name, or a listed two-syllable name inside a longer one)")
 # the exact cover under which a given-name syllable of a short Chinese or Korean name is another
 # syllable: one that merely sounds alike (Xiang / Xiaoming, Jun / Jin) is another character
 SYLLABLES_SAME = 0.92
@@ -152,6 +153,17 @@ SAME_LETTERS = ("(list_sort(string_split(compact_l, '')) = list_sort(string_spli
 def _same_letters(f: dict) -> bool:
     """:data:`SAME_LETTERS` in Python."""
     return sorted(f["compact_l"]) == sorted(f["compact_r"]) or sorted(f["skeleton_l"]) == sorted(f["skeleton_r"])
+
+
+TWO_SYLLABLES_INSIDE = (f"(script_r IN ({', '.join(repr(c) for c in SURNAME_FIRST_SCRIPTS)}) AND ntok_l = 2 "
+                        "AND ntok_r > 2 AND coalesce(type_l, 'unknown') <> 'organization')")
+
+
+def _two_syllables_inside(f: dict) -> bool:
+    """:data:`TWO_SYLLABLES_INSIDE` in Python: a customer name in Chinese or Korean script longer than
+    a listed two-word name of a person, vessel or party of unknown type."""
+    return (f["script_r"] in SURNAME_FIRST_SCRIPTS and f["ntok_l"] == 2 and f["ntok_r"] > 2
+            and (f["type_l"] or "unknown") != "organization")
 
 
 def _surname_first(f: dict) -> bool:
@@ -188,11 +200,14 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         # is the same surname with a given-name syllable that only sounds alike (张想 / ZHANG,
         # Xiaoming; 黎進興 / 리송진): each syllable is a character, the same or another
         # (syllables written together or in another order, 张晓明 / ZHANG, Xiaoming, have the same letters)
-        Level(f"{SURNAME_FIRST} AND (surname_r = 0 OR (least(xcover_l, xcover_r) < {SYLLABLES_SAME} "
-              f"AND NOT {SAME_LETTERS}))",
+        # a listed name of two syllables that is no company's (a person, a vessel) is inside many
+        # longer Chinese and Korean names (장경희 / JANG GYONG, 维旺明科技 / Wang Wei)
+        Level(f"({SURNAME_FIRST} AND (surname_r = 0 OR (least(xcover_l, xcover_r) < {SYLLABLES_SAME} "
+              f"AND NOT {SAME_LETTERS}))) OR ({TWO_SYLLABLES_INSIDE} AND NOT {SAME_LETTERS})",
               SURNAME_DIFFERS, False,
-              lambda f: _surname_first(f) and (not f["surname_r"] or (
-                  _least(f, "xcover_l", "xcover_r") < SYLLABLES_SAME and not _same_letters(f)))),
+              lambda f: (_surname_first(f) and (not f["surname_r"] or (
+                  _least(f, "xcover_l", "xcover_r") < SYLLABLES_SAME and not _same_letters(f))))
+              or (_two_syllables_inside(f) and not _same_letters(f))),
         # Wade-Giles syllables against a Pinyin name written as one word (Yen-hsiung / Yanxiong)
         Level(f"ntok_l <> ntok_r AND length(skeleton_r) >= {LONG_WORD} AND skeleton_l = skeleton_r",
               "every word the same or a spelling variant, joined or split otherwise", False,

@@ -275,3 +275,15 @@ def test_a_chinese_company_sharing_only_trade_words_and_a_syllable_does_not_hit(
 @pytest.mark.parametrize("name", ["信諾電子科技有限公司", "信诺电子科技有限公司", "信諾電子有限公司"])
 def test_the_listed_chinese_company_still_hits(screen_db, name):
     assert SINNO in _refs(check(name, country="HK", entity_type="organization", db=screen_db))
+
+
+JANG_GYONG = "us_ofac_sdn:23159"  # JANG GYONG (vessel)
+KIM_JONG_UN = "us_ofac_sdn:20157"  # KIM, Jong Un
+
+
+def test_a_listed_two_syllable_name_inside_a_longer_korean_name_does_not_hit(screen_db):
+    # 장경희 Jang Gyeong-hui holds the two syllables of the vessel JANG GYONG and one more
+    assert JANG_GYONG not in _refs(check("장경희", country="KR", entity_type="person", db=screen_db))
+    assert JANG_GYONG in _refs(check("장경", entity_type="vessel", db=screen_db))
+    # three syllables that are the listed name's words written otherwise still hit
+    assert KIM_JONG_UN in _refs(check("김정은", db=screen_db))
