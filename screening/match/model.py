@@ -130,6 +130,15 @@ def _given_names_only(f: dict) -> bool:
     return _persons(f) and len(f["core_r"]) < CUT_WIDTH - 2
 
 
+# ... and those first words in their places, the listed last word (the surname) not among them
+FIRST_WORDS_ONLY = f"({GIVEN_NAMES_ONLY} AND aligned_r >= 0.95 AND edges_r < 0.5)"
+
+
+def _first_words_only(f: dict) -> bool:
+    """:data:`FIRST_WORDS_ONLY` in Python."""
+    return _given_names_only(f) and f["aligned_r"] >= 0.95 and f["edges_r"] < 0.5
+
+
 # Scripts written without most vowels: the customer names the vowel-less level is for
 VOWELLESS_SCRIPTS = ("Arab",)
 VOWELLESS_SQL = "(" + ", ".join(f"'{code}'" for code in VOWELLESS_SCRIPTS) + ")"
@@ -269,13 +278,15 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
               lambda f: (f["cover_r"] >= 0.95 and f["ntok_r"] >= 2 and f["ntok_l"] > f["ntok_r"]
                          and f["matched_r"] >= 12
                          and (f["edges_r"] >= 0.85 or (f["aligned_r"] >= 0.85 and not _given_names_only(f))))),
-        Level("xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12",
+        Level("xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
+              f"AND NOT {FIRST_WORDS_ONLY}",
               "every customer word is in the listed name, rare words (listed words left out)", False,
               lambda f: (f["xcover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2
-                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12)),
-        Level("xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r",
+                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12 and not _first_words_only(f))),
+        Level(f"xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r AND NOT {FIRST_WORDS_ONLY}",
               "every customer word is in the listed name (listed words left out)", False,
-              lambda f: f["xcover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2 and f["ntok_l"] > f["ntok_r"]),
+              lambda f: (f["xcover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2
+                         and f["ntok_l"] > f["ntok_r"] and not _first_words_only(f))),
         # a company's subsidiary, branch or trading name (Rosneft Holding, Sberbank Moscow) is the
         # listed name with a word added, even when the listed name is one rare word; a person's
         # one-word alias before a surname is no such thing
