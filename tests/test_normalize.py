@@ -126,7 +126,8 @@ def test_iso_20275_forms_of_other_jurisdictions():
 def test_one_character_register_codes_are_not_legal_forms():
     # ISO 20275 abbreviates Japanese and Korean forms by one character (有, 合, ㈜): as a legal form
     # it would strip that syllable from every Chinese name ("you", "he", "ju")
-    assert normalize_name("巨航航空科技有限公司", ORG).core == "ju hang hang kong ke ji"
+    # (航空科技, aviation technology, are company words read as English: data/han_words.csv)
+    assert normalize_name("巨航航空科技有限公司", ORG).core == "ju hang aviation technology"
     assert normalize_name("周有为", None).core == "zhou you wei"
 
 
@@ -261,6 +262,8 @@ def test_russian_bgn_and_icao_spellings_share_skeletons(bgn, icao):
     ("PAK Kwang Hyok", "Park Gwang Hyeok"),
     ("RI Chol", "Lee Cheol"),
     ("김정은", "Kim Jong Un"),
+    ("KU, Seung Sub", "Gu Seung Sub"),             # OFAC 23089; 구 is Ku (McCune-Reischauer), Gu (Revised)
+    ("구승섭", "Ku Seung Seob"),
 ])
 def test_korean_romanisations_share_skeletons(left, right):
     assert normalize_name(left, PERSON).skeleton_key == normalize_name(right, PERSON).skeleton_key
@@ -456,3 +459,13 @@ def test_eng_is_a_name_syllable_not_a_title():
 ])
 def test_wade_giles_syllables_are_spelling_variants_of_pinyin(wade_giles, pinyin):
     assert N.skeleton(wade_giles) == N.skeleton(pinyin)
+
+
+@pytest.mark.parametrize("han, latin", [
+    ("華為技術有限公司", "Huawei Technologies Co., Ltd."),
+    ("信諾電子有限公司", "Sinno Electronics Co., Limited"),
+])
+def test_chinese_company_words_read_as_the_english_the_lists_write(han, latin):
+    words = set(normalize_name(han, "organization").tokens)
+    assert {"technology", "electronics"} & words
+    assert normalize_name(han, "organization").legal_class == normalize_name(latin, "organization").legal_class

@@ -20,6 +20,9 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator
 
+from ..normalize import branch_words
+from .features import CUT_WIDTH
+
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_PATH = MODELS_DIR / "screen_model.json"
 CONFIG_PATH = MODELS_DIR / "screen_config.json"
@@ -95,6 +98,20 @@ def one_letter_apart(f: dict) -> bool:
             and jellyfish.damerau_levenshtein_distance(f["compact_l"], f["compact_r"]) <= 1)
 
 
+# One long word cut short: the customer's only word starts the listed name's only word (the cut
+# similarity counts it as the same word in its place only for a name of payment-message width)
+CUT_COVER = 0.94  # the cut similarity (0.95) less rounding
+CUT_WORD_SQL = (f"(ntok_r = 1 AND ntok_l = 1 AND length(compact_r) >= {LONG_WORD} "
+                f"AND length(compact_l) > length(compact_r) AND xcover_r >= {CUT_COVER} AND aligned_r >= {CUT_COVER})")
+
+
+def _cut_word(f: dict) -> bool:
+    """:data:`CUT_WORD_SQL` in Python."""
+    return (f["ntok_r"] == 1 and f["ntok_l"] == 1 and len(f["compact_r"]) >= LONG_WORD
+            and len(f["compact_l"]) > len(f["compact_r"]) and f["xcover_r"] >= CUT_COVER
+            and f["aligned_r"] >= CUT_COVER)
+
+
 # Both sides may be a person: the listed entry is a person or of unknown type (BIS rows carry
 # none), the customer a person or of unknown type
 PERSONS = "coalesce(type_l, 'unknown') IN ('person', 'unknown') AND coalesce(type_r, 'person') = 'person'"
@@ -104,15 +121,59 @@ def _persons(f: dict) -> bool:
     return (f["type_l"] or "unknown") in ("person", "unknown") and (f["type_r"] or "person") == "person"
 
 
+# A listed person's first words alone, in a name shorter than a payment message's name line: the
+# given names without the surname (Jean Michel for JEAN-MICHEL DIDAT), not a name cut short
+GIVEN_NAMES_ONLY = f"({PERSONS} AND length(core_r) < {CUT_WIDTH - 2})"
+
+
+def _given_names_only(f: dict) -> bool:
+    """:data:`GIVEN_NAMES_ONLY` in Python."""
+    return _persons(f) and len(f["core_r"]) < CUT_WIDTH - 2
+
+
+# ... and those first words in their places, the listed last word (the surname) not among them
+FIRST_WORDS_ONLY = f"({GIVEN_NAMES_ONLY} AND aligned_r >= 0.95 AND edges_r < 0.5)"
+
+
+def _first_words_only(f: dict) -> bool:
+    """:data:`FIRST_WORDS_ONLY` in Python."""
+    return _given_names_only(f) and f["aligned_r"] >= 0.95 and f["edges_r"] < 0.5
+
+
 # Scripts written without most vowels: the customer names the vowel-less level is for
 VOWELLESS_SCRIPTS = ("Arab",)
 VOWELLESS_SQL = "(" + ", ".join(f"'{code}'" for code in VOWELLESS_SCRIPTS) + ")"
 # Scripts whose person names start with a one-syllable surname (Chinese, Korean)
 SURNAME_FIRST_SCRIPTS = ("Hani", "Hang")
 SURNAME_WORDS = (2, 3)  # words of a short name of those scripts: surname and one or two syllables
-SURNAME_DIFFERS = "a short Chinese or Korean name whose surname is not the listed surname"
+SURNAME_DIFFERS = ("a Chinese or Korean name whose syllables are not the listed name's (another surname or given "
+                   "name, or a listed two-syllable name inside a longer one)")
+# the exact cover under which a given-name syllable of a short Chinese or Korean name is another
+# syllable: one that merely sounds alike (Xiang / Xiaoming, Jun / Jin) is another character
+SYLLABLES_SAME = 0.92
 SURNAME_FIRST = (f"script_r IN ({', '.join(repr(c) for c in SURNAME_FIRST_SCRIPTS)}) "
                  f"AND ntok_r BETWEEN {SURNAME_WORDS[0]} AND {SURNAME_WORDS[1]} AND {PERSONS}")
+
+
+# both names of the same letters (their spelling-class keys' letters), in whatever order and spacing
+SAME_LETTERS = ("(list_sort(string_split(compact_l, '')) = list_sort(string_split(compact_r, '')) "
+                "OR list_sort(string_split(skeleton_l, '')) = list_sort(string_split(skeleton_r, '')))")
+
+
+def _same_letters(f: dict) -> bool:
+    """:data:`SAME_LETTERS` in Python."""
+    return sorted(f["compact_l"]) == sorted(f["compact_r"]) or sorted(f["skeleton_l"]) == sorted(f["skeleton_r"])
+
+
+TWO_SYLLABLES_INSIDE = (f"(script_r IN ({', '.join(repr(c) for c in SURNAME_FIRST_SCRIPTS)}) AND ntok_l = 2 "
+                        "AND ntok_r > 2 AND coalesce(type_l, 'unknown') <> 'organization')")
+
+
+def _two_syllables_inside(f: dict) -> bool:
+    """:data:`TWO_SYLLABLES_INSIDE` in Python: a customer name in Chinese or Korean script longer than
+    a listed two-word name of a person, vessel or party of unknown type."""
+    return (f["script_r"] in SURNAME_FIRST_SCRIPTS and f["ntok_l"] == 2 and f["ntok_r"] > 2
+            and (f["type_l"] or "unknown") != "organization")
 
 
 def _surname_first(f: dict) -> bool:
@@ -120,6 +181,9 @@ def _surname_first(f: dict) -> bool:
     return (f["script_r"] in SURNAME_FIRST_SCRIPTS and SURNAME_WORDS[0] <= f["ntok_r"] <= SURNAME_WORDS[1]
             and _persons(f))
 
+
+# A listed one-word company name with one of these words added is its group member's or branch's name
+BRANCH_WORDS_SQL = "[" + ", ".join(f"'{w}'" for w in sorted(branch_words())) + "]"
 
 # The address level of an address hit (a listed street address reused under another name): the
 # matcher finds its gamma by this label (screening.match.explain.ADDRESS_HIT).
@@ -142,9 +206,18 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False,
               lambda f: f["sorted_key_l"] == f["sorted_key_r"] or f["compact_l"] == f["compact_r"]),
         # a short Chinese or Korean name is mostly its surname: given-name syllables alike under
-        # another surname (黃秀玲 / Xiu Ling Chen, 김정훈 / Kil Cho'ng-hun) are another person
-        Level(f"{SURNAME_FIRST} AND surname_r = 0", SURNAME_DIFFERS, False,
-              lambda f: _surname_first(f) and not f["surname_r"]),
+        # another surname (黃秀玲 / Xiu Ling Chen, 김정훈 / Kil Cho'ng-hun) are another person, and so
+        # is the same surname with a given-name syllable that only sounds alike (张想 / ZHANG,
+        # Xiaoming; 黎進興 / 리송진): each syllable is a character, the same or another
+        # (syllables written together or in another order, 张晓明 / ZHANG, Xiaoming, have the same letters)
+        # a listed name of two syllables that is no company's (a person, a vessel) is inside many
+        # longer Chinese and Korean names (장경희 / JANG GYONG, 维旺明科技 / Wang Wei)
+        Level(f"({SURNAME_FIRST} AND (surname_r = 0 OR (least(xcover_l, xcover_r) < {SYLLABLES_SAME} "
+              f"AND NOT {SAME_LETTERS}))) OR ({TWO_SYLLABLES_INSIDE} AND NOT {SAME_LETTERS})",
+              SURNAME_DIFFERS, False,
+              lambda f: (_surname_first(f) and (not f["surname_r"] or (
+                  _least(f, "xcover_l", "xcover_r") < SYLLABLES_SAME and not _same_letters(f))))
+              or (_two_syllables_inside(f) and not _same_letters(f))),
         # Wade-Giles syllables against a Pinyin name written as one word (Yen-hsiung / Yanxiong)
         Level(f"ntok_l <> ntok_r AND length(skeleton_r) >= {LONG_WORD} AND skeleton_l = skeleton_r",
               "every word the same or a spelling variant, joined or split otherwise", False,
@@ -191,35 +264,45 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
               "a person's middle names left out: first and last names the same (rare words)", False,
               lambda f: (f["xcover_r"] >= 0.95 and f["edges_r"] >= 0.95 and f["ntok_r"] >= 2
                          and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12 and _persons(f))),
-        # a name cut short as a payment message cuts it, the last word possibly mid-word
-        Level("xcover_r >= 0.95 AND aligned_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12",
+        # a name cut short as a payment message cuts it, the last word possibly mid-word; a one-word
+        # name (its legal form aside) cut inside its long word: BUSINESSP for BUSINESSPROMESTATE
+        Level(f"(xcover_r >= 0.95 AND aligned_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
+              f"AND NOT {GIVEN_NAMES_ONLY}) OR {CUT_WORD_SQL}",
               "the listed name cut short or its last words left out, every customer word the same in its place "
               "(rare words)", False,
               lambda f: (f["xcover_r"] >= 0.95 and f["aligned_r"] >= 0.95 and f["ntok_r"] >= 2
-                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12)),
+                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12 and not _given_names_only(f))
+              or _cut_word(f)),
         Level("cover_r >= 0.95 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
-              "AND (edges_r >= 0.85 OR aligned_r >= 0.85)",
+              f"AND (edges_r >= 0.85 OR (aligned_r >= 0.85 AND NOT {GIVEN_NAMES_ONLY}))",
               "the listed name shortened: middle words left out or cut short (rare words)", False,
               lambda f: (f["cover_r"] >= 0.95 and f["ntok_r"] >= 2 and f["ntok_l"] > f["ntok_r"]
-                         and f["matched_r"] >= 12 and (f["edges_r"] >= 0.85 or f["aligned_r"] >= 0.85))),
-        Level("xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12",
+                         and f["matched_r"] >= 12
+                         and (f["edges_r"] >= 0.85 or (f["aligned_r"] >= 0.85 and not _given_names_only(f))))),
+        Level("xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r AND matched_r >= 12 "
+              f"AND NOT {FIRST_WORDS_ONLY}",
               "every customer word is in the listed name, rare words (listed words left out)", False,
               lambda f: (f["xcover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2
-                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12)),
-        Level("xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r",
+                         and f["ntok_l"] > f["ntok_r"] and f["matched_r"] >= 12 and not _first_words_only(f))),
+        Level(f"xcover_r >= 0.9 AND cover_l >= 0.45 AND ntok_r >= 2 AND ntok_l > ntok_r AND NOT {FIRST_WORDS_ONLY}",
               "every customer word is in the listed name (listed words left out)", False,
-              lambda f: f["xcover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2 and f["ntok_l"] > f["ntok_r"]),
+              lambda f: (f["xcover_r"] >= 0.9 and f["cover_l"] >= 0.45 and f["ntok_r"] >= 2
+                         and f["ntok_l"] > f["ntok_r"] and not _first_words_only(f))),
         # a company's subsidiary, branch or trading name (Rosneft Holding, Sberbank Moscow) is the
         # listed name with a word added, even when the listed name is one rare word; a person's
         # one-word alias before a surname is no such thing
+        # (the added word says where in its group or where the company is: Giant Manufacturing, Dico
+        # Toys or 鮮爭 'Xian Zheng' share a word with GIANT, DICO or Xi'an and are other companies)
         Level(f"xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_r > ntok_l AND ((ntok_l >= 2 AND {LONG_L}) "
               f"OR (ntok_l = 1 AND ntok_r = 2 AND lead_r >= 0.95 AND matched_r >= {RARE_WORD} "
-              "AND type_l IN ('organization', 'unknown') AND coalesce(type_r, '') <> 'person'))",
+              "AND type_l IN ('organization', 'unknown') AND coalesce(type_r, '') <> 'person' "
+              f"AND list_contains({BRANCH_WORDS_SQL}, split_part(core_r, ' ', 2))))",
               "every listed word is in the customer name (customer words added)", False,
               lambda f: (f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_r"] > f["ntok_l"] and (
                   (f["ntok_l"] >= 2 and _long_l(f))
                   or (f["ntok_l"] == 1 and f["ntok_r"] == 2 and f["lead_r"] >= 0.95 and f["matched_r"] >= RARE_WORD
-                      and f["type_l"] in ("organization", "unknown") and f["type_r"] != "person")))),
+                      and f["type_l"] in ("organization", "unknown") and f["type_r"] != "person"
+                      and f["core_r"].split()[1] in branch_words())))),
         Level("xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2 AND ntok_r > ntok_l",
               "every word of a short listed name (two syllables) is in the customer name", False,
               lambda f: f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_l"] >= 2 and f["ntok_r"] > f["ntok_l"]),

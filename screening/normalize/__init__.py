@@ -24,7 +24,7 @@ Modules, in the order a name goes through them: :mod:`.data`, :mod:`.text`, :mod
 """
 from __future__ import annotations
 
-from .data import DATA  # noqa: F401
+from .data import DATA, branch_words  # noqa: F401
 from .text import _CJK, script_of, strip_invisible, transliterate  # noqa: F401
 from .tokens import phonetic, skeleton, variant_conflicts  # noqa: F401
 from .names import NormalizedName, _latin, is_name_fragment, normalize_name  # noqa: F401

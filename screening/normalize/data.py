@@ -1,6 +1,6 @@
 """The reference data of normalisation (``screening/data``), read once: letters, Arabic words,
-titles, particles, joins, prefixes, noise tags, legal forms and their classes, address words,
-spelling variants."""
+titles, particles, joins, prefixes, noise tags, branch words, Chinese company words, legal forms and their classes, address
+words, spelling variants."""
 from __future__ import annotations
 
 import csv
@@ -102,6 +102,20 @@ def _legal_aliases() -> dict[tuple[str, ...], tuple[str, str]]:
 def _legal_classes() -> dict[str, tuple[str, str]]:
     """Form -> (canonical form, class); class '' marks a generic word such as 'company'."""
     return {row["form"]: (row["canonical"], row["class"]) for row in _rows("legal_form_classes.csv")}
+
+
+@lru_cache(maxsize=1)
+def _han_words() -> tuple[tuple[str, str], ...]:
+    """Chinese company words read as their English word (``data/han_words.csv``), longest first."""
+    rows = [(row["han"], row["latin"]) for row in _rows("han_words.csv")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+@lru_cache(maxsize=1)
+def branch_words() -> frozenset[str]:
+    """Words that make a group member's or a branch's name out of a company name when added after it
+    (``data/branch_words.csv``: Holding, Group, International, a country or a city)."""
+    return frozenset(row["word"] for row in _rows("branch_words.csv"))
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from ..scripts import script_of  # noqa: F401 - normalize's name for it
-from .data import _arabic_words, _letter_tables
+from .data import _arabic_words, _han_words, _letter_tables
 
 
 _SPACES = re.compile(r"\s+")
@@ -80,6 +80,14 @@ def _syllable(match: re.Match[str]) -> str:
     return f" {anyascii(match.group(0)).lower()} "
 
 
+def _han_words_to_latin(text: str) -> str:
+    """Chinese company words (电子, 科技, 贸易 ...) as the English words the lists write for them."""
+    for han, latin in _han_words():
+        if han in text:
+            text = text.replace(han, f" {latin} ")
+    return text
+
+
 @lru_cache(maxsize=200_000)
 def transliterate(text: str) -> str:
     """Transliterate any script to Latin ASCII, keeping word boundaries and punctuation.
@@ -88,7 +96,8 @@ def transliterate(text: str) -> str:
     Arabic/Persian letter variants, hamza-carrying alefs, ta marbuta, tatweel and vowel marks
     are folded so that the same name typed differently gives the same Latin; the Arabic article
     is split off ("القاعدة" -> "al-q`dh"); Cyrillic ё is е. Chinese and Korean characters become
-    separate lowercase syllables ("深圳" -> "shen zhen"). Latin case is kept.
+    separate lowercase syllables ("深圳" -> "shen zhen"), but for the company words of
+    ``data/han_words.csv`` ("科技" -> "technology"). Latin case is kept.
     """
     text = unicodedata.normalize("NFKC", text)
     if text.isascii():
@@ -98,5 +107,6 @@ def transliterate(text: str) -> str:
     if _ARABIC_WORD.search(text):
         text = _ARABIC_WORD.sub(_rewrite_arabic_word, text).translate(late)
     if _CJK.search(text):
+        text = _han_words_to_latin(text)
         text = _CJK.sub(_syllable, text)
     return _SPACES.sub(" ", anyascii(text)).strip()

@@ -193,3 +193,97 @@ def test_an_arabic_name_written_without_vowels_still_hits_by_its_consonants(scre
     result = check("حسن نصر الله", db=screen_db)
     assert NASRALLAH in _refs(result)
     assert "vowels are left out" in _hit_says(result, NASRALLAH)
+
+
+KU_SEUNG_SUB = "us_ofac_sdn:23089"  # KU, Sung Sop (a.k.a. KU, Seung Sub)
+
+
+def test_the_revised_romanisation_gu_finds_a_listed_ku(screen_db):
+    # 구 is Ku in McCune-Reischauer and Wade-Giles, Gu in the Revised Romanisation and Pinyin
+    assert KU_SEUNG_SUB in _refs(check("Gu Seung Sub", db=screen_db))
+
+
+BAL = "un_sc:CDe.002"  # BUTEMBO AIRLINES, a.k.a. BAL
+MEO = "us_csl:22e4dd550742706f3d97ee109870b65986b974beb346cb5b1364514d"  # MEO GMBH (BIS)
+
+
+@pytest.mark.parametrize("name, ref", [
+    ("유한회사 발해", BAL),     # Balhae: its first syllable is not the airline's acronym
+    ("유한회사 모두", MEO),     # Modu: 'mo' sounds like MEO, 'du' is no branch of it
+    ("BAL Consulting", BAL),   # a trade word makes another company that shares a word
+])
+def test_a_listed_one_word_name_and_another_word_does_not_hit(screen_db, name, ref):
+    assert ref not in _refs(check(name, country="KR", entity_type="organization", db=screen_db))
+
+
+@pytest.mark.parametrize("name, ref", [
+    ("BAL International", BAL),   # a group word or a place after the listed word: its own branch
+    ("MEO Moscow", MEO),
+    ("MEO GmbH", MEO),
+])
+def test_a_listed_one_word_name_with_a_group_word_or_place_added_hits(screen_db, name, ref):
+    assert ref in _refs(check(name, entity_type="organization", db=screen_db))
+
+
+PROMTEKHNOLOGIYA = "us_ofac_sdn:36999"  # LIMITED LIABILITY COMPANY PROMTEKHNOLOGIYA
+
+
+def test_a_one_word_company_name_cut_at_payment_width_hits(screen_db):
+    # a payment message's 35-character name line cuts the only word of the name after its legal form
+    cut = "LIMITED LIABILITY COMPANY PROMTEKHNOLOGIYA"[:35]
+    hit = next((h for h in check(cut, country="RU", db=screen_db).hits if PROMTEKHNOLOGIYA in h.list_refs.split(";")), None)
+    assert hit is not None and "cut short" in hit.explanation
+    # the same letters in a name that was not cut are only the start of a word
+    assert PROMTEKHNOLOGIYA not in _refs(check("Promtekhn LLC", country="RU", db=screen_db))
+
+
+ZHANG_XIAOMING = "us_ofac_sdn:29259"  # ZHANG, Xiaoming
+RI_SONG_JIN = "uk_ofsi:16820"         # 리송진 (RI SONG JIN)
+
+
+@pytest.mark.parametrize("name, country, ref", [
+    ("张想", "CN", ZHANG_XIAOMING),   # Zhang Xiang: the surname agrees, Xiang only sounds like Xiaoming
+    ("黎進興", "TW", RI_SONG_JIN),    # Li Jin Xing: Li is Ri, but Jin Xing is not Song Jin
+])
+def test_a_short_east_asian_name_with_another_given_name_does_not_hit(screen_db, name, country, ref):
+    assert ref not in _refs(check(name, country=country, entity_type="person", db=screen_db))
+
+
+@pytest.mark.parametrize("name, ref", [
+    ("리송진", RI_SONG_JIN), ("Ri Song Jin", RI_SONG_JIN), ("Zhang Xiaoming", ZHANG_XIAOMING)])
+def test_the_listed_east_asian_name_beside_them_hits(screen_db, name, ref):
+    assert ref in _refs(check(name, entity_type="person", db=screen_db))
+
+
+DIDAT = "us_csl:e48f91d967ec0bda54ab33c856c9972b1766d85d406ab20b5babb8dc"  # JEAN-MICHEL DIDAT (BIS)
+
+
+def test_a_listed_persons_given_names_alone_do_not_hit(screen_db):
+    # the first words of a listed person's name without the surname: another person
+    assert DIDAT not in _refs(check("Jean Michel", country="FR", entity_type="person", db=screen_db))
+    assert DIDAT in _refs(check("Jean-Michel Didat", country="FR", entity_type="person", db=screen_db))
+
+
+SINNO = "uk_ofsi:16259"  # 信諾電子科技有限公司, SINNO ELECTRONICS CO., LIMITED
+
+
+def test_a_chinese_company_sharing_only_trade_words_and_a_syllable_does_not_hit(screen_db):
+    # Lixin and Xinnuo share the syllable xin and the trade words 电子科技 (electronics technology)
+    assert SINNO not in _refs(check("立信电子科技有限公司", country="CN", entity_type="organization", db=screen_db))
+
+
+@pytest.mark.parametrize("name", ["信諾電子科技有限公司", "信诺电子科技有限公司", "信諾電子有限公司"])
+def test_the_listed_chinese_company_still_hits(screen_db, name):
+    assert SINNO in _refs(check(name, country="HK", entity_type="organization", db=screen_db))
+
+
+JANG_GYONG = "us_ofac_sdn:23159"  # JANG GYONG (vessel)
+KIM_JONG_UN = "us_ofac_sdn:20157"  # KIM, Jong Un
+
+
+def test_a_listed_two_syllable_name_inside_a_longer_korean_name_does_not_hit(screen_db):
+    # 장경희 Jang Gyeong-hui holds the two syllables of the vessel JANG GYONG and one more
+    assert JANG_GYONG not in _refs(check("장경희", country="KR", entity_type="person", db=screen_db))
+    assert JANG_GYONG in _refs(check("장경", entity_type="vessel", db=screen_db))
+    # three syllables that are the listed name's words written otherwise still hit
+    assert KIM_JONG_UN in _refs(check("김정은", db=screen_db))
