@@ -1,120 +1,235 @@
-"""Screening benchmark: batch files of 10k / 100k / 1M customers and single lookups.
+"""Batch screening benchmark on realistic customer files, old and new code side by side.
 
-    python benchmarks/screen.py [--db DB] [--sizes 10000,100000,1000000] [--lookups 200]
+    python benchmarks/screen.py --db STORE [--sizes 100000,1000000] [--baseline REF] [--workdir DIR]
 
-Customer files are made by the script (benchmarks/synthetic_customers.py): about 10% list-derived
-variants, the rest generated legitimate names. Each file is screened end to end by a fresh
-`screening screen FILE -o OUT.csv` process (reading, screening, writing); its wall time and peak
-memory (max RSS of the child) are reported. Lookups: `check()` in-process (after one warm-up
-call) p50/p95, and `screening check NAME` as a fresh process (median of 5). The store is read
-read-only by every step, so the benchmark's own matcher does not block the child processes.
+Each file mixes the legitimate customer book (benchmarks/legit_book.py: Faker, twenty locales,
+mostly distinct names) with list-derived variants (benchmarks/synthetic_customers.py, 10% of the
+rows), shuffled, so that nearly every row carries a name the matcher has not seen: the way a new
+user's book is screened. Files are made once per size and seed and kept in the work folder.
+
+Every file is screened end to end by a fresh ``screening screen FILE -o OUT.csv`` process
+(reading, screening, writing), on this checkout and, with ``--baseline REF``, on REF checked out
+into a temporary git worktree, on the same files and store (a baseline that cannot read the
+store's format gets its own store, built by its own ``lists load``). Reported per file and side:
+rows/s, wall time, peak RSS of the child, the share of distinct names in the file, and whether
+both sides wrote the same hits (byte for byte, ``cmp``). ``--results FILE`` writes the table as
+Markdown with the command and the load average.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import filecmp
 import os
+import random
 import resource
-import statistics
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from screening.match import check, get_matcher, release  # noqa: E402
-from synthetic_customers import customer_mix  # noqa: E402
+LISTED_SHARE = 0.1  # rows derived from listed names
+COLUMNS = ["customer_id", "name", "entity_type", "address", "country", "date_of_birth"]
+BOOK_PART = 50_000  # book rows made per seed: a million rows are made in parts, each reproducible
 
-CLI = [sys.executable, "-m", "cli.main"]
+
+@dataclass
+class Run:
+    """One screening of one file by one side."""
+
+    side: str
+    rows: int
+    seconds: float
+    peak_mib: float
+    summary: str
+    output: Path
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds
+
+
+def realistic_rows(con, n: int, seed: int) -> list[dict]:
+    """``n`` customers: the legitimate book with ``LISTED_SHARE`` list-derived variants, shuffled."""
+    from legit_book import make_book
+    from synthetic_customers import LocalAddresses, listed_variants
+
+    rng = random.Random(seed)
+    n_listed = int(n * LISTED_SHARE)
+    rows = listed_variants(con, n_listed, rng, LocalAddresses(seed))
+    book: list[dict] = []
+    part = 0
+    while len(book) < n - n_listed:
+        book += make_book(min(BOOK_PART, n - n_listed - len(book)), seed * 1000 + part)
+        part += 1
+    rows += book
+    rng.shuffle(rows)
+    for i, row in enumerate(rows, start=1):
+        row["id"] = f"C{i:07d}"
+    return rows
 
 
 def write_file(rows: list[dict], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    """The customer CSV ``screening screen`` reads (columns named as a customer export would)."""
+    tmp = path.with_suffix(".part")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["customer_id", "name", "entity_type", "address", "country", "date_of_birth"])
+        writer.writerow(COLUMNS)
         for r in rows:
-            writer.writerow([r["id"], r["name"], r["type"] or "", r["address"] or "", r["country"] or "", r["dob"] or ""])
+            writer.writerow([r["id"], r["name"], r.get("type") or "", r.get("address") or "",
+                             r.get("country") or "", r.get("dob") or ""])
+    tmp.replace(path)
 
 
-def run_batch(path: Path, db: str | None, env: dict) -> dict:
-    out = path.with_suffix(".hits.csv")
-    args = CLI + ["screen", str(path), "-o", str(out)] + (["--db", db] if db else [])
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def distinct_share(path: Path) -> float:
+    """Distinct names / rows of a customer file."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    return len(set(names)) / len(names)
+
+
+def make_file(db: str, size: int, seed: int, work: Path) -> Path:
+    """The realistic file of ``size`` rows (made once, kept in ``work``)."""
+    path = work / f"realistic_{size}_{seed}.csv"
+    if not path.exists():
+        sys.path.insert(0, str(ROOT))
+        import duckdb
+
+        con = duckdb.connect(db, read_only=True)
+        try:
+            write_file(realistic_rows(con, size, seed), path)
+        finally:
+            con.close()
+    return path
+
+
+@contextmanager
+def baseline_checkout(ref: str) -> Iterator[Path]:
+    """``ref`` checked out into a temporary git worktree (removed afterwards)."""
+    where = Path(tempfile.mkdtemp(prefix="screen-baseline-")) / "src"
+    subprocess.run(["git", "worktree", "add", "--detach", str(where), ref], cwd=ROOT, check=True,
+                   capture_output=True)
+    try:
+        yield where
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(where)], cwd=ROOT, capture_output=True)
+        shutil.rmtree(where.parent, ignore_errors=True)
+
+
+def screen_command(src: Path, db: str, path: Path, out: Path) -> list[str]:
+    """``screening screen`` of the checkout ``src`` (its own sources first on the path)."""
+    return [sys.executable, "-m", "cli.main", "screen", str(path), "-o", str(out), "--db", db]
+
+
+def run_screen(side: str, src: Path, db: str, path: Path, rows: int) -> Run:
+    """Screen ``path`` in a fresh process of checkout ``src``; wall time and the child's peak RSS."""
+    out = path.with_name(f"{path.stem}.{side}.hits.csv")
+    env = dict(os.environ, PYTHONPATH=str(src))
+    # peak RSS of this one child: measured through a wrapper, as RUSAGE_CHILDREN keeps the maximum
+    # of every child so far
+    wrapper = [sys.executable, "-c",
+               "import resource,subprocess,sys;r=subprocess.run(sys.argv[1:]).returncode;"
+               "sys.stderr.write('\\nPEAK_KIB %d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+               "sys.exit(r)"]
     start = time.perf_counter()
-    proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run(wrapper + screen_command(src, db, path, out), capture_output=True, text=True,
+                          env=env, cwd=src)
     seconds = time.perf_counter() - start
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"screen failed: {proc.stderr}")
-    return {"seconds": seconds, "peak_mib": max(peak_kib, before) / 1024, "summary": proc.stderr.strip().splitlines()[-1]}
+        raise SystemExit(f"{side}: screen failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    lines = proc.stderr.strip().splitlines()
+    peak = next(int(line.split()[1]) for line in reversed(lines) if line.startswith("PEAK_KIB"))
+    summary = next((line for line in reversed(lines) if "rows:" in line), "")
+    return Run(side, rows, seconds, peak / 1024, summary, out)
 
 
-def lookups(db: str | None, rows: list[dict], n: int) -> dict:
-    release(db)  # a fresh matcher: its first lookup runs the SQL path, its second prepares the Python one
-    warm = []
-    for name in ("warm up", "warm up again"):
-        start = time.perf_counter()
-        check(name, db=db)
-        warm.append((time.perf_counter() - start) * 1000)
-    times = []
-    for r in rows[:n]:
-        start = time.perf_counter()
-        check(r["name"], country=r["country"], address=r["address"], dob=r["dob"], entity_type=r["type"], db=db)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))], "n": len(times),
-            "max_ms": times[-1], "first_ms": warm[0], "second_ms": warm[1],
-            "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+def prepare_store(src: Path, db: str, side: str, work: Path) -> str:
+    """The store a side screens with: ``db`` when its code reads it, else its own (``lists load``)."""
+    probe = work / "probe.csv"
+    probe.write_text("name\nJohn Smith\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(src))
+    proc = subprocess.run([sys.executable, "-m", "cli.main", "screen", str(probe), "-o", str(work / "probe.out.csv"),
+                           "--db", db], capture_output=True, text=True, env=env, cwd=src)
+    if proc.returncode in (0, 1):
+        return db
+    own = str(work / f"store.{side}.duckdb")
+    print(f"{side}: cannot screen with {db} ({proc.stderr.strip().splitlines()[-1:]}), building {own}", flush=True)
+    subprocess.run([sys.executable, "-m", "cli.main", "lists", "load", "--db", own], env=env, cwd=src, check=True)
+    return own
 
 
-def fresh_check(db: str | None, env: dict) -> float:
-    args = CLI + ["check", "Centre Bright Electronics Co., Ltd.", "--country", "HK"] + (["--db", db] if db else [])
-    best = []
-    for _ in range(5):
-        start = time.perf_counter()
-        subprocess.run(args, capture_output=True, env=env, cwd=ROOT)
-        best.append(time.perf_counter() - start)
-    return statistics.median(best)
+def table(results: list[tuple[int, float, list[Run], bool | None]]) -> list[str]:
+    """The results as Markdown table rows."""
+    out = ["| rows | distinct names | side | seconds | rows/s | peak RSS (MiB) | same hits as baseline |",
+           "|---:|---:|---|---:|---:|---:|---|"]
+    for size, share, runs, same in results:
+        for run in runs:
+            cell = "" if run.side == "baseline" or same is None else ("yes (cmp)" if same else "NO")
+            out.append(f"| {size:,} | {share:.1%} | {run.side} | {run.seconds:,.1f} | {run.rate:,.0f} | "
+                       f"{run.peak_mib:,.0f} | {cell} |")
+    return out
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--db", help="store (default: $SCREENING_DB or the per-user store)")
-    ap.add_argument("--sizes", default="10000,100000,1000000")
-    ap.add_argument("--lookups", type=int, default=200)
-    ap.add_argument("--workdir", help="where to write the customer files (default: a temp folder)")
+    ap.add_argument("--db", required=True, help="the store both sides screen with (made by `screening lists load`)")
+    ap.add_argument("--sizes", default="100000,1000000", help="rows per file, comma-separated")
+    ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--baseline", help="a git ref screened on the same files (e.g. main)")
+    ap.add_argument("--workdir", help="where the customer files and outputs go (default: a temp folder)")
+    ap.add_argument("--results", help="write the table as Markdown here")
     args = ap.parse_args()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    matcher = get_matcher(args.db)  # brings the list index up to date once, outside the timings
     work = Path(args.workdir or tempfile.mkdtemp(prefix="screen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    sample = customer_mix(matcher.con, max(args.lookups, 1000), seed=3)
-    rates = {}
-    for size in [int(s) for s in args.sizes.split(",") if s]:
-        path = work / f"customers_{size}.csv"
-        start = time.perf_counter()
-        if not path.exists():
-            write_file(customer_mix(matcher.con, size, seed=size), path)
-        made = time.perf_counter() - start
-        res = run_batch(path, args.db, env)
-        rates[size] = size / res["seconds"]
-        print(f"{size:>9} rows: {res['seconds']:7.1f} s end to end, {rates[size]:8,.0f} rows/s, "
-              f"peak RSS {res['peak_mib']:,.0f} MiB (file made in {made:.1f} s)\n    {res['summary']}", flush=True)
-    if len(rates) > 1:
-        first = min(rates)
-        print("throughput relative to", first, "rows:",
-              ", ".join(f"{size}: {rate / rates[first]:.2f}x" for size, rate in sorted(rates.items())))
-    res = lookups(args.db, sample, args.lookups)
-    print(f"in-process check(): p50 {res['p50_ms']:.1f} ms, p95 {res['p95_ms']:.1f} ms, max {res['max_ms']:.1f} ms "
-          f"over {res['n']} lookups (first lookup of a matcher {res['first_ms']:.0f} ms, second, which "
-          f"prepares the in-memory list side, {res['second_ms']:.0f} ms; peak RSS {res['rss_mib']:,.0f} MiB)")
-    release(args.db)
-    print(f"fresh process `screening check`: {fresh_check(args.db, env):.2f} s (median of 5)")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    results = []
+    with (baseline_checkout(args.baseline) if args.baseline else _nothing()) as base_src:
+        base_db = prepare_store(base_src, args.db, "baseline", work) if base_src else None
+        for size in sizes:
+            start = time.perf_counter()
+            path = make_file(args.db, size, args.seed, work)
+            share = distinct_share(path)
+            print(f"{size:,} rows ({share:.1%} distinct names): file ready in {time.perf_counter() - start:.0f} s, "
+                  f"load average {load_average()}", flush=True)
+            runs = []
+            if base_src:
+                runs.append(run_screen("baseline", base_src, base_db, path, size))
+                print(f"  baseline {runs[-1].rate:8,.0f} rows/s, {runs[-1].seconds:7.1f} s, "
+                      f"peak {runs[-1].peak_mib:,.0f} MiB\n    {runs[-1].summary}", flush=True)
+            runs.append(run_screen("new", ROOT, args.db, path, size))
+            print(f"  new      {runs[-1].rate:8,.0f} rows/s, {runs[-1].seconds:7.1f} s, "
+                  f"peak {runs[-1].peak_mib:,.0f} MiB\n    {runs[-1].summary}", flush=True)
+            same = filecmp.cmp(runs[0].output, runs[-1].output, shallow=False) if base_src else None
+            if same is not None:
+                print(f"  same hits file as the baseline (cmp): {'yes' if same else 'NO'}", flush=True)
+            results.append((size, share, runs, same))
+    lines = table(results)
+    print("\n".join(lines))
+    if args.results:
+        command = "python benchmarks/screen.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        Path(args.results).write_text(
+            "\n".join([f"# Batch screening benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
+                       f"Command: `{command}`", "", f"Load average at the end: {load_average()} "
+                       f"({os.cpu_count()} cores)", "", *lines, ""]), encoding="utf-8")
     return 0
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield None
 
 
 if __name__ == "__main__":
