@@ -12,12 +12,6 @@ SELECT tid, t, p, s, k FROM match_tok_attr;
 -- name: address_weights
 SELECT token, weight FROM match_address_tokens;
 
--- name: name_keys
-SELECT DISTINCT key FROM match_name_keys;
-
--- name: address_keys
-SELECT DISTINCT key FROM match_address_keys;
-
 -- name: name_key_groups
 -- the key index of the Python lookup path (screening/match/lookup.py, KeyIndex); the order of a
 -- key's names does not matter (a lookup ranks them), and leaving it out halves the query's time

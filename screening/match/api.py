@@ -12,6 +12,7 @@ from .former_names import note_former_names
 from .identifier_hits import identifier_hits
 from .customers import CLEANED_NOTE, Customer, as_customers, clean_names
 from .results import RowResult
+from .parallel import default_workers, features_ahead
 from .selection import make_selection
 
 CHUNK_ROWS = 50_000  # customers screened at a time
@@ -25,7 +26,7 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
                    on_progress: Callable[[int], None] | None = None,
                    on_message: Callable[[str], None] | None = None,
                    lists: Sources = None, exclude_lists: Sources = None,
-                   source_thresholds: SourceThresholds = None) -> list[RowResult]:
+                   source_thresholds: SourceThresholds = None, workers: int | None = None) -> list[RowResult]:
     """Screen customer records (dicts with name, address, country, dob, type, id; or Customer).
 
     Every record gets a RowResult: ``hit`` with its hits, ``no_hit``, or ``error`` with the reason.
@@ -33,6 +34,9 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
     ``exclude_lists`` (source names, or one comma-separated string) and ``source_thresholds``
     ({source: threshold}) choose the lists and thresholds of the run (:mod:`screening.match.selection`);
     ValueError for a bad selection or a list asked for that the store has not loaded.
+    ``workers``: processes that normalise the names of the next chunks while this one screens the
+    current chunk in SQL (:mod:`screening.match.parallel`; default: one per core for a large
+    batch, none for a small one; 0: none). The results do not depend on it.
     """
     selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
     customers = as_customers(records)
@@ -42,10 +46,11 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
     # rows with the same name go to the same chunk, where the name side is computed once
     order = sorted(range(len(customers)), key=lambda i: customers[i].name or "")
     results: list[RowResult | None] = [None] * len(customers)
-    for start in range(0, len(order), CHUNK_ROWS):
-        rows = order[start:start + CHUNK_ROWS]
-        chunk = [customers[row] for row in rows]
-        errors, hits = matcher.score_chunk(chunk, selection=selection)
+    row_chunks = [order[start:start + CHUNK_ROWS] for start in range(0, len(order), CHUNK_ROWS)]
+    chunks = [[customers[row] for row in rows] for rows in row_chunks]
+    ahead = features_ahead(chunks, default_workers(len(customers)) if workers is None else workers)
+    for rows, chunk, basics in zip(row_chunks, chunks, ahead):
+        errors, hits = matcher.score_chunk(chunk, selection=selection, basics=basics)
         identifier_hits(matcher.con, chunk, hits, selection, selection.config(matcher.config))
         note_former_names(matcher.con, hits, matcher.lookup_former_names())
         for i, (row, cust) in enumerate(zip(rows, chunk)):

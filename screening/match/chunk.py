@@ -6,18 +6,18 @@ The same features as the list side (:mod:`screening.match.features`, weights fro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
 
 from .. import store
 from ..scripts import script_of
-from .features import address_features, blocking_keys, may_be_cut, name_features
+from .features import AddressFeatures, NameFeatures, address_features, blocking_keys, may_be_cut, name_features
 from .customers import Customer, cached_dob, country_code, parse_type
 from .index import IndexInfo, token_structs, unknown_weight
 
-SMALL_CHUNK = 1000  # fewer customers than this: a one-off lookup (no key sets, indexed key lookups)
+SMALL_CHUNK = 1000  # fewer customers than this: a one-off lookup (indexed key lookups)
 CACHE_ROWS = 500_000  # names (and addresses) whose features are kept between chunks
 
 _CUST_SCHEMA = pa.schema([
@@ -34,6 +34,28 @@ _NAME_SCHEMA = pa.schema([
 ])
 _KEY_SCHEMA = pa.schema([("cust_uid", pa.int64()), ("key", pa.string())])
 _NKEY_SCHEMA = pa.schema([("nid", pa.int64()), ("key", pa.string())])
+
+
+# features, may be cut, script, blocking keys (as one string joined by KEY_SEP when a worker
+# process computed them: smaller to send and to hold ahead than a list of short strings)
+NameBasics = tuple[NameFeatures, bool, str, list[str] | str]
+KEY_SEP = "\x1f"
+
+
+def name_basics(name: str, etype: str | None) -> NameBasics:
+    """What a customer name's row is made of that depends on the name alone (no list-side weights
+    or ids): computed here or, for a large batch, in worker processes."""
+    feats = name_features(name, etype)
+    cut = may_be_cut(name)
+    return feats, cut, script_of(name), blocking_keys(feats, cut=cut)
+
+
+@dataclass
+class Basics:
+    """The name and address features of a chunk's customers, computed ahead."""
+
+    names: dict[tuple[str, str | None], NameBasics] = field(default_factory=dict)
+    addresses: dict[str, AddressFeatures] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,73 +84,64 @@ class CustomerSide:
         self.address_weights = dict(con.execute(store.sql("match_side.address_weights")).fetchall())
         self.unknown = unknown_weight(info.tokens)
         self.unknown_address = unknown_weight(max(info.addresses, 2))
-        self._key_sets: tuple[set[str], set[str]] | None = None
         self._name_cache: dict[tuple, tuple] = {}
         self._address_cache: dict[tuple, tuple] = {}
         self._empty: set[str] = set()  # the temp tables known to hold no row
 
-    def key_sets(self) -> tuple[set[str], set[str]]:
-        """The name and address keys the index knows, loaded on first use by a large batch
-        (they keep customer key tables small; a one-off lookup is faster without them)."""
-        if self._key_sets is None:
-            self._key_sets = ({r[0] for r in self.con.execute(store.sql("match_side.name_keys")).fetchall()},
-                              {r[0] for r in self.con.execute(store.sql("match_side.address_keys")).fetchall()})
-        return self._key_sets
-
-    def name_row(self, name: str, etype: str | None, known: set[str] | None) -> tuple:
-        """Everything the SQL needs about one customer name (cached: names repeat in a file)."""
-        key = (name, etype, known is not None)
+    def name_row(self, name: str, etype: str | None, basics: NameBasics | None = None) -> tuple:
+        """Everything the SQL needs about one customer name (cached: names repeat in a file);
+        ``basics``: its :func:`name_basics`, when a worker process computed them already."""
+        key = (name, etype)
         cached = self._name_cache.get(key)
         if cached is None:
-            feats = name_features(name, etype)
+            feats, cut, script, keys = basics or name_basics(name, etype)
+            if isinstance(keys, str):
+                keys = keys.split(KEY_SEP) if keys else []
             toks = token_structs(feats, self.token_weights, self.unknown)
             for tok in toks:
                 form = (tok["t"], tok["p"], tok["s"], tok["k"])
                 tok["id"] = self.token_ids.setdefault(form, len(self.token_ids))
-            cut = may_be_cut(name)
-            keys = blocking_keys(feats, cut=cut)
-            if known is not None:
-                keys = [k for k in keys if k in known]
-            cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, cut,
-                      script_of(name), keys)
+            cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, cut, script, keys)
             if len(self._name_cache) > CACHE_ROWS:
                 self._name_cache.clear()
             self._name_cache[key] = cached
         return cached
 
-    def address_row(self, text: str, known: set[str] | None) -> tuple[list[dict], bool, list[str]]:
+    def address_row(self, text: str, basics: AddressFeatures | None = None) -> tuple[list[dict], bool, list[str]]:
         """Weighted tokens, street flag and lookup keys of one customer address (cached)."""
-        key = (text, known is not None)
-        cached = self._address_cache.get(key)
+        cached = self._address_cache.get(text)
         if cached is None:
-            addr = address_features(text)
+            addr = basics or address_features(text)
             atoks = [{"t": t, "w": self.address_weights.get(t, self.unknown_address)} for t in addr.tokens]
-            keys = [t for t in addr.tokens if known is None or t in known]
-            cached = (atoks, bool(addr.street), keys)
+            cached = (atoks, bool(addr.street), list(addr.tokens))
             if len(self._address_cache) > CACHE_ROWS:
                 self._address_cache.clear()
-            self._address_cache[key] = cached
+            self._address_cache[text] = cached
         return cached
 
-    def prepare(self, cust: Customer, known_names: set[str] | None = None,
-                known_addresses: set[str] | None = None) -> Prepared:
-        """One customer's features, or ValueError saying why the row cannot be screened."""
+    def prepare(self, cust: Customer, basics: Basics | None = None) -> Prepared:
+        """One customer's features, or ValueError saying why the row cannot be screened
+        (``basics``: the features of the chunk's names and addresses computed ahead, if any)."""
         etype = parse_type(cust.type)
         dob, year = cached_dob(cust.dob)
         if not cust.name or not str(cust.name).strip():
             raise ValueError("empty name")
-        row = self.name_row(str(cust.name), etype, known_names)
+        name = str(cust.name)
+        row = self.name_row(name, etype, basics.names.get((name, etype)) if basics else None)
         if row[0] is None:
             raise ValueError(f"name {cust.name!r} has no letters or digits")
-        atoks, street, akeys = self.address_row(cust.address, known_addresses) if cust.address else ([], False, [])
+        atoks, street, akeys = (self.address_row(cust.address, basics.addresses.get(cust.address) if basics else None)
+                                if cust.address else ([], False, []))
         return Prepared(etype, dob, year, row, atoks, street, akeys, country_code(cust.country) if cust.country else None)
 
-    def load(self, customers: list[Customer]) -> tuple[list[str | None], bool]:
+    def load(self, customers: list[Customer], basics: Basics | None = None) -> tuple[list[str | None], bool]:
         """Normalise a chunk into the temp tables; return a per-row error (None when screened) and
         whether any customer of the chunk has an address.
 
         The name side is loaded once per distinct name (``match_cname``): customer files repeat
-        names, and everything about the name comparison depends on the name alone."""
+        names, and everything about the name comparison depends on the name alone. Every blocking
+        key of a name is loaded: the join with the index's keys drops those it does not know.
+        ``basics``: the names' and addresses' features computed ahead (:mod:`screening.match.parallel`)."""
         cols: dict[str, list] = {k: [] for k in ("cust_uid", "nid", "country", "atoks", "street", "dob",
                                                  "dob_year", "type")}
         ncols: dict[str, list] = {k: [] for k in ("nid", "core", "sorted_key", "compact", "legal_form", "toks", "cut",
@@ -139,16 +152,14 @@ class CustomerSide:
         akey_uid: list[int] = []
         akey_val: list[str] = []
         errors: list[str | None] = []
-        large = len(customers) >= SMALL_CHUNK
-        known_names, known_addresses = self.key_sets() if large else (None, None)
-        if large:
+        if len(customers) >= SMALL_CHUNK:
             # a batch arrives sorted by name, so a name seldom recurs in a later chunk: the caches
             # would only grow (they hold token lists of every name seen)
             self._name_cache.clear()
             self._address_cache.clear()
         for uid, cust in enumerate(customers):
             try:
-                p = self.prepare(cust, known_names, known_addresses)
+                p = self.prepare(cust, basics)
             except ValueError as exc:
                 errors.append(str(exc))
                 continue

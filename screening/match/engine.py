@@ -27,7 +27,7 @@ from splink.internals.predict import predict_from_comparison_vectors_sqls_using_
 from .. import store
 from ..ofac_score import reference_score
 from .model import ScreenConfig, load_config, load_settings
-from .chunk import SMALL_CHUNK, CustomerSide
+from .chunk import SMALL_CHUNK, Basics, CustomerSide
 from .customers import Customer, country_code
 from .former_names import FormerNames, load_former_names
 from .explain import ADDRESS_HIT, explain_in_words, level_labels, level_of, waterfall
@@ -183,24 +183,27 @@ class Matcher:
 
     # ---- scoring -------------------------------------------------------------------------------
     def score_chunk(self, customers: list[Customer], threshold: float | None = None,
-                    selection: Selection | None = None) -> tuple[list[str | None], dict[int, list[Hit]]]:
+                    selection: Selection | None = None, basics: Basics | None = None
+                    ) -> tuple[list[str | None], dict[int, list[Hit]]]:
         """Screen one chunk; return the per-row errors and the hits by row position.
 
         A few customers are scored in Python once lookups are prepared, any other chunk in SQL:
         both give the same hits. ``selection``: the lists and thresholds of the run (a
-        ``threshold`` alone is the same as a selection of every list at that threshold)."""
+        ``threshold`` alone is the same as a selection of every list at that threshold). ``basics``:
+        the chunk's name and address features computed ahead (:mod:`screening.match.parallel`)."""
         self._count_small_call(len(customers))
         if self._lookups is not None and self._lookups.side is not None and len(customers) <= LOOKUP_ROWS:
             return self.score_in_python(customers, threshold, selection)
-        return self.score_in_sql(customers, threshold, selection)
+        return self.score_in_sql(customers, threshold, selection, basics)
 
     def score_in_sql(self, customers: list[Customer], threshold: float | None = None,
-                     selection: Selection | None = None) -> tuple[list[str | None], dict[int, list[Hit]]]:
+                     selection: Selection | None = None, basics: Basics | None = None
+                     ) -> tuple[list[str | None], dict[int, list[Hit]]]:
         """Screen a chunk with ``sql/match_pairs.sql`` and Splink's prediction SQL."""
         run = run_selection(threshold, selection)
         config = run.config(self.config)
         self._filters_for_lookup(False)
-        errors, has_address = self.customers.load(customers)
+        errors, has_address = self.customers.load(customers, basics)
         self._pairs(run.sources, has_address)
         hits: dict[int, list[Hit]] = {}
         for rec in self._predict(config.lowest):

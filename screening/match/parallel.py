@@ -1,0 +1,98 @@
+"""The per-name Python work of a large batch, done ahead in worker processes.
+
+Normalising a name (script, legal forms, spelling classes, phonetic keys) and an address is the
+one part of screening a chunk that is Python per distinct value; the rest is DuckDB SQL over the
+whole chunk. For a large batch, worker processes compute the features of the next chunks'
+distinct names and addresses (:func:`screening.match.chunk.name_basics`, the same functions as
+the serial path) while this process runs the SQL of the current chunk, so both cores stay busy.
+At most ``AHEAD`` chunks are computed ahead, which bounds the memory they hold.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Iterator, Sequence
+
+from .chunk import KEY_SEP, Basics, NameBasics, name_basics
+from .customers import Customer, parse_type
+from .features import AddressFeatures, address_features
+
+POOL_MIN_ROWS = 20_000  # fewer customers than this: features computed in this process (a pool starts in ~1 s)
+TASK_VALUES = 2_000     # names (or addresses) per task sent to a worker
+AHEAD = 1               # chunks whose features may be computed ahead of the one being screened
+
+
+def default_workers(rows: int) -> int:
+    """Worker processes for a batch of ``rows`` customers: one per core for a large batch, else 0."""
+    return (os.cpu_count() or 1) if rows >= POOL_MIN_ROWS else 0
+
+
+def _names(values: Sequence[tuple[str, str | None]]) -> list[NameBasics]:
+    out = []
+    for name, etype in values:
+        feats, cut, script, keys = name_basics(name, etype)
+        out.append((feats, cut, script, KEY_SEP.join(keys)))
+    return out
+
+
+def _addresses(values: Sequence[str]) -> list[AddressFeatures]:
+    return [address_features(text) for text in values]
+
+
+def chunk_values(customers: Sequence[Customer]) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """The distinct (name, type) pairs and addresses of a chunk that have a name to normalise."""
+    names: dict[tuple[str, str | None], None] = {}
+    addresses: dict[str, None] = {}
+    for cust in customers:
+        if cust.name and str(cust.name).strip():
+            names[(str(cust.name), parse_type(cust.type))] = None
+        if cust.address:
+            addresses[cust.address] = None
+    return list(names), list(addresses)
+
+
+class FeaturePool:
+    """Worker processes computing chunks' name and address features ahead, in chunk order."""
+
+    def __init__(self, workers: int) -> None:
+        # spawned, not forked: this process holds DuckDB's threads and locks
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def submit(self, customers: Sequence[Customer]) -> list[tuple[bool, list, Future]]:
+        """Start computing a chunk's features; returns the pending tasks (see :meth:`collect`)."""
+        names, addresses = chunk_values(customers)
+        tasks = [(True, names[i:i + TASK_VALUES], self.pool.submit(_names, names[i:i + TASK_VALUES]))
+                 for i in range(0, len(names), TASK_VALUES)]
+        tasks += [(False, addresses[i:i + TASK_VALUES], self.pool.submit(_addresses, addresses[i:i + TASK_VALUES]))
+                  for i in range(0, len(addresses), TASK_VALUES)]
+        return tasks
+
+    @staticmethod
+    def collect(tasks: list[tuple[bool, list, Future]]) -> Basics:
+        """The features of a submitted chunk (waiting for its tasks)."""
+        basics = Basics()
+        for of_names, values, future in tasks:
+            (basics.names if of_names else basics.addresses).update(zip(values, future.result()))
+        return basics
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+def features_ahead(chunks: Sequence[Sequence[Customer]], workers: int) -> Iterator[Basics | None]:
+    """Each chunk's features in order, computed by ``workers`` processes up to ``AHEAD`` chunks
+    ahead of the one being consumed; with no workers, None for each (computed when loaded)."""
+    if workers <= 0:
+        yield from (None for _ in chunks)
+        return
+    pool = FeaturePool(workers)
+    try:
+        pending = [pool.submit(chunk) for chunk in chunks[:AHEAD + 1]]
+        for k in range(len(chunks)):
+            basics = pool.collect(pending.pop(0))
+            if k + AHEAD + 1 < len(chunks):
+                pending.append(pool.submit(chunks[k + AHEAD + 1]))
+            yield basics
+    finally:
+        pool.close()
