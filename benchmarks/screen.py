@@ -11,7 +11,8 @@ Every file is screened end to end by a fresh ``screening screen FILE -o OUT.csv`
 (reading, screening, writing), on this checkout and, with ``--baseline REF``, on REF checked out
 into a temporary git worktree, on the same files and store (a baseline that cannot read the
 store's format gets its own store, built by its own ``lists load``). Reported per file and side:
-rows/s, wall time, peak RSS of the child, the share of distinct names in the file, and whether
+rows/s, wall time, CPU time (user + system, the child and its workers: steadier than wall time
+on a shared machine), peak RSS of the largest process, the share of distinct names in the file, and whether
 both sides wrote the same hits (byte for byte, ``cmp``). ``--results FILE`` writes the table as
 Markdown with the command and the load average.
 """
@@ -50,6 +51,7 @@ class Run:
     rows: int
     seconds: float
     peak_mib: float
+    cpu_seconds: float  # user + system time of the child and its worker processes
     summary: str
     output: Path
 
@@ -138,7 +140,8 @@ def run_screen(side: str, src: Path, db: str, path: Path, rows: int) -> Run:
     # of every child so far
     wrapper = [sys.executable, "-c",
                "import resource,subprocess,sys;r=subprocess.run(sys.argv[1:]).returncode;"
-               "sys.stderr.write('\\nPEAK_KIB %d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+               "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+               "sys.stderr.write('\\nPEAK_KIB %d %.2f\\n' % (u.ru_maxrss, u.ru_utime + u.ru_stime));"
                "sys.exit(r)"]
     start = time.perf_counter()
     proc = subprocess.run(wrapper + screen_command(src, db, path, out), capture_output=True, text=True,
@@ -147,9 +150,9 @@ def run_screen(side: str, src: Path, db: str, path: Path, rows: int) -> Run:
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{side}: screen failed ({proc.returncode}): {proc.stderr[-2000:]}")
     lines = proc.stderr.strip().splitlines()
-    peak = next(int(line.split()[1]) for line in reversed(lines) if line.startswith("PEAK_KIB"))
+    peak, cpu = next(line.split()[1:] for line in reversed(lines) if line.startswith("PEAK_KIB"))
     summary = next((line for line in reversed(lines) if "rows:" in line), "")
-    return Run(side, rows, seconds, peak / 1024, summary, out)
+    return Run(side, rows, seconds, int(peak) / 1024, float(cpu), summary, out)
 
 
 def prepare_store(src: Path, db: str, side: str, work: Path) -> str:
@@ -169,13 +172,13 @@ def prepare_store(src: Path, db: str, side: str, work: Path) -> str:
 
 def table(results: list[tuple[int, float, list[Run], bool | None]]) -> list[str]:
     """The results as Markdown table rows."""
-    out = ["| rows | distinct names | side | seconds | rows/s | peak RSS (MiB) | same hits as baseline |",
-           "|---:|---:|---|---:|---:|---:|---|"]
+    out = ["| rows | distinct names | side | seconds | rows/s | CPU seconds | peak RSS (MiB) | same hits as baseline |",
+           "|---:|---:|---|---:|---:|---:|---:|---|"]
     for size, share, runs, same in results:
         for run in runs:
             cell = "" if run.side == "baseline" or same is None else ("yes (cmp)" if same else "NO")
             out.append(f"| {size:,} | {share:.1%} | {run.side} | {run.seconds:,.1f} | {run.rate:,.0f} | "
-                       f"{run.peak_mib:,.0f} | {cell} |")
+                       f"{run.cpu_seconds:,.0f} | {run.peak_mib:,.0f} | {cell} |")
     return out
 
 
@@ -207,10 +210,10 @@ def main() -> int:
             runs = []
             if base_src:
                 runs.append(run_screen("baseline", base_src, base_db, path, size))
-                print(f"  baseline {runs[-1].rate:8,.0f} rows/s, {runs[-1].seconds:7.1f} s, "
+                print(f"  baseline {runs[-1].rate:8,.0f} rows/s, {runs[-1].seconds:7.1f} s, CPU {runs[-1].cpu_seconds:,.0f} s, "
                       f"peak {runs[-1].peak_mib:,.0f} MiB\n    {runs[-1].summary}", flush=True)
             runs.append(run_screen("new", ROOT, args.db, path, size))
-            print(f"  new      {runs[-1].rate:8,.0f} rows/s, {runs[-1].seconds:7.1f} s, "
+            print(f"  new      {runs[-1].rate:8,.0f} rows/s, {runs[-1].seconds:7.1f} s, CPU {runs[-1].cpu_seconds:,.0f} s, "
                   f"peak {runs[-1].peak_mib:,.0f} MiB\n    {runs[-1].summary}", flush=True)
             same = filecmp.cmp(runs[0].output, runs[-1].output, shallow=False) if base_src else None
             if same is not None:
