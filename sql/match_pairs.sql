@@ -63,7 +63,8 @@ SELECT row_number() OVER () AS pid, nid, entity_id, name_uid FROM (
 -- name: match_tp
 -- each distinct (customer token, list token) pair is compared once; a customer name that may be
 -- cut (payment-message width) also matches when its last word starts the listed word at the
--- same position, however short ("... of the Ca" for "... of the Caliphate")
+-- same position, however short ("... of the Ca" for "... of the Caliphate"). Only the pairs of
+-- tokens with some similarity are kept (most are none): match_best_name reads a missing pair as 0.
 CREATE OR REPLACE TEMP TABLE match_tp AS
 WITH tp AS MATERIALIZED (
     SELECT np.pid, ct.i, nt.j, ct.w AS wr, nt.w AS wl, ct.last, nt.jlast, ct.cut, ct.tid AS rid, nt.tid AS lid
@@ -76,9 +77,11 @@ WITH tp AS MATERIALIZED (
     JOIN (SELECT DISTINCT tid, t, p, s, k FROM match_cust_tok) r ON r.tid = pr.rid
     JOIN match_tok_attr_mem l ON l.tid = pr.lid
 )
-SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, tp.last, tp.jlast,
-       CASE WHEN tp.cut AND tp.i = tp.j AND sims.pre THEN greatest(sims.sim, $sim.cut) ELSE sims.sim END AS sim
-FROM tp JOIN sims USING (rid, lid);
+SELECT * FROM (
+    SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, tp.last, tp.jlast,
+           CASE WHEN tp.cut AND tp.i = tp.j AND sims.pre THEN greatest(sims.sim, $sim.cut) ELSE sims.sim END AS sim
+    FROM tp JOIN sims USING (rid, lid)
+) WHERE sim > 0;
 
 -- name: match_best_name
 -- The entity's name closest to the customer's name. Besides the weighted covers, the exact covers
@@ -92,11 +95,17 @@ FROM tp JOIN sims USING (rid, lid);
 -- first or last word are, when they are the same word or a spelling variant (0 otherwise).
 CREATE OR REPLACE TEMP TABLE match_best_name AS
 WITH per_i AS (
-    SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs,
-           coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at,
-           max(sim) FILTER (WHERE i = 0 AND j = 0) AS e_first, max(sim) FILTER (WHERE last AND jlast) AS e_last,
-           max(sim) FILTER (WHERE i = 0 AND (j = 0 OR jlast) AND sim >= $sim.exact) AS e_sur
-    FROM match_tp GROUP BY pid, i
+    -- every customer word of every name pair: a word without a similar listed word has no row
+    -- in match_tp and counts 0 (the covers' weights are summed over every word, as the matches)
+    SELECT np.pid, ct.i, ct.w AS wr, coalesce(a.s, 0.0) AS s, coalesce(a.xs, 0.0) AS xs, coalesce(a.s_at, 0.0) AS s_at,
+           a.e_first, a.e_last, a.e_sur
+    FROM match_np np JOIN match_cust_tok ct USING (nid) LEFT JOIN (
+        SELECT pid, i, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs,
+               coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at,
+               max(sim) FILTER (WHERE i = 0 AND j = 0) AS e_first, max(sim) FILTER (WHERE last AND jlast) AS e_last,
+               max(sim) FILTER (WHERE i = 0 AND (j = 0 OR jlast) AND sim >= $sim.exact) AS e_sur
+        FROM match_tp GROUP BY pid, i
+    ) a USING (pid, i)
 ), cover_r AS (
     SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r, sum(wr * xs) / nullif(sum(wr), 0) AS xcover_r,
            sum(wr * s) AS matched_r, min(s_at) AS aligned,
@@ -104,9 +113,14 @@ WITH per_i AS (
            coalesce(max(e_sur), 0.0) AS surname
     FROM per_i GROUP BY pid
 ), cover_l AS (
+    -- every listed word of every name pair, likewise
     SELECT pid, sum(wl * s) / nullif(sum(wl), 0) AS cover_l, sum(wl * xs) / nullif(sum(wl), 0) AS xcover_l
-    FROM (SELECT pid, j, any_value(wl) AS wl, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs
-          FROM match_tp GROUP BY pid, j) GROUP BY pid
+    FROM (SELECT np.pid, nt.j, nt.w AS wl, coalesce(a.s, 0.0) AS s, coalesce(a.xs, 0.0) AS xs
+          FROM match_np np JOIN match_name_tok_mem nt USING (name_uid) LEFT JOIN (
+              SELECT pid, j, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs
+              FROM match_tp GROUP BY pid, j
+          ) a USING (pid, j))
+    GROUP BY pid
 )
 SELECT nid, entity_id,
        arg_max(struct_pack(name_uid, name, core, sorted_key, compact, skeleton, legal_form, cover_l, cover_r,
