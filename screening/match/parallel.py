@@ -24,8 +24,10 @@ AHEAD = 1               # chunks whose features may be computed ahead of the one
 
 
 def default_workers(rows: int) -> int:
-    """Worker processes for a batch of ``rows`` customers: one per core for a large batch, else 0."""
-    return (os.cpu_count() or 1) if rows >= POOL_MIN_ROWS else 0
+    """Worker processes for a batch of ``rows`` customers: one per core this process may use for a
+    large batch, else 0."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores if rows >= POOL_MIN_ROWS else 0
 
 
 def _names(values: Sequence[tuple[str, str | None]]) -> list[NameBasics]:

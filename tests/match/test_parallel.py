@@ -16,7 +16,7 @@ import screen as screen_benchmark  # noqa: E402
 from screening.match import api  # noqa: E402
 from screening.match.cache import get_matcher  # noqa: E402
 from screening.match.customers import Customer  # noqa: E402
-from screening.match.parallel import chunk_values, features_ahead  # noqa: E402
+from screening.match.parallel import POOL_MIN_ROWS, chunk_values, default_workers, features_ahead  # noqa: E402
 
 ROWS = 2000
 
@@ -65,3 +65,8 @@ def test_chunk_values_are_distinct_names_and_addresses():
 
 def test_without_workers_nothing_is_computed_ahead():
     assert list(features_ahead([[Customer(name="A")], [Customer(name="B")]], workers=0)) == [None, None]
+
+
+def test_only_a_large_batch_starts_workers():
+    assert default_workers(POOL_MIN_ROWS - 1) == 0
+    assert default_workers(POOL_MIN_ROWS) >= 1
