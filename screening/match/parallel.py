@@ -16,7 +16,7 @@ from typing import Iterator, Sequence
 
 from .chunk import KEY_SEP, Basics, NameBasics, name_basics
 from .customers import Customer, parse_type
-from .features import AddressFeatures, address_features
+from .features import AddressFeatures, address_features, name_features
 
 POOL_MIN_ROWS = 20_000  # fewer customers than this: features computed in this process (a pool starts in ~1 s)
 TASK_VALUES = 2_000     # names (or addresses) per task sent to a worker
@@ -31,6 +31,9 @@ def default_workers(rows: int) -> int:
 
 
 def _names(values: Sequence[tuple[str, str | None]]) -> list[NameBasics]:
+    # a worker sees each distinct name once (a chunk's values are distinct, and a batch is sorted
+    # by name): its feature cache would only grow, to 200,000 names per worker
+    name_features.cache_clear()
     out = []
     for name, etype in values:
         feats, cut, script, keys = name_basics(name, etype)
@@ -39,6 +42,7 @@ def _names(values: Sequence[tuple[str, str | None]]) -> list[NameBasics]:
 
 
 def _addresses(values: Sequence[str]) -> list[AddressFeatures]:
+    address_features.cache_clear()
     return [address_features(text) for text in values]
 
 
