@@ -154,7 +154,8 @@ def _partition_input(plan: Plan, table: pa.Table) -> tuple[list[int], dict[str, 
 
 
 def _screen(plan: Plan, db: str, customers: list[Customer], errors: list[str | None]) -> list[RowResult]:
-    return screen_records(customers, db=db, threshold=plan.threshold, read_errors=errors, **plan.chosen)
+    # Spark runs a task per core already: no worker processes of the batch path inside a task
+    return screen_records(customers, db=db, threshold=plan.threshold, read_errors=errors, workers=0, **plan.chosen)
 
 
 def _numbered(customers: list[Customer], rows: list[int], results: list[RowResult]) -> list[RowResult]:
