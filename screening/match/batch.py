@@ -79,7 +79,8 @@ class BatchSummary:
         if self.context_file:
             where += f" (thresholds and list versions in {self.context_file})"
         recorded = f"; recorded as run {self.run_id}" if self.run_id is not None else ""
-        return "; ".join(parts) + f"; {where}{recorded}; {self.seconds:.1f} s ({rate:,.0f} rows/s)"
+        speed = f"{rate:,.0f}" if rate >= 10 else f"{rate:.2g}"  # a few rows (or an index rebuild) is not "0 rows/s"
+        return "; ".join(parts) + f"; {where}{recorded}; {self.seconds:.1f} s ({speed} rows/s)"
 
 
 def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "csv",
