@@ -67,7 +67,6 @@ class Matcher:
         self._lookups: LookupPath | None = None  # made by prepare_lookups
         self._former_names: FormerNames | None = None  # read by prepare_lookups
         self._small_calls = 0                    # one-off lookups made before prepare_lookups
-        self._for_lookup = False                 # the connection's join filters are set for one-off lookups
         self._reading: frozenset[str] | None = None  # the sources the *_read views show (None: all)
         self._best_address_empty = False         # match_best_address exists and holds no row
         self._list_versions: dict[str, dict] | None = None
@@ -151,11 +150,6 @@ class Matcher:
         a one-off lookup asks no query), else None."""
         return self._former_names
 
-    def _filters_for_lookup(self, lookup: bool) -> None:
-        if lookup != self._for_lookup:
-            self.con.execute(store.sql("match_settings.lookup_filters" if lookup else "match_settings.batch_filters"))
-            self._for_lookup = lookup
-
     # ---- the SQL path -------------------------------------------------------------------------
     def _read_lists(self, sources: frozenset[str] | None) -> None:
         """Point the *_read views at the entities of a selection of lists (``sql/select_lists.sql``)
@@ -202,7 +196,6 @@ class Matcher:
         """Screen a chunk with ``sql/match_pairs.sql`` and Splink's prediction SQL."""
         run = run_selection(threshold, selection)
         config = run.config(self.config)
-        self._filters_for_lookup(False)
         errors, has_address = self.customers.load(customers, basics)
         self._pairs(run.sources, has_address)
         hits: dict[int, list[Hit]] = {}
@@ -283,7 +276,6 @@ class Matcher:
 
     def candidate_scores(self, customers: list[Customer]) -> list[dict]:
         """Every candidate pair of a chunk with its comparison levels and weights (SQL; training)."""
-        self._filters_for_lookup(False)
         _, has_address = self.customers.load(customers)
         self._pairs(None, has_address)
         return self._predict(0.0)
