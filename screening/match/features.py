@@ -21,6 +21,12 @@ _PARENS = re.compile(r"\(([^()]{2,40})\)")
 CUT_WIDTH = 35
 _CUT_KEY_MIN = 5  # shortest cut word looked up by prefix
 COMPACT_EDIT = (8, 14)  # letters of a name of several words whose single deletions are keys
+# A short word (this many letters) with a wrong or missing letter is found by its forms (the word and,
+# at the longer length, its single deletions) paired with another word of the name, which must agree
+SHORT_EDIT = (3, 4)
+PAIR_WORDS = 4  # the first words of a name paired so
+# A long word with a letter or two wrong after its start is found by its first letters
+LONG_PREFIX = (9, 5)  # (letters of a long word, letters of its prefix key)
 
 
 def _data_rows(file: str) -> list[dict[str, str]]:
@@ -123,6 +129,22 @@ def address_features(text: str | None, city: str | None = None, postcode: str | 
     return AddressFeatures(tokens=tokens, postcode=code, street=has_street)
 
 
+def _short_word_pairs(toks: tuple[str, ...]) -> list[str]:
+    """Keys of a short word spelt a letter apart while another word of the name is the same
+    (Fzng Yu / Fang Yu, Al Aqa / Al Aqsa): each form of a short word (itself, and its single
+    deletions at the longer length) with each other word among the first ones. Alone, such forms
+    (fng, aqa) are shared by too many names to look anything up."""
+    first = toks[:PAIR_WORDS]
+    keys = []
+    for i, t in enumerate(first):
+        if not (SHORT_EDIT[0] <= len(t) <= SHORT_EDIT[1] and t.isalpha()):
+            continue
+        forms = [t] + ([t[:k] + t[k + 1:] for k in range(len(t))] if len(t) == SHORT_EDIT[1] else [])
+        partners = [u for j, u in enumerate(first) if j != i and len(u) >= 2 and u != t]
+        keys += [f"e:{f} {u}" for f in dict.fromkeys(forms) for u in partners]
+    return keys
+
+
 def blocking_keys(features: NameFeatures, cut: bool = False, listed: bool = False) -> list[str]:
     """Keys under which a name is indexed: tokens, skeletons, phonetic keys, pairs, the compact form.
 
@@ -153,6 +175,8 @@ def blocking_keys(features: NameFeatures, cut: bool = False, listed: bool = Fals
         elif len(t) == 4 and t.isalpha():
             # a four-letter word is a five-letter one with a letter left out (Hadi / Haddi)
             keys.append(f"d:{t}")
+    keys += _short_word_pairs(toks)
+    keys += [f"w:{t[:LONG_PREFIX[1]]}" for t in toks if len(t) >= LONG_PREFIX[0] and t.isalpha()]
     if cut and toks and len(toks[-1]) >= _CUT_KEY_MIN:
         keys.append(f"z:{toks[-1]}")
     pre = sorted(set(t[:3] for t in toks[:6] if len(t) >= 3))

@@ -31,14 +31,15 @@ from .features import (NameFeatures, address_features, blocking_keys, common_nam
                              name_features)
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "15"
+INDEX_FORMAT = "16"
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Files whose content shapes the index besides the code: the normalisation reference data and
 # the screen model and thresholds. Editing one makes a stored index stale.
 REFERENCE_GLOBS = ("data/*.csv", "models/screen_model.json", "models/screen_config.json")
 # A blocking key is used for lookups only when at most this many entities share it.
 KEY_CAPS = {"d": 10, "t": 40, "s": 40, "p": 25, "b": 60, "k": 60, "q": 40, "c": 200, "x": 15, "y": 15,
-            "g": 30, "z": 15, "v": 10}
+            "g": 30, "z": 15, "v": 10,
+            "e": 10, "w": 15}
 ADDRESS_KEY_CAP = 12
 MIN_WEIGHT = 0.3
 # Weight cap of a common given name or surname (about that of "mohammed" or "ali" on the lists).
