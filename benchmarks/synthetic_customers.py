@@ -45,10 +45,24 @@ FORM_SWAPS = [("co., ltd.", "company limited"), ("ltd", "limited"), ("llc", "lim
               ("ooo", "llc"), ("jsc", "ao"), ("sdn. bhd.", "sendirian berhad"), ("fze", "free zone establishment")]
 
 
+TYPO_MIN = 4  # letters of the shortest word given a typo
+TWO_TYPOS_MIN = 9  # letters of the shortest word that may be given two
+TWO_TYPOS_SHARE = 0.3  # of the typos in such a long word
+
+
 def typo(word: str, rng: random.Random) -> str:
-    """One edit (keyboard-ish substitution, deletion, insertion or swap), first letter kept."""
-    if len(word) < 5:
+    """One edit (keyboard-ish substitution, deletion, insertion or swap), first letter kept; a long
+    word sometimes gets a second one."""
+    if len(word) < TYPO_MIN:
         return word
+    once = _one_edit(word, rng)
+    if len(word) >= TWO_TYPOS_MIN and rng.random() < TWO_TYPOS_SHARE:
+        return _one_edit(once, rng)
+    return once
+
+
+def _one_edit(word: str, rng: random.Random) -> str:
+    """One edit inside the word, its first letter kept."""
     i = rng.randrange(1, len(word) - 1)
     op = rng.choice("sdit")
     letter = rng.choice("aeiourstnlm")
@@ -97,7 +111,7 @@ def variant(name: str, kind: str, rng: random.Random) -> str:
     if kind == "order" and len(words) >= 2:
         return " ".join(words[-1:] + words[:-1])
     if kind == "typo":
-        longs = [i for i, w in enumerate(words) if len(w) >= 5]
+        longs = [i for i, w in enumerate(words) if len(w) >= TYPO_MIN]
         if longs:
             i = rng.choice(longs)
             words[i] = typo(words[i], rng)

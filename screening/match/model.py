@@ -98,6 +98,15 @@ def one_letter_apart(f: dict) -> bool:
             and jellyfish.damerau_levenshtein_distance(f["compact_l"], f["compact_r"]) <= 1)
 
 
+LONGER_WORD = 10  # letters of a one-word name long enough for two typos in it to be told from another word
+
+
+def two_letters_apart(f: dict) -> bool:
+    """Both names one word of LONGER_WORD letters or more, two edits apart (Iranohsagh / Iranoshargh)."""
+    return (f["ntok_r"] == 1 and f["ntok_l"] == 1 and len(f["compact_r"]) >= LONGER_WORD
+            and jellyfish.damerau_levenshtein_distance(f["compact_l"], f["compact_r"]) <= 2)
+
+
 # One long word cut short: the customer's only word starts the listed name's only word (the cut
 # similarity counts it as the same word in its place only for a name of payment-message width)
 CUT_COVER = 0.94  # the cut similarity (0.95) less rounding
@@ -182,6 +191,30 @@ def _surname_first(f: dict) -> bool:
             and _persons(f))
 
 
+# A short name of two words, one the same and the other spelt a letter apart with the same first
+# letter (Yu Fzng / Fang Yu): the words of each name the other name lacks, one on each side, the
+# customer's longer than a SHORT_WORD (Li Wen is not Li Wei). Not for a name written in Chinese or
+# Korean script: its letters are a romanisation, and a syllable a letter apart is another
+# character (杨欣 Yang Xin is not YONG XIN)
+_ONLY_R = "list_filter(string_split(core_r, ' '), lambda w: NOT list_contains(string_split(core_l, ' '), w))"
+_ONLY_L = "list_filter(string_split(core_l, ' '), lambda w: NOT list_contains(string_split(core_r, ' '), w))"
+ONE_WORD_TYPO = (f"(ntok_r = 2 AND ntok_l = 2 AND len({_ONLY_R}) = 1 AND len({_ONLY_L}) = 1 "
+                 f"AND length({_ONLY_R}[1]) > {SHORT_WORD} AND left({_ONLY_R}[1], 1) = left({_ONLY_L}[1], 1) "
+                 f"AND damerau_levenshtein({_ONLY_R}[1], {_ONLY_L}[1]) = 1 "
+                 f"AND coalesce(script_r, '') NOT IN ({', '.join(repr(c) for c in SURNAME_FIRST_SCRIPTS)}))")
+
+
+def one_word_typo(f: dict) -> bool:
+    """:data:`ONE_WORD_TYPO` in Python."""
+    if f["ntok_r"] != 2 or f["ntok_l"] != 2 or f["script_r"] in SURNAME_FIRST_SCRIPTS:
+        return False
+    words_r, words_l = f["core_r"].split(" "), f["core_l"].split(" ")
+    only_r = [w for w in words_r if w not in words_l]
+    only_l = [w for w in words_l if w not in words_r]
+    return (len(only_r) == 1 and len(only_l) == 1 and len(only_r[0]) > SHORT_WORD and only_r[0][0] == only_l[0][0]
+            and jellyfish.damerau_levenshtein_distance(only_r[0], only_l[0]) == 1)
+
+
 # A listed one-word company name with one of these words added is its group member's or branch's name
 BRANCH_WORDS_SQL = "[" + ", ".join(f"'{w}'" for w in sorted(branch_words())) + "]"
 
@@ -239,6 +272,9 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level(f"ntok_r = 1 AND ntok_l = 1 AND length(compact_r) >= {LONG_WORD} "
               "AND damerau_levenshtein(compact_l, compact_r) <= 1",
               "one long word spelt a letter apart", False, one_letter_apart),
+        Level(f"ntok_r = 1 AND ntok_l = 1 AND length(compact_r) >= {LONGER_WORD} "
+              "AND damerau_levenshtein(compact_l, compact_r) <= 2",
+              "one long word spelt two letters apart", False, two_letters_apart),
         Level(f"least(xcover_l, xcover_r) >= 0.92 AND ntok_r >= 2 AND {LONG}",
               "every word the same or a spelling variant", False,
               lambda f: _least(f, "xcover_l", "xcover_r") >= 0.92 and f["ntok_r"] >= 2 and _long(f)),
@@ -311,6 +347,9 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level("least(xcover_l, xcover_r) >= 0.92 AND ntok_r >= 2 AND ntok_l >= 2",
               "a short name, every word the same or a spelling variant", False,
               lambda f: _least(f, "xcover_l", "xcover_r") >= 0.92 and f["ntok_r"] >= 2 and f["ntok_l"] >= 2),
+        # a typo, not a sound: the other word has the same letters but one (Yu Fzng / Fang Yu)
+        Level(ONE_WORD_TYPO, "a short name of two words, one the same, the other spelt a letter apart", False,
+              one_word_typo),
         Level("least(cover_l, cover_r) >= 0.8 AND least(xcover_l, xcover_r) >= 0.3 AND ntok_r >= 2 AND ntok_l >= 2",
               "a short name, some words the same, the others only sound alike or are spelt close", False,
               lambda f: (_least(f, "cover_l", "cover_r") >= 0.8 and _least(f, "xcover_l", "xcover_r") >= 0.3

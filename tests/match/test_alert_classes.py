@@ -287,3 +287,44 @@ def test_a_listed_two_syllable_name_inside_a_longer_korean_name_does_not_hit(scr
     assert JANG_GYONG in _refs(check("장경", entity_type="vessel", db=screen_db))
     # three syllables that are the listed name's words written otherwise still hit
     assert KIM_JONG_UN in _refs(check("김정은", db=screen_db))
+
+
+VORKUTAUGOL = "us_ofac_sdn:45014"  # JSC VORKUTAUGOL
+
+
+def test_a_long_one_word_name_with_two_typos_hits(screen_db):
+    # a word of eleven letters, two letters swapped and one doubled: found by its first five letters
+    result = check("Vorkutuagoll JSC", country="RU", entity_type="organization", db=screen_db)
+    assert VORKUTAUGOL in _refs(result)
+    assert "two letters apart" in _hit_says(result, VORKUTAUGOL)
+
+
+def test_another_company_of_the_same_town_does_not_hit(screen_db):
+    # the same first letters, another word: not two typos
+    assert VORKUTAUGOL not in _refs(check("Vorkutatrans JSC", country="RU", entity_type="organization", db=screen_db))
+
+
+WANG_CHEN = "us_ofac_sdn:30503"  # WANG, Chen
+DIAB = "us_ofac_sdn:34436"       # DIAB, Adel
+
+
+@pytest.mark.parametrize("name, country, ref", [
+    ("Chen Wnag", "CN", WANG_CHEN),   # a four-letter surname with two letters swapped
+    ("Daib Adel", "LB", DIAB),        # the same, the surname first
+])
+def test_a_short_name_with_a_typo_in_one_word_hits(screen_db, name, country, ref):
+    result = check(name, country=country, entity_type="person", db=screen_db)
+    assert ref in _refs(result)
+    assert "the other spelt a letter apart" in _hit_says(result, ref)
+
+
+YONG_XIN = "us_ofac_sdn:40900"  # YONG XIN (vessel)
+
+
+@pytest.mark.parametrize("name, country, ref", [
+    ("Chen Wan", "CN", WANG_CHEN),    # a three-letter word a letter off is another word (Wan, not Wang)
+    ("Adel Ziab", "LB", DIAB),        # another first letter: another word, not a typo
+    ("杨欣", "CN", YONG_XIN),          # Yang Xin: a syllable a letter off is another character
+])
+def test_a_short_name_a_word_away_does_not_hit(screen_db, name, country, ref):
+    assert ref not in _refs(check(name, country=country, entity_type="person", db=screen_db))

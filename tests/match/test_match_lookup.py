@@ -92,6 +92,37 @@ def test_python_and_sql_give_the_same_candidates_levels_and_scores(matcher):
     assert with_address_hit >= 5
 
 
+def _typo_variants(con, rng: random.Random) -> list[Customer]:
+    """Real one-word names of ten letters and more with two letters changed, and real two-word
+    names with one letter of a short word changed: the typo levels' pairs."""
+    rows = con.execute("""
+        SELECT n.core, n.ntok, e.countries FROM match_names n JOIN match_entities e USING (entity_id)
+        WHERE (n.ntok = 1 AND length(n.core) >= 10 OR n.ntok = 2 AND length(n.compact) <= 8)
+          AND hash(n.name_uid) % 13 = 1 ORDER BY n.name_uid LIMIT 120""").fetchall()
+    out = []
+    for core, ntok, countries in rows:
+        words = core.split()
+        i = min(range(ntok), key=lambda j: len(words[j]))
+        for _ in range(2 if ntok == 1 else 1):
+            words[i] = _typo(words[i], rng)
+        out.append(Customer(name=" ".join(reversed(words)), country=countries[0] if countries else None))
+    return out
+
+
+def test_python_and_sql_give_the_same_typo_levels(matcher):
+    customers = _typo_variants(matcher.con, random.Random(5))
+    labels = level_labels(load_settings())
+    seen = set()
+    sql_pairs = {(r["uid_r"], r["uid_l"]): r for r in matcher.candidate_scores(customers)}
+    for uid, cust in enumerate(customers):
+        for p in matcher.candidate_scores_in_python(cust):
+            want = sql_pairs[(uid, p["uid_l"])]
+            assert (p["gamma_name"], p["match_weight"]) == (want["gamma_name"], pytest.approx(want["match_weight"])), cust
+            seen.add(labels[("name", p["gamma_name"])])
+    assert {"one long word spelt two letters apart",
+            "a short name of two words, one the same, the other spelt a letter apart"} <= seen
+
+
 def test_key_index_finds_the_names_the_stored_key_table_gives(matcher):
     """The in-memory key index against the SQL lookup it replaces, on a few hundred real listed
     names and variants: the same (key, name) rows, key by key."""
