@@ -176,6 +176,7 @@ def blocking_keys(features: NameFeatures, cut: bool = False, listed: bool = Fals
             # a four-letter word is a five-letter one with a letter left out (Hadi / Haddi)
             keys.append(f"d:{t}")
     keys += _short_word_pairs(toks)
+    # a long word with a letter or two wrong after its start (Iranohsagh / Iranoshargh)
     keys += [f"w:{t[:LONG_PREFIX[1]]}" for t in toks if len(t) >= LONG_PREFIX[0] and t.isalpha()]
     if cut and toks and len(toks[-1]) >= _CUT_KEY_MIN:
         keys.append(f"z:{toks[-1]}")
