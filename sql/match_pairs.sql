@@ -60,27 +60,37 @@ SELECT row_number() OVER () AS pid, nid, entity_id, name_uid FROM (
     ) c ON c.nid = kn.nid AND c.entity_id = kn.entity_id
 );
 
--- name: match_tp
--- each distinct (customer token, list token) pair is compared once; a customer name that may be
--- cut (payment-message width) also matches when its last word starts the listed word at the
--- same position, however short ("... of the Ca" for "... of the Caliphate"). Only the pairs of
--- tokens with some similarity are kept (most are none): match_best_name reads a missing pair as 0.
-CREATE OR REPLACE TEMP TABLE match_tp AS
-WITH tp AS MATERIALIZED (
-    SELECT np.pid, ct.i, nt.j, ct.w AS wr, nt.w AS wl, ct.last, nt.jlast, ct.cut, ct.tid AS rid, nt.tid AS lid
-    FROM match_np np JOIN match_cust_tok ct USING (nid) JOIN match_name_tok_mem nt USING (name_uid)
-), sims AS (
+-- name: match_tsim
+-- each distinct (customer token, list token) pair of the chunk's name pairs is compared once;
+-- only the pairs with some similarity are kept (most have none; match_best_name reads a missing
+-- pair as 0), and those where the customer token starts the listed one (a name cut short, below)
+CREATE OR REPLACE TEMP TABLE match_tsim AS
+SELECT * FROM (
     SELECT pr.rid, pr.lid, starts_with(l.t, r.t) AS pre,
            match_tok_sim(struct_pack(t := r.t, p := r.p, s := r.s, k := r.k),
                          struct_pack(t := l.t, p := l.p, s := l.s, k := l.k), $sim) AS sim
-    FROM (SELECT DISTINCT rid, lid FROM tp) pr
+    FROM (SELECT DISTINCT ct.tid AS rid, nt.tid AS lid
+          FROM match_np np JOIN match_cust_tok ct USING (nid) JOIN match_name_tok_mem nt USING (name_uid)) pr
     JOIN (SELECT DISTINCT tid, t, p, s, k FROM match_cust_tok) r ON r.tid = pr.rid
     JOIN match_tok_attr_mem l ON l.tid = pr.lid
+) WHERE sim > 0 OR pre;
+
+-- name: match_tp
+-- the similar tokens of every name pair, in place: rows = (name pair, customer token, list token),
+-- only those of the few similar token pairs of match_tsim (a missing row is a similarity of 0). A customer name
+-- that may be cut (payment-message width) also matches when its last word starts the listed word
+-- at the same position, however short ("... of the Ca" for "... of the Caliphate").
+CREATE OR REPLACE TEMP TABLE match_tp AS
+-- every combination materialised first, then joined to the few similar pairs: planned as one
+-- join, DuckDB joins the similar pairs to every listed name holding the token before the pairs
+WITH tp AS MATERIALIZED (
+    SELECT np.pid, ct.i, nt.j, ct.w AS wr, nt.w AS wl, ct.last, nt.jlast, ct.cut, ct.tid AS rid, nt.tid AS lid
+    FROM match_np np JOIN match_cust_tok ct USING (nid) JOIN match_name_tok_mem nt USING (name_uid)
 )
 SELECT * FROM (
     SELECT tp.pid, tp.i, tp.j, tp.wr, tp.wl, tp.last, tp.jlast,
-           CASE WHEN tp.cut AND tp.i = tp.j AND sims.pre THEN greatest(sims.sim, $sim.cut) ELSE sims.sim END AS sim
-    FROM tp JOIN sims USING (rid, lid)
+           CASE WHEN tp.cut AND tp.i = tp.j AND ts.pre THEN greatest(ts.sim, $sim.cut) ELSE ts.sim END AS sim
+    FROM tp JOIN match_tsim ts USING (rid, lid)
 ) WHERE sim > 0;
 
 -- name: match_best_name
@@ -121,15 +131,8 @@ WITH per_i AS (
               FROM match_tp GROUP BY pid, j
           ) a USING (pid, j))
     GROUP BY pid
-)
-SELECT nid, entity_id,
-       arg_max(struct_pack(name_uid, name, core, sorted_key, compact, skeleton, legal_form, cover_l, cover_r,
-                           xcover_l, xcover_r, matched_r, ntok, edges, aligned, lead, surname),
-               -- equal ranks (to 9 places: sums in another order differ in the last bits): the
-               -- lowest name_uid, so that the result does not vary
-               (round(rank, $rank_places), -name_uid)) AS best
-FROM (
-    SELECT np.nid, np.entity_id, n.name_uid, n.name, n.ntok, n.core, n.sorted_key, n.compact, n.skeleton, n.legal_form,
+), ranked AS MATERIALIZED (
+    SELECT np.pid, np.nid, np.entity_id, np.name_uid,
            coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r,
            coalesce(cl.xcover_l, 0.0) AS xcover_l, coalesce(cr.xcover_r, 0.0) AS xcover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
            coalesce(cr.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned, coalesce(cr.lead, 0.0) AS lead,
@@ -142,7 +145,20 @@ FROM (
              * (coalesce(cr.xcover_r, 0.0) >= $rank.every_customer_word_cover AND len(r.toks) >= 2)::INT AS rank
     FROM match_np np JOIN match_names_read n USING (name_uid) JOIN match_cname r USING (nid)
     LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid)
-) GROUP BY ALL;
+), best AS (
+    -- the best name pair of each (customer name, entity): chosen by its id alone (a narrow
+    -- aggregate), its features joined after. Equal ranks (to 9 places: sums in another order differ
+    -- in the last bits): the lowest name_uid, so that the result does not vary
+    SELECT nid, entity_id, arg_max(pid, (round(rank, $rank_places), -name_uid)) AS pid FROM ranked GROUP BY ALL
+)
+SELECT nid, entity_id,
+       struct_pack(name_uid, name, core, sorted_key, compact, skeleton, legal_form, cover_l, cover_r,
+                   xcover_l, xcover_r, matched_r, ntok, edges, aligned, lead, surname) AS best
+FROM (
+    SELECT b.nid, b.entity_id, n.name_uid, n.name, n.core, n.sorted_key, n.compact, n.skeleton, n.legal_form,
+           k.cover_l, k.cover_r, k.xcover_l, k.xcover_r, k.matched_r, n.ntok, k.edges, k.aligned, k.lead, k.surname
+    FROM best b JOIN ranked k USING (pid) JOIN match_names_read n ON n.name_uid = k.name_uid
+);
 
 -- name: match_best_address
 -- The entity's address closest to the customer's address (customers with an address only).
