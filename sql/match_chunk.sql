@@ -8,7 +8,10 @@ CREATE OR REPLACE TEMP TABLE match_cust AS SELECT * FROM match_cust_arrow;
 CREATE OR REPLACE TEMP TABLE match_cname AS SELECT * FROM match_cname_arrow;
 
 -- name: match_cname_keys
-CREATE OR REPLACE TEMP TABLE match_cname_keys AS SELECT * FROM match_cname_keys_arrow;
+-- one row per blocking key of a name: the Arrow table holds each name's keys as one string joined
+-- by chr(31) (screening.match.chunk.KEY_SEP), cheaper to build in Python than a row per key
+CREATE OR REPLACE TEMP TABLE match_cname_keys AS
+SELECT nid, unnest(string_split(keys, chr(31))) AS key FROM match_cname_keys_arrow;
 
 -- name: match_cust_akeys
 CREATE OR REPLACE TEMP TABLE match_cust_akeys AS SELECT * FROM match_cust_akeys_arrow;

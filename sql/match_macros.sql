@@ -20,13 +20,16 @@ CREATE OR REPLACE TEMP MACRO match_tok_sim(a, b, k) AS
              -- a word cut short, as a payment message field cuts a long name
              CASE WHEN length(a.t) >= k.min_len AND starts_with(b.t, a.t) THEN k.prefix ELSE 0.0 END,
              CASE WHEN a.k = b.k AND length(a.k) >= k.loose_min_len THEN k.loose ELSE 0.0 END,
-             CASE WHEN left(a.t, 1) = left(b.t, 1) AND damerau_levenshtein(a.t, b.t) <= 1 THEN k.one_edit
-                  WHEN least(length(a.t), length(b.t)) >= k.two_edits_min_len AND damerau_levenshtein(a.t, b.t) <= 2
+             -- (n edits change the length by n at most: most pairs are told apart without counting)
+             CASE WHEN left(a.t, 1) = left(b.t, 1) AND abs(length(a.t) - length(b.t)) <= 1
+                       AND damerau_levenshtein(a.t, b.t) <= 1 THEN k.one_edit
+                  WHEN least(length(a.t), length(b.t)) >= k.two_edits_min_len AND abs(length(a.t) - length(b.t)) <= 2
+                       AND damerau_levenshtein(a.t, b.t) <= 2
                   THEN k.two_edits
                   ELSE 0.0 END,
              -- a typo in a spelling variant: the spelling classes one edit apart
              CASE WHEN least(length(a.s), length(b.s)) >= k.class_edit_min_len AND left(a.s, 1) = left(b.s, 1)
-                       AND damerau_levenshtein(a.s, b.s) <= 1 THEN k.class_edit ELSE 0.0 END,
+                       AND abs(length(a.s) - length(b.s)) <= 1 AND damerau_levenshtein(a.s, b.s) <= 1 THEN k.class_edit ELSE 0.0 END,
              -- capped below a spelling variant: a close spelling is not the same word (exact covers)
              CASE WHEN length(a.t) >= k.close_min_len AND length(b.t) >= k.close_min_len
                        AND jaro_winkler_similarity(a.t, b.t) >= k.close_min

@@ -33,7 +33,7 @@ _NAME_SCHEMA = pa.schema([
     ("cut", pa.bool_()), ("script", pa.string()),
 ])
 _KEY_SCHEMA = pa.schema([("cust_uid", pa.int64()), ("key", pa.string())])
-_NKEY_SCHEMA = pa.schema([("nid", pa.int64()), ("key", pa.string())])
+_NKEY_SCHEMA = pa.schema([("nid", pa.int64()), ("keys", pa.string())])  # keys joined by KEY_SEP
 
 
 # features, may be cut, script, blocking keys (as one string joined by KEY_SEP when a worker
@@ -65,7 +65,7 @@ class Prepared:
     type: str | None
     dob: object
     dob_year: int | None
-    name: tuple        # core, sorted_key, compact, legal_form, toks, cut, script, keys
+    name: tuple        # core, sorted_key, compact, legal_form, toks, cut, script, keys (joined by KEY_SEP)
     atoks: list[dict]  # address tokens with their weights
     street: bool
     akeys: list[str]   # address tokens to look listed addresses up by
@@ -95,8 +95,8 @@ class CustomerSide:
         cached = self._name_cache.get(key)
         if cached is None:
             feats, cut, script, keys = basics or name_basics(name, etype)
-            if isinstance(keys, str):
-                keys = keys.split(KEY_SEP) if keys else []
+            if not isinstance(keys, str):
+                keys = KEY_SEP.join(keys)  # split by the SQL that loads them (sql/match_chunk.sql)
             toks = token_structs(feats, self.token_weights, self.unknown)
             for tok in toks:
                 form = (tok["t"], tok["p"], tok["s"], tok["k"])
@@ -148,7 +148,7 @@ class CustomerSide:
                                                   "script")}
         nids: dict[tuple, int] = {}
         key_nid: list[int] = []
-        key_val: list[str] = []
+        key_val: list[str] = []  # a name's blocking keys joined by KEY_SEP
         akey_uid: list[int] = []
         akey_val: list[str] = []
         errors: list[str | None] = []
@@ -170,15 +170,16 @@ class CustomerSide:
                 nid = nids[name_key] = len(nids)
                 for values, value in zip(ncols.values(), (nid, *p.name[:7])):
                     values.append(value)
-                key_nid += [nid] * len(p.name[7])
-                key_val += p.name[7]
+                if p.name[7]:
+                    key_nid.append(nid)
+                    key_val.append(p.name[7])
             for values, value in zip(cols.values(), (uid, nid, p.country, p.atoks, p.street, p.dob, p.dob_year, p.type)):
                 values.append(value)
             akey_uid += [uid] * len(p.akeys)
             akey_val += p.akeys
         self._register("match_cust", pa.table(cols, schema=_CUST_SCHEMA))
         self._register("match_cname", pa.table(ncols, schema=_NAME_SCHEMA))
-        self._register("match_cname_keys", pa.table({"nid": key_nid, "key": key_val}, schema=_NKEY_SCHEMA))
+        self._register("match_cname_keys", pa.table({"nid": key_nid, "keys": key_val}, schema=_NKEY_SCHEMA))
         # an empty key table left by the last chunk serves again
         self._register("match_cust_akeys", pa.table({"cust_uid": akey_uid, "key": akey_val}, schema=_KEY_SCHEMA),
                        reuse_empty=True)

@@ -27,7 +27,7 @@ from splink.internals.predict import predict_from_comparison_vectors_sqls_using_
 from .. import store
 from ..ofac_score import reference_score
 from .model import ScreenConfig, load_config, load_settings
-from .chunk import SMALL_CHUNK, Basics, CustomerSide
+from .chunk import KEY_SEP, SMALL_CHUNK, Basics, CustomerSide
 from .customers import Customer, country_code
 from .former_names import FormerNames, load_former_names
 from .explain import ADDRESS_HIT, explain_in_words, level_labels, level_of, waterfall
@@ -257,7 +257,7 @@ class Matcher:
         return {"core": core, "sorted_key": sorted_key, "compact": compact, "legal_form": legal_form,
                 "toks": toks, "cut": cut, "script": script, "country": p.country,
                 "atoks": tuple((a["t"], a["w"]) for a in p.atoks), "street": p.street, "akeys": p.akeys,
-                "dob": p.dob, "dob_year": p.dob_year, "type": p.type}, keys
+                "dob": p.dob, "dob_year": p.dob_year, "type": p.type}, keys.split(KEY_SEP) if keys else []
 
     def selected_side(self, sources: frozenset[str] | None) -> ListSide | None:
         """The Python lookup path's list side (prepared first), restricted to a selection of lists."""

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..normalize import DATA, is_name_fragment, normalize_address, normalize_name, skeleton
+from ..normalize import DATA, address_parts, is_name_fragment, normalize_name, skeleton
 
 _SKELETON_DROP = re.compile(r"[aeiouyhw]")
 _PARENS = re.compile(r"\(([^()]{2,40})\)")
@@ -117,14 +117,14 @@ def may_be_cut(name: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def address_features(text: str | None, city: str | None = None, postcode: str | None = None) -> AddressFeatures:
-    """Distinctive tokens of one address (street, number, city, postcode), via normalize_address.
+    """Distinctive tokens of one address (street, number, city, postcode), as normalize_address finds them.
 
     The parts are joined into one text so that a list address (separate fields) and a customer
     address (one line) go through the same postcode detection.
     """
-    norm = normalize_address(" ".join(p for p in (text, city, postcode) if p))
-    code = norm.postcode.lower() if norm.postcode else None
-    tokens = tuple(dict.fromkeys(norm.tokens + ((code,) if code else ())))
+    code, street_tokens, _ = address_parts(" ".join(p for p in (text, city, postcode) if p))
+    code = code.lower() or None
+    tokens = tuple(dict.fromkeys(street_tokens + ((code,) if code else ())))
     has_street = any(ch.isdigit() for w in tokens for ch in w) and len(tokens) >= 3
     return AddressFeatures(tokens=tokens, postcode=code, street=has_street)
 

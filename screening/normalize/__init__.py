@@ -28,4 +28,4 @@ from .data import DATA, branch_words  # noqa: F401
 from .text import _CJK, script_of, strip_invisible, transliterate  # noqa: F401
 from .tokens import phonetic, skeleton, variant_conflicts  # noqa: F401
 from .names import NormalizedName, _latin, is_name_fragment, normalize_name  # noqa: F401
-from .addresses import NormalizedAddress, normalize_address  # noqa: F401
+from .addresses import NormalizedAddress, address_parts, normalize_address  # noqa: F401

@@ -62,6 +62,18 @@ def _address_tokens(text: str) -> list[str]:
     return [w for w in (abbr.get(w, w) for w in words) if w not in generic]
 
 
+def address_parts(text: str | None, city: str | None = None,
+                  postcode: str | None = None) -> tuple[str, tuple[str, ...], list[str]]:
+    """The postcode (upper case, "" when none), the distinct street tokens and the city tokens of
+    an address: what :func:`normalize_address` builds on, and all the matcher compares."""
+    raw_text, raw_city = text or "", city or ""
+    code = _NON_WORD.sub("", transliterate(postcode).lower()).upper() if postcode else ""
+    if not code:
+        code, raw_text, raw_city = _find_postcode(raw_text, raw_city)
+    tokens = tuple(dict.fromkeys(_address_tokens(raw_text)))
+    return code or "", tokens, _address_tokens(raw_city) if raw_city else []
+
+
 @lru_cache(maxsize=200_000)
 def normalize_address(text: str | None, city: str | None = None, postcode: str | None = None,
                       country: str | None = None) -> NormalizedAddress:
@@ -72,12 +84,7 @@ def normalize_address(text: str | None, city: str | None = None, postcode: str |
     field only). Street-type and unit words are dropped from the tokens (data/address_words.csv);
     ``key`` is meant for exact comparison across spellings and word orders.
     """
-    raw_text, raw_city = text or "", city or ""
-    code = _NON_WORD.sub("", transliterate(postcode).lower()).upper() if postcode else ""
-    if not code:
-        code, raw_text, raw_city = _find_postcode(raw_text, raw_city)
-    tokens = tuple(dict.fromkeys(_address_tokens(raw_text)))
-    city_tokens = _address_tokens(raw_city) if raw_city else []
+    code, tokens, city_tokens = address_parts(text, city, postcode)
     city_norm = " ".join(_city_word(t) for t in city_tokens) or None
     country_code = to_country_code(country) if country else None
     keys = sorted({skeleton(t) for t in tokens} | {skeleton(t) for t in city_tokens})
