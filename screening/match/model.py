@@ -263,14 +263,16 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
               "same letters once vowels are left out (a name written without vowels)", False,
               lambda f: f["script_r"] in VOWELLESS_SCRIPTS and len(consonants(f["compact_r"])) >= CONSONANTS_MIN
               and consonants(f["compact_l"]) == consonants(f["compact_r"])),
-        Level("length(compact_r) >= 10 AND damerau_levenshtein(compact_l, compact_r) * 8 <= length(compact_r) "
+        # (the lengths' difference is a least number of edits: most pairs are told apart without counting)
+        Level("length(compact_r) >= 10 AND abs(length(compact_l) - length(compact_r)) * 8 <= length(compact_r) "
+              "AND damerau_levenshtein(compact_l, compact_r) * 8 <= length(compact_r) "
               f"AND list_has_all(string_split(core_l, ' '), list_filter(string_split(core_r, ' '), "
               f"lambda w: length(w) <= {SHORT_WORD}))",
               "the whole name spelt close: a letter or two differ or the words are split otherwise", False,
               close_letters),
         # one long word a letter apart (Rustanker / Rustankre): a typo, not a sound
         Level(f"ntok_r = 1 AND ntok_l = 1 AND length(compact_r) >= {LONG_WORD} "
-              "AND damerau_levenshtein(compact_l, compact_r) <= 1",
+              "AND abs(length(compact_l) - length(compact_r)) <= 1 AND damerau_levenshtein(compact_l, compact_r) <= 1",
               "one long word spelt a letter apart", False, one_letter_apart),
         Level(f"ntok_r = 1 AND ntok_l = 1 AND length(compact_r) >= {LONGER_WORD} "
               "AND damerau_levenshtein(compact_l, compact_r) <= 2",
