@@ -105,45 +105,49 @@ SELECT * FROM (
 -- first or last word are, when they are the same word or a spelling variant (0 otherwise).
 CREATE OR REPLACE TEMP TABLE match_best_name AS
 WITH per_i AS (
-    -- every customer word of every name pair: a word without a similar listed word has no row
-    -- in match_tp and counts 0 (the covers' weights are summed over every word, as the matches)
-    SELECT np.pid, ct.i, ct.w AS wr, coalesce(a.s, 0.0) AS s, coalesce(a.xs, 0.0) AS xs, coalesce(a.s_at, 0.0) AS s_at,
-           a.e_first, a.e_last, a.e_sur
-    FROM match_np np JOIN match_cust_tok ct USING (nid) LEFT JOIN (
-        SELECT pid, i, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs,
-               coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at,
-               max(sim) FILTER (WHERE i = 0 AND j = 0) AS e_first, max(sim) FILTER (WHERE last AND jlast) AS e_last,
-               max(sim) FILTER (WHERE i = 0 AND (j = 0 OR jlast) AND sim >= $sim.exact) AS e_sur
-        FROM match_tp GROUP BY pid, i
-    ) a USING (pid, i)
+    -- the matched customer words of each name pair: a word without a similar listed word has no
+    -- row in match_tp and counts 0 (the covers divide by the weights of every word: weights_r)
+    SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs,
+           coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at,
+           max(sim) FILTER (WHERE i = 0 AND j = 0) AS e_first, max(sim) FILTER (WHERE last AND jlast) AS e_last,
+           max(sim) FILTER (WHERE i = 0 AND (j = 0 OR jlast) AND sim >= $sim.exact) AS e_sur
+    FROM match_tp GROUP BY pid, i
 ), cover_r AS (
-    SELECT pid, sum(wr * s) / nullif(sum(wr), 0) AS cover_r, sum(wr * xs) / nullif(sum(wr), 0) AS xcover_r,
-           sum(wr * s) AS matched_r, min(s_at) AS aligned,
+    -- words_r: the customer words matched; aligned is the least in-place match of every word,
+    -- so 0 unless every word is matched (see ranked)
+    SELECT pid, sum(wr * s) AS matched_r, sum(wr * xs) AS xmatched_r, count(*) AS words_r, min(s_at) AS least_at,
            least(coalesce(max(e_first), 0.0), coalesce(max(e_last), 0.0)) AS edges, coalesce(max(e_first), 0.0) AS lead,
            coalesce(max(e_sur), 0.0) AS surname
     FROM per_i GROUP BY pid
 ), cover_l AS (
-    -- every listed word of every name pair, likewise
-    SELECT pid, sum(wl * s) / nullif(sum(wl), 0) AS cover_l, sum(wl * xs) / nullif(sum(wl), 0) AS xcover_l
-    FROM (SELECT np.pid, nt.j, nt.w AS wl, coalesce(a.s, 0.0) AS s, coalesce(a.xs, 0.0) AS xs
-          FROM match_np np JOIN match_name_tok_mem nt USING (name_uid) LEFT JOIN (
-              SELECT pid, j, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs
-              FROM match_tp GROUP BY pid, j
-          ) a USING (pid, j))
-    GROUP BY pid
+    -- the matched listed words, likewise
+    SELECT pid, sum(wl * s) AS matched_l, sum(wl * xs) AS xmatched_l FROM (
+        SELECT pid, j, any_value(wl) AS wl, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs
+        FROM match_tp GROUP BY pid, j
+    ) GROUP BY pid
+), weights_r AS (
+    SELECT nid, sum(w) AS w, count(*) AS ntok FROM match_cust_tok GROUP BY nid
+), weights_l AS (
+    SELECT name_uid, sum(w) AS w FROM match_name_tok_mem SEMI JOIN match_np USING (name_uid) GROUP BY name_uid
+), alike AS MATERIALIZED (
+    -- the name pairs' string comparisons, narrow before the covers are joined (wide rows of names
+    -- carried through those joins cost more than the comparisons)
+    SELECT np.pid, np.nid, np.entity_id, np.name_uid, n.core = r.core AS same_core,
+           n.sorted_key = r.sorted_key OR n.compact = r.compact AS same_words, len(r.toks) >= 2 AS several
+    FROM match_np np JOIN match_names_read n USING (name_uid) JOIN match_cname r USING (nid)
 ), ranked AS MATERIALIZED (
-    SELECT np.pid, np.nid, np.entity_id, np.name_uid,
-           coalesce(cl.cover_l, 0.0) AS cover_l, coalesce(cr.cover_r, 0.0) AS cover_r,
-           coalesce(cl.xcover_l, 0.0) AS xcover_l, coalesce(cr.xcover_r, 0.0) AS xcover_r, coalesce(cr.matched_r, 0.0) AS matched_r,
-           coalesce(cr.edges, 0.0) AS edges, coalesce(cr.aligned, 0.0) AS aligned, coalesce(cr.lead, 0.0) AS lead,
-           coalesce(cr.surname, 0.0) AS surname,
-           (n.core = r.core)::INT * $rank.same_core + (n.sorted_key = r.sorted_key OR n.compact = r.compact)::INT * $rank.same_words
+    SELECT a.pid, a.nid, a.entity_id, a.name_uid,
+           coalesce(cl.matched_l / nullif(wl.w, 0), 0.0) AS cover_l, coalesce(cr.matched_r / nullif(wr.w, 0), 0.0) AS cover_r,
+           coalesce(cl.xmatched_l / nullif(wl.w, 0), 0.0) AS xcover_l, coalesce(cr.xmatched_r / nullif(wr.w, 0), 0.0) AS xcover_r,
+           coalesce(cr.matched_r, 0.0) AS matched_r, coalesce(cr.edges, 0.0) AS edges,
+           CASE WHEN cr.words_r = wr.ntok THEN cr.least_at ELSE 0.0 END AS aligned,
+           coalesce(cr.lead, 0.0) AS lead, coalesce(cr.surname, 0.0) AS surname,
+           a.same_core::INT * $rank.same_core + a.same_words::INT * $rank.same_words
            + $rank.least_cover * least(cover_l, cover_r) + $rank.greatest_cover * greatest(cover_l, cover_r)
            -- a listed name holding every customer word (HADDAD, Fethi in HADDAD, Fethi Ben Assen Ben
            -- Salem) outranks another alias sharing half of them
-           + $rank.every_customer_word
-             * (coalesce(cr.xcover_r, 0.0) >= $rank.every_customer_word_cover AND len(r.toks) >= 2)::INT AS rank
-    FROM match_np np JOIN match_names_read n USING (name_uid) JOIN match_cname r USING (nid)
+           + $rank.every_customer_word * (xcover_r >= $rank.every_customer_word_cover AND a.several)::INT AS rank
+    FROM alike a JOIN weights_r wr USING (nid) JOIN weights_l wl USING (name_uid)
     LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid)
 ), best AS (
     -- the best name pair of each (customer name, entity): chosen by its id alone (a narrow
