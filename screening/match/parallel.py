@@ -16,6 +16,7 @@ from typing import Iterator, Sequence
 
 from .chunk import KEY_SEP, Basics, NameBasics, name_basics
 from .customers import Customer, parse_type
+from ..normalize import normalize_name
 from .features import AddressFeatures, address_features, name_features
 
 POOL_MIN_ROWS = 20_000  # fewer customers than this: features computed in this process (a pool starts in ~1 s)
@@ -32,8 +33,10 @@ def default_workers(rows: int) -> int:
 
 def _names(values: Sequence[tuple[str, str | None]]) -> list[NameBasics]:
     # a worker sees each distinct name once (a chunk's values are distinct, and a batch is sorted
-    # by name): its feature cache would only grow, to 200,000 names per worker
+    # by name): its caches would only grow, to 200,000 names' features and a million normalised
+    # names per worker
     name_features.cache_clear()
+    normalize_name.cache_clear()
     out = []
     for name, etype in values:
         feats, cut, script, keys = name_basics(name, etype)
