@@ -9,8 +9,9 @@ user's book is screened. Files are made once per size and seed and kept in the w
 
 Every file is screened end to end by a fresh ``screening screen FILE -o OUT.csv`` process
 (reading, screening, writing), on this checkout and, with ``--baseline REF``, on REF checked out
-into a temporary git worktree, on the same files and store (a baseline that cannot read the
-store's format gets its own store, built by its own ``lists load``). Reported per file and side:
+into a temporary git worktree, on the same files, each side with its own copy of the store whose
+match index a probe screening builds before any timing (a side that cannot read the store's
+format gets its own store, built by its own ``lists load``). Reported per file and side:
 rows/s, wall time, CPU time (user + system, the child and its workers: steadier than wall time
 on a shared machine), peak RSS of the largest process, the share of distinct names in the file, and whether
 both sides wrote the same hits (byte for byte, ``cmp``). ``--results FILE`` writes the table as
@@ -156,16 +157,21 @@ def run_screen(side: str, src: Path, db: str, path: Path, rows: int) -> Run:
 
 
 def prepare_store(src: Path, db: str, side: str, work: Path) -> str:
-    """The store a side screens with: ``db`` when its code reads it, else its own (``lists load``)."""
+    """The store a side screens with: its own copy of ``db``, whose match index a probe screening
+    brings up to date for the side's code before any timing (the index's fingerprint covers the
+    model and reference files: two sides sharing one store would rebuild it in turn inside the
+    timed runs); a store the side's code cannot read is replaced by its own ``lists load``."""
+    own = str(work / f"store.{side}.duckdb")
+    shutil.copyfile(db, own)
     probe = work / "probe.csv"
     probe.write_text("name\nJohn Smith\n", encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(src))
     proc = subprocess.run([sys.executable, "-m", "cli.main", "screen", str(probe), "-o", str(work / "probe.out.csv"),
-                           "--db", db], capture_output=True, text=True, env=env, cwd=src)
+                           "--db", own], capture_output=True, text=True, env=env, cwd=src)
     if proc.returncode in (0, 1):
-        return db
-    own = str(work / f"store.{side}.duckdb")
+        return own
     print(f"{side}: cannot screen with {db} ({proc.stderr.strip().splitlines()[-1:]}), building {own}", flush=True)
+    Path(own).unlink()
     subprocess.run([sys.executable, "-m", "cli.main", "lists", "load", "--db", own], env=env, cwd=src, check=True)
     return own
 
@@ -188,7 +194,7 @@ def load_average() -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--db", required=True, help="the store both sides screen with (made by `screening lists load`)")
+    ap.add_argument("--db", required=True, help="the store both sides screen with, each a copy of it (made by `screening lists load`)")
     ap.add_argument("--sizes", default="100000,1000000", help="rows per file, comma-separated")
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--baseline", help="a git ref screened on the same files (e.g. main)")
@@ -201,6 +207,7 @@ def main() -> int:
     results = []
     with (baseline_checkout(args.baseline) if args.baseline else _nothing()) as base_src:
         base_db = prepare_store(base_src, args.db, "baseline", work) if base_src else None
+        new_db = prepare_store(ROOT, args.db, "new", work)
         for size in sizes:
             start = time.perf_counter()
             path = make_file(args.db, size, args.seed, work)
@@ -212,7 +219,7 @@ def main() -> int:
                 runs.append(run_screen("baseline", base_src, base_db, path, size))
                 print(f"  baseline {runs[-1].rate:8,.0f} rows/s, {runs[-1].seconds:7.1f} s, CPU {runs[-1].cpu_seconds:,.0f} s, "
                       f"peak {runs[-1].peak_mib:,.0f} MiB\n    {runs[-1].summary}", flush=True)
-            runs.append(run_screen("new", ROOT, args.db, path, size))
+            runs.append(run_screen("new", ROOT, new_db, path, size))
             print(f"  new      {runs[-1].rate:8,.0f} rows/s, {runs[-1].seconds:7.1f} s, CPU {runs[-1].cpu_seconds:,.0f} s, "
                   f"peak {runs[-1].peak_mib:,.0f} MiB\n    {runs[-1].summary}", flush=True)
             same = filecmp.cmp(runs[0].output, runs[-1].output, shallow=False) if base_src else None

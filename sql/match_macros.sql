@@ -35,7 +35,8 @@ CREATE OR REPLACE TEMP MACRO match_tok_sim(a, b, k) AS
                        AND jaro_winkler_similarity(a.t, b.t) >= k.close_min
                   THEN least(jaro_winkler_similarity(a.t, b.t), k.close_max) ELSE 0.0 END) END;
 
--- Weighted share of the address tokens of xs found exactly in ys (0..1).
-CREATE OR REPLACE TEMP MACRO match_addr_cover(xs, ys) AS
-    coalesce(list_sum(list_transform(list_filter(xs, lambda x: list_contains(list_transform(ys, lambda y: y.t), x.t)), lambda x: x.w))
+-- Weighted share of the address tokens of xs found exactly in the other address, whose tokens
+-- alone are yts (listed once per address, not once per token of xs) (0..1).
+CREATE OR REPLACE TEMP MACRO match_addr_cover(xs, yts) AS
+    coalesce(list_sum(list_transform(list_filter(xs, lambda x: list_contains(yts, x.t)), lambda x: x.w))
              / nullif(list_sum(list_transform(xs, lambda x: x.w)), 0), 0.0);

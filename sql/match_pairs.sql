@@ -172,9 +172,11 @@ SELECT cust_uid, entity_id,
                (round($rank.least_cover * least(acov_l, acov_r) + $rank.greatest_cover * acov_r, $rank_places), -addr_uid)) AS best
 FROM (
     SELECT c.cust_uid, c.entity_id, a.addr_uid, a.address,
-           match_addr_cover(a.atoks, r.atoks) AS acov_l, match_addr_cover(r.atoks, a.atoks) AS acov_r
-    FROM match_cand c JOIN match_cust r USING (cust_uid) JOIN match_addresses_read a USING (entity_id)
-    WHERE len(r.atoks) > 0
+           match_addr_cover(a.atoks, r.ats) AS acov_l, match_addr_cover(r.atoks, a.ats) AS acov_r
+    FROM match_cand c
+    JOIN (SELECT cust_uid, atoks, list_transform(atoks, lambda y: y.t) AS ats FROM match_cust WHERE len(atoks) > 0) r
+         USING (cust_uid)
+    JOIN match_addresses_read a USING (entity_id)
 ) GROUP BY ALL;
 
 -- name: match_pairs

@@ -14,6 +14,7 @@ CREATE OR REPLACE TEMP TABLE match_tok_attr_mem AS SELECT * FROM match_tok_attr;
 
 CREATE OR REPLACE TEMP TABLE match_entities_mem AS SELECT * FROM match_entities;
 
-CREATE OR REPLACE TEMP TABLE match_addresses_mem AS SELECT * FROM match_addresses;
+-- ats: the address's tokens alone, which match_addr_cover looks customer tokens up in
+CREATE OR REPLACE TEMP TABLE match_addresses_mem AS SELECT *, list_transform(atoks, lambda x: x.t) AS ats FROM match_addresses;
 
 CREATE OR REPLACE TEMP VIEW match_name_keys_read AS SELECT * FROM match_name_keys
