@@ -15,7 +15,7 @@ from .. import store
 from ..scripts import script_of
 from .features import AddressFeatures, NameFeatures, address_features, blocking_keys, may_be_cut, name_features
 from .customers import Customer, cached_dob, country_code, parse_type
-from .index import IndexInfo, token_structs, unknown_weight
+from .index import IndexInfo, token_forms, token_struct, unknown_weight
 
 SMALL_CHUNK = 1000  # fewer customers than this: a one-off lookup (indexed key lookups)
 CACHE_ROWS = 500_000  # names (and addresses) whose features are kept between chunks
@@ -84,6 +84,7 @@ class CustomerSide:
         self.address_weights = dict(con.execute(store.sql("match_side.address_weights")).fetchall())
         self.unknown = unknown_weight(info.tokens)
         self.unknown_address = unknown_weight(max(info.addresses, 2))
+        self._tokens: dict[tuple, dict] = {}  # token form -> its struct (see token)
         self._name_cache: dict[tuple, tuple] = {}
         self._address_cache: dict[tuple, tuple] = {}
         self._empty: set[str] = set()  # the temp tables known to hold no row
@@ -97,15 +98,23 @@ class CustomerSide:
             feats, cut, script, keys = basics or name_basics(name, etype)
             if not isinstance(keys, str):
                 keys = KEY_SEP.join(keys)  # split by the SQL that loads them (sql/match_chunk.sql)
-            toks = token_structs(feats, self.token_weights, self.unknown)
-            for tok in toks:
-                form = (tok["t"], tok["p"], tok["s"], tok["k"])
-                tok["id"] = self.token_ids.setdefault(form, len(self.token_ids))
+            toks = [self.token(form) for form in token_forms(feats)]
             cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, cut, script, keys)
             if len(self._name_cache) > CACHE_ROWS:
                 self._name_cache.clear()
             self._name_cache[key] = cached
         return cached
+
+    def token(self, form: tuple[str, str, str, str]) -> dict:
+        """One customer token as the SQL compares it, with its weight and id (one dict per distinct
+        token form, shared by the names that use it: names repeat their words, and no one
+        changes a token once made)."""
+        tok = self._tokens.get(form)
+        if tok is None:
+            tok = token_struct(form, self.token_weights, self.unknown)
+            tok["id"] = self.token_ids.setdefault(form, len(self.token_ids))
+            self._tokens[form] = tok
+        return tok
 
     def address_row(self, text: str, basics: AddressFeatures | None = None) -> tuple[list[dict], bool, list[str]]:
         """Weighted tokens, street flag and lookup keys of one customer address (cached)."""

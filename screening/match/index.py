@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pyarrow as pa
@@ -205,10 +206,20 @@ def _write(con: duckdb.DuckDBPyConnection, statement: str, **tables: pa.Table) -
 def token_structs(feats: NameFeatures, weights: dict[str, float], default: float) -> list[dict]:
     """The token list of a name as stored and compared in SQL: token, phonetic key, spelling
     class, loose consonant key and weight (customers: the same, see screening.match)."""
-    common = common_name_classes()
-    return [{"t": t, "p": p, "s": s, "k": k,
-             "w": min(weights.get(t, default), COMMON_WEIGHT) if s in common else weights.get(t, default)}
-            for t, p, s, k in zip(feats.tokens, feats.phonetic, feats.skeletons, feats.loose)]
+    return [token_struct(form, weights, default) for form in token_forms(feats)]
+
+
+def token_forms(feats: NameFeatures) -> Iterator[tuple[str, str, str, str]]:
+    """Each token of a name with its phonetic key, spelling class and loose consonant key."""
+    return zip(feats.tokens, feats.phonetic, feats.skeletons, feats.loose)
+
+
+def token_struct(form: tuple[str, str, str, str], weights: dict[str, float], default: float) -> dict:
+    """One token as :func:`token_structs` lists it: a word of a common given name or surname weighs
+    at most COMMON_WEIGHT however rare it is on the lists."""
+    t, p, s, k = form
+    weight = weights.get(t, default)
+    return {"t": t, "p": p, "s": s, "k": k, "w": min(weight, COMMON_WEIGHT) if s in common_name_classes() else weight}
 
 
 def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, float], usable: set[str]) -> None:
