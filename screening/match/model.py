@@ -275,7 +275,7 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
               "AND abs(length(compact_l) - length(compact_r)) <= 1 AND damerau_levenshtein(compact_l, compact_r) <= 1",
               "one long word spelt a letter apart", False, one_letter_apart),
         Level(f"ntok_r = 1 AND ntok_l = 1 AND length(compact_r) >= {LONGER_WORD} "
-              "AND damerau_levenshtein(compact_l, compact_r) <= 2",
+              "AND abs(length(compact_l) - length(compact_r)) <= 2 AND damerau_levenshtein(compact_l, compact_r) <= 2",
               "one long word spelt two letters apart", False, two_letters_apart),
         Level(f"least(xcover_l, xcover_r) >= 0.92 AND ntok_r >= 2 AND {LONG}",
               "every word the same or a spelling variant", False,
