@@ -13,8 +13,9 @@ into a temporary git worktree, on the same files, each side with its own copy of
 match index a probe screening builds before any timing (a side that cannot read the store's
 format gets its own store, built by its own ``lists load``). Reported per file and side:
 rows/s, wall time, CPU time (user + system, the child and its workers: steadier than wall time
-on a shared machine), peak RSS of the largest process, the share of distinct names in the file, and whether
-both sides wrote the same hits (byte for byte, ``cmp``). ``--results FILE`` writes the table as
+on a shared machine), peak RSS of the largest process, peak RSS of the whole process tree (the
+screening process and its feature workers, summed, sampled every ``TREE_SAMPLE_SECONDS``), the
+share of distinct names in the file, and whether both sides wrote the same hits (byte for byte, ``cmp``). ``--results FILE`` writes the table as
 Markdown with the command and the load average.
 """
 from __future__ import annotations
@@ -30,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 LISTED_SHARE = 0.1  # rows derived from listed names
 COLUMNS = ["customer_id", "name", "entity_type", "address", "country", "date_of_birth"]
 BOOK_PART = 50_000  # book rows made per seed: a million rows are made in parts, each reproducible
+TREE_SAMPLE_SECONDS = 0.5  # how often the process tree's memory is sampled
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Run:
     rows: int
     seconds: float
     peak_mib: float
+    tree_peak_mib: float  # the whole process tree's RSS, summed, at its sampled peak
     cpu_seconds: float  # user + system time of the child and its worker processes
     summary: str
     output: Path
@@ -133,8 +137,51 @@ def screen_command(src: Path, db: str, path: Path, out: Path) -> list[str]:
     return [sys.executable, "-m", "cli.main", "screen", str(path), "-o", str(out), "--db", db]
 
 
+def _children() -> dict[int, list[int]]:
+    """Every process's children, from /proc."""
+    out: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            out.setdefault(ppid, []).append(int(entry.name))
+    return out
+
+
+def tree_rss_kib(root: int) -> int:
+    """The summed RSS of ``root``'s descendants (not ``root`` itself), in KiB."""
+    children, total = _children(), 0
+    todo = list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed RSS of a process's descendants until stopped; ``peak_kib`` the largest sample."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.peak_kib, self.done = root, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(TREE_SAMPLE_SECONDS):
+            self.peak_kib = max(self.peak_kib, tree_rss_kib(self.root))
+
+
 def run_screen(side: str, src: Path, db: str, path: Path, rows: int) -> Run:
-    """Screen ``path`` in a fresh process of checkout ``src``; wall time and the child's peak RSS."""
+    """Screen ``path`` in a fresh process of checkout ``src``; wall time, the child's peak RSS and the
+    sampled peak of its process tree (the child and its workers)."""
     out = path.with_name(f"{path.stem}.{side}.hits.csv")
     env = dict(os.environ, PYTHONPATH=str(src))
     # peak RSS of this one child: measured through a wrapper, as RUSAGE_CHILDREN keeps the maximum
@@ -145,15 +192,20 @@ def run_screen(side: str, src: Path, db: str, path: Path, rows: int) -> Run:
                "sys.stderr.write('\\nPEAK_KIB %d %.2f\\n' % (u.ru_maxrss, u.ru_utime + u.ru_stime));"
                "sys.exit(r)"]
     start = time.perf_counter()
-    proc = subprocess.run(wrapper + screen_command(src, db, path, out), capture_output=True, text=True,
-                          env=env, cwd=src)
+    proc = subprocess.Popen(wrapper + screen_command(src, db, path, out), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=src)
+    sampler = TreeSampler(proc.pid)  # the wrapper's descendants: the screening process and its workers
+    sampler.start()
+    _, stderr = proc.communicate()
+    sampler.done.set()
+    sampler.join()
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{side}: screen failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    lines = proc.stderr.strip().splitlines()
+        raise SystemExit(f"{side}: screen failed ({proc.returncode}): {stderr[-2000:]}")
+    lines = stderr.strip().splitlines()
     peak, cpu = next(line.split()[1:] for line in reversed(lines) if line.startswith("PEAK_KIB"))
     summary = next((line for line in reversed(lines) if "rows:" in line), "")
-    return Run(side, rows, seconds, int(peak) / 1024, float(cpu), summary, out)
+    return Run(side, rows, seconds, int(peak) / 1024, sampler.peak_kib / 1024, float(cpu), summary, out)
 
 
 def prepare_store(src: Path, db: str, side: str, work: Path) -> str:
@@ -178,13 +230,14 @@ def prepare_store(src: Path, db: str, side: str, work: Path) -> str:
 
 def table(results: list[tuple[int, float, list[Run], bool | None]]) -> list[str]:
     """The results as Markdown table rows."""
-    out = ["| rows | distinct names | side | seconds | rows/s | CPU seconds | peak RSS (MiB) | same hits as baseline |",
-           "|---:|---:|---|---:|---:|---:|---:|---|"]
+    out = ["| rows | distinct names | side | seconds | rows/s | CPU seconds | peak RSS (MiB) | process tree (MiB) "
+           "| same hits as baseline |",
+           "|---:|---:|---|---:|---:|---:|---:|---:|---|"]
     for size, share, runs, same in results:
         for run in runs:
             cell = "" if run.side == "baseline" or same is None else ("yes (cmp)" if same else "NO")
             out.append(f"| {size:,} | {share:.1%} | {run.side} | {run.seconds:,.1f} | {run.rate:,.0f} | "
-                       f"{run.cpu_seconds:,.0f} | {run.peak_mib:,.0f} | {cell} |")
+                       f"{run.cpu_seconds:,.0f} | {run.peak_mib:,.0f} | {run.tree_peak_mib:,.0f} | {cell} |")
     return out
 
 
@@ -218,10 +271,10 @@ def main() -> int:
             if base_src:
                 runs.append(run_screen("baseline", base_src, base_db, path, size))
                 print(f"  baseline {runs[-1].rate:8,.0f} rows/s, {runs[-1].seconds:7.1f} s, CPU {runs[-1].cpu_seconds:,.0f} s, "
-                      f"peak {runs[-1].peak_mib:,.0f} MiB\n    {runs[-1].summary}", flush=True)
+                      f"peak {runs[-1].peak_mib:,.0f} MiB, tree {runs[-1].tree_peak_mib:,.0f} MiB\n    {runs[-1].summary}", flush=True)
             runs.append(run_screen("new", ROOT, new_db, path, size))
             print(f"  new      {runs[-1].rate:8,.0f} rows/s, {runs[-1].seconds:7.1f} s, CPU {runs[-1].cpu_seconds:,.0f} s, "
-                  f"peak {runs[-1].peak_mib:,.0f} MiB\n    {runs[-1].summary}", flush=True)
+                  f"peak {runs[-1].peak_mib:,.0f} MiB, tree {runs[-1].tree_peak_mib:,.0f} MiB\n    {runs[-1].summary}", flush=True)
             same = filecmp.cmp(runs[0].output, runs[-1].output, shallow=False) if base_src else None
             if same is not None:
                 print(f"  same hits file as the baseline (cmp): {'yes' if same else 'NO'}", flush=True)
