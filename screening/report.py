@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyarrow as pa
 
@@ -25,6 +25,8 @@ RESULT_COLUMNS = ["input_id", "input_row", "status", "entity_id", "score", "list
 # columns of `screen` output only, after the result columns (rescreen reports keep RESULT_COLUMNS)
 SCREEN_COLUMNS = RESULT_COLUMNS + ["ofac_score"]
 FORMATS = writers.choices("results")
+# Parquet types of the result columns that are not text
+RESULT_TYPES = {"score": pa.float64(), "input_row": pa.int64(), "decision_id": pa.int64(), "ofac_score": pa.int64()}
 
 
 def output_columns(input_columns: list[str]) -> list[str]:
@@ -32,9 +34,10 @@ def output_columns(input_columns: list[str]) -> list[str]:
     return SCREEN_COLUMNS + [f"input_{c}" if c in SCREEN_COLUMNS else c for c in input_columns]
 
 
-def result_rows(results: list[RowResult], input_columns: dict[str, list], structured: bool = False,
-                reviews: Mapping[tuple[int, str], Any] | None = None) -> Iterator[list]:
-    """Output rows in input order: one per hit, or one for a row without hit or in error.
+def result_rows(results: Iterable[RowResult], input_columns: Mapping[str, Mapping[int, Any] | Sequence],
+                structured: bool = False, reviews: Mapping[tuple[int, str], Any] | None = None) -> Iterator[list]:
+    """Output rows in the order of ``results``: one per hit, or one for a row without hit or in error.
+    ``input_columns[c][row]`` is the value of the input's column ``c`` on (0-based) row ``row``.
 
     ``reviews`` gives each (row, entity_id) hit its standing under the analysts' decisions (an
     object with ``standing.status``, ``standing.decision_id`` and ``standing.note``): a cleared hit
@@ -102,9 +105,21 @@ def results_table(results: list[RowResult], input_columns: dict[str, list],
     return writers.Table(output_columns(list(input_columns)),
                          lambda: result_rows(results, input_columns, reviews=reviews),
                          records=lambda: result_rows(results, input_columns, structured=True, reviews=reviews),
-                         types={"score": pa.float64(), "input_row": pa.int64(), "decision_id": pa.int64(),
-                                "ofac_score": pa.int64()},
-                         sheet="hits")
+                         types=RESULT_TYPES, sheet="hits")
+
+
+def structured(fmt: str) -> bool:
+    """Whether the results format ``fmt`` writes each explanation as data (JSON) rather than text."""
+    return writers.format_for("results", fmt).structured
+
+
+def write_rows(input_columns: list[str], rows: Callable[[], Iterable[Sequence]], output: str | Path | None,
+               fmt: str, stdout=None, excel: bool = False) -> int:
+    """Write output rows made ahead (:func:`result_rows`, ``structured`` as :func:`structured` says
+    for ``fmt``), as :func:`write_results` writes results; return the number of rows written."""
+    check_output(output, fmt, excel=excel)
+    table = writers.Table(output_columns(input_columns), rows, types=RESULT_TYPES, sheet="hits")
+    return writers.write("results", fmt, table, output, stdout, bom=excel)
 
 
 def write_results(results: list[RowResult], input_columns: dict[str, list], output: str | Path | None,

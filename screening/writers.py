@@ -126,12 +126,13 @@ class Format:
     name: str
     write: Callable[[Table, Any], int]
     text: bool
+    structured: bool = False  # writes ``Table.data()`` (the records, structured values) rather than the rows
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("csv", write_csv, text=True),
-    Format("json", write_json, text=True),
-    Format("jsonl", write_jsonl, text=True),
+    Format("json", write_json, text=True, structured=True),
+    Format("jsonl", write_jsonl, text=True, structured=True),
     Format("xlsx", write_xlsx, text=False),
     Format("parquet", write_parquet, text=False),
 )}

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from ..identifiers import Identifier, describe_problem, normalize_identifier, parse_id_option
 from ..countries import is_unrecognised, unrecognised_message
 from .cache import get_matcher
 from .former_names import note_former_names
 from .identifier_hits import identifier_hits
-from .customers import CLEANED_NOTE, Customer, as_customers, clean_names
+from ..normalize import strip_invisible
+from .customers import CLEANED_NOTE, Customer, as_customers
 from .results import RowResult
-from .parallel import default_workers, features_ahead
+from .parallel import default_workers, with_features
 from .chunk import SMALL_CHUNK
 from .selection import make_selection
 
@@ -23,6 +25,42 @@ RARE_COLLECTION = 100_000  # allocations between two collections of the youngest
 
 Sources = str | Iterable[str] | None
 SourceThresholds = Mapping[str, float] | Iterable[str] | None
+
+
+class RowSource(Protocol):
+    """Customer rows screened a chunk at a time (:func:`screen_stream`): only the names of every
+    row are read at once (to order them), the rest a chunk's rows at a time."""
+
+    def __len__(self) -> int: ...
+
+    def names(self) -> Iterable[str | None]:
+        """Every row's customer name, in input order."""
+
+    def customers(self, rows: Sequence[int]) -> list[Customer]:
+        """The customers of these rows (0-based input rows), in that order."""
+
+    def read_errors(self, rows: Sequence[int]) -> list[str | None]:
+        """The reading error of each of these rows (None: read well)."""
+
+
+@dataclass
+class ListSource:
+    """Customers already in memory, as a :class:`RowSource`."""
+
+    rows: list[Customer]
+    errors: list[str | None] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def names(self) -> Iterable[str | None]:
+        return (cust.name for cust in self.rows)
+
+    def customers(self, rows: Sequence[int]) -> list[Customer]:
+        return [self.rows[row] for row in rows]
+
+    def read_errors(self, rows: Sequence[int]) -> list[str | None]:
+        return [self.errors[row] for row in rows] if self.errors else [None] * len(rows)
 
 
 def screen_records(records: Iterable[dict | Customer], db: str | Path | None = None,
@@ -41,14 +79,39 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
     ``workers``: processes that normalise the names of the next chunks while this one screens the
     current chunk in SQL (:mod:`screening.match.parallel`; default: one per core for a large
     batch, none for a small one; 0: none). The results do not depend on it.
+
+    Every result is held until the end; :func:`screen_stream` hands them over a chunk at a time.
+    """
+    customers = as_customers(records)
+    results: list[RowResult | None] = [None] * len(customers)
+    for _, chunk_results in screen_stream(ListSource(customers, read_errors), db, threshold, on_progress,
+                                          on_message, lists, exclude_lists, source_thresholds, workers):
+        for res in chunk_results:
+            results[res.row] = res
+    return results  # type: ignore[return-value] - every row is filled
+
+
+def screen_stream(source: RowSource, db: str | Path | None = None, threshold: float | None = None,
+                  on_progress: Callable[[int], None] | None = None,
+                  on_message: Callable[[str], None] | None = None,
+                  lists: Sources = None, exclude_lists: Sources = None,
+                  source_thresholds: SourceThresholds = None, workers: int | None = None
+                  ) -> Iterator[tuple[list[Customer], list[RowResult]]]:
+    """Screen the rows of ``source`` a chunk of ``CHUNK_ROWS`` at a time, as :func:`screen_records`
+    does (same chunks, same results), yielding each chunk's customers as the source gave them and
+    their results (``RowResult.row`` is the input row), chunk by chunk in name order, not input order.
+
+    Only the names of every row (to order them) and one chunk's customers and results are held at
+    once (plus the chunk whose names worker processes normalise ahead): the memory of a batch is
+    bounded by a chunk, not by the file. The selection is checked before the first chunk is read.
     """
     selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
-    customers = as_customers(records)
-    cleaned = clean_names(customers)
     matcher = get_matcher(db, on_message)
     matcher.check_selection(selection)
-    with collecting_rarely(len(customers)):
-        return _screen_chunks(matcher, customers, cleaned, selection, read_errors, on_progress, workers)
+    order, cleaned = name_order(source.names())
+    workers = default_workers(len(order)) if workers is None else workers
+    with collecting_rarely(len(order)):
+        yield from _screen_chunks(matcher, source, order, cleaned, selection, on_progress, workers)
 
 
 @contextmanager
@@ -70,34 +133,57 @@ def collecting_rarely(rows: int) -> Iterator[None]:
         gc.unfreeze()
 
 
-def _screen_chunks(matcher, customers: list[Customer], cleaned: set[int], selection,
-                   read_errors: list[str | None] | None, on_progress: Callable[[int], None] | None,
-                   workers: int | None) -> list[RowResult]:
-    """The rows of :func:`screen_records`, screened chunk by chunk."""
-    # rows with the same name go to the same chunk, where the name side is computed once
-    order = sorted(range(len(customers)), key=lambda i: customers[i].name or "")
-    results: list[RowResult | None] = [None] * len(customers)
-    row_chunks = [order[start:start + CHUNK_ROWS] for start in range(0, len(order), CHUNK_ROWS)]
-    chunks = [[customers[row] for row in rows] for rows in row_chunks]
-    ahead = features_ahead(chunks, default_workers(len(customers)) if workers is None else workers)
-    for rows, chunk, basics in zip(row_chunks, chunks, ahead):
+def _screen_chunks(matcher, source: RowSource, order: list[int], cleaned: set[int], selection,
+                   on_progress: Callable[[int], None] | None, workers: int
+                   ) -> Iterator[tuple[list[Customer], list[RowResult]]]:
+    """The chunks of :func:`screen_stream`, screened one after the other (the next one's names
+    normalised ahead by ``workers`` processes)."""
+    row_chunks = (order[start:start + CHUNK_ROWS] for start in range(0, len(order), CHUNK_ROWS))
+    loaded = ((rows, source.customers(rows)) for rows in row_chunks)
+    for (rows, given), basics in with_features(loaded, workers, lambda item: _cleaned(item[0], item[1], cleaned)):
+        chunk = _cleaned(rows, given, cleaned)
         errors, hits = matcher.score_chunk(chunk, selection=selection, basics=basics)
         identifier_hits(matcher.con, chunk, hits, selection, selection.config(matcher.config))
         note_former_names(matcher.con, hits, matcher.lookup_former_names())
-        for i, (row, cust) in enumerate(zip(rows, chunk)):
+        results = []
+        for i, (row, cust, error) in enumerate(zip(rows, chunk, source.read_errors(rows))):
             input_id = cust.id or str(row + 1)
-            error = (read_errors[row] if read_errors else None) or errors[i]
+            error = error or errors[i]
             if error:
-                results[row] = RowResult(row, input_id, "error", error=error)
+                results.append(RowResult(row, input_id, "error", error=error))
             elif i in hits:
                 for hit in hits[i] if row in cleaned else ():
                     hit.explanation = f"{hit.explanation}; {CLEANED_NOTE}"
-                results[row] = RowResult(row, input_id, "hit", hits[i])
+                results.append(RowResult(row, input_id, "hit", hits[i]))
             else:
-                results[row] = RowResult(row, input_id, "no_hit")
+                results.append(RowResult(row, input_id, "no_hit"))
         if on_progress:
             on_progress(len(chunk))
-    return results  # type: ignore[return-value] - every row is filled
+        yield given, results
+
+
+def name_order(names: Iterable[str | None]) -> tuple[list[int], set[int]]:
+    """The rows in the order they are screened, by name as screened (control and invisible
+    characters removed: they hide a name from a reader, so the explanation shows the cleaned name
+    and says so), so that rows with the same name go to the same
+    chunk, where the name side is computed once; and the rows whose name was cleaned."""
+    keys: list[str] = []
+    cleaned: set[int] = set()
+    for row, name in enumerate(names):
+        if name:
+            name, changed = strip_invisible(name)
+            if changed:
+                cleaned.add(row)
+        keys.append(name or "")
+    return sorted(range(len(keys)), key=keys.__getitem__), cleaned
+
+
+def _cleaned(rows: Sequence[int], customers: list[Customer], cleaned: set[int]) -> list[Customer]:
+    """The customers as screened: the names of the ``cleaned`` rows without their invisible characters."""
+    if not cleaned.intersection(rows):
+        return customers
+    return [replace(cust, name=strip_invisible(cust.name)[0]) if row in cleaned else cust
+            for row, cust in zip(rows, customers)]
 
 
 def check(name: str, country: str | None = None, address: str | None = None, dob: str | None = None,

@@ -7,21 +7,23 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from ..audit.chain import utc_now
 from ..countries import is_unrecognised
 from ..outcome import exit_code
-from ..report import atomic_output, check_output, write_results
+from ..report import atomic_output, check_output, result_rows, structured, write_rows
 from ..review.model import STATUS_CLEARED
 from ..review.decisions import DecisionLookup
 from ..review.recording import judge_results, keep_record
-from ..review.runs import run_record
-from .api import screen_records, screening_context
+from ..review.runs import ReviewedHit, RunCounts, hit_row, run_record
+from ..spill import RowSpill
+from .api import screen_stream, screening_context
 from .customers import Customer
 from ..identifiers import Identifier, describe_problem, identifier_columns, normalize_identifier
 from .files import CustomerTable, read_customer_file
 from .results import RowResult
+from .rows import FileRows
 from .selection import make_selection
 
 NAMED_VALUES = 3  # unrecognised country values named in the summary
@@ -122,36 +124,72 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
         raise ValueError(f"{Path(path).name}: no customer rows to screen (only a header)")
     if on_total:
         on_total(len(table))
-    cols = table.field_values()
-    customers = [Customer(**{key: (values[i] if values else None) for key, values in cols.items()})
-                 for i in range(len(table))]
-    invalid = add_identifiers(customers, table, identifier_columns)
-    for note in invalid_notes(invalid):
-        if on_message:
-            on_message(note)
-    results = screen_records(customers, db=db, threshold=threshold, read_errors=table.errors,
-                             on_progress=on_progress, on_message=on_message, **chosen)
-    reviewed = judge_results(db, customers, results, decisions=decisions)
-    written = write_results(results, table.columns, output, fmt, stdout=stdout or sys.stdout, excel=excel,
-                            reviews=reviewed)
+    notes, input_columns = table.notes, list(table.columns)
+    rows = FileRows(table, identifier_map(table, identifier_columns), named=NAMED_VALUES)
+    del table  # its columns are held by ``rows`` alone, compactly
+    tally = Tally()
+    with RowSpill() as spill:
+        for customers, results in screen_stream(rows, db=db, threshold=threshold, on_progress=on_progress,
+                                                on_message=on_message, **chosen):
+            by_row = dict(zip((r.row for r in results), customers))
+            reviewed = judge_results(db, by_row, results, decisions=decisions)
+            spill.add(_keyed(result_rows(results, rows.own(list(by_row)), structured(fmt), reviewed)))
+            tally.add(by_row, results, reviewed)
+        for note in invalid_notes(rows.invalid_named, rows.invalid_count):
+            if on_message:
+                on_message(note)
+        written = write_rows(input_columns, spill.rows, output, fmt, stdout=stdout or sys.stdout, excel=excel)
     context = screening_context(db, threshold, **chosen)
     context_file = write_context(output, context) if output else None
-    record = run_record("screen", started_at, results, reviewed, context, path, output)
+    hit_data = sorted(tally.hit_data, key=lambda hit: hit["input_row"])  # input order, as the output
+    record = run_record("screen", started_at, RunCounts(tally.rows, tally.errors, tally.hit_rows), hit_data,
+                        context, path, output)
     run_id = keep(record) if keep else keep_record(db, record, on_message)
-    hits = [h for r in results for h in r.hits]
-    unknown = unrecognised_countries(customers, results)
-    return BatchSummary(rows=len(results), hit_rows=sum(r.status == "hit" for r in results), hits=len(hits),
-                        address_hits=sum(h.match_kind == "address" for h in hits),
-                        errors=sum(r.status == "error" for r in results), output_rows=written,
-                        seconds=time.perf_counter() - start, notes=table.notes,
+    return BatchSummary(rows=tally.rows, hit_rows=tally.hit_rows, hits=tally.hits, address_hits=tally.address_hits,
+                        errors=tally.errors, output_rows=written, seconds=time.perf_counter() - start, notes=notes,
                         output=str(output) if output else None, context_file=context_file,
-                        unknown_country_rows=sum(unknown.values()),
-                        unknown_countries=[v for v, _ in unknown.most_common(NAMED_VALUES)],
-                        unknown_country_values=len(unknown), selection=selection.describe(), run_id=run_id,
-                        cleared=sum(r.standing.status == STATUS_CLEARED for r in reviewed.values()),
-                        alert_rows=len({row for (row, _), r in reviewed.items() if r.standing.status != STATUS_CLEARED}),
-                        identifier_hits=sum(h.match_kind == "identifier" for h in hits),
-                        invalid_identifiers=len(invalid))
+                        unknown_country_rows=sum(tally.unknown.values()),
+                        unknown_countries=[v for v, _ in tally.unknown.most_common(NAMED_VALUES)],
+                        unknown_country_values=len(tally.unknown), selection=selection.describe(), run_id=run_id,
+                        cleared=tally.cleared, alert_rows=len(tally.alert_rows),
+                        identifier_hits=tally.identifier_hits, invalid_identifiers=rows.invalid_count)
+
+
+def _keyed(output_rows: Iterable[list]) -> Iterator[tuple[int, list]]:
+    """Output rows keyed by their 0-based input row (``input_row`` is the second cell, 1-based)."""
+    return ((cells[1] - 1, cells) for cells in output_rows)
+
+
+@dataclass
+class Tally:
+    """What a batch's summary and run record count, added up chunk by chunk; the hits as the run
+    keeps them (:func:`screening.review.runs.hit_row`), not their objects."""
+
+    rows: int = 0
+    errors: int = 0
+    hit_rows: int = 0
+    hits: int = 0
+    address_hits: int = 0
+    identifier_hits: int = 0
+    cleared: int = 0
+    alert_rows: set[int] = field(default_factory=set)
+    unknown: Counter = field(default_factory=Counter)
+    hit_data: list[dict] = field(default_factory=list)
+
+    def add(self, customers: Mapping[int, Customer], results: list[RowResult],
+            reviewed: Mapping[tuple[int, str], ReviewedHit]) -> None:
+        """Count a chunk: its customers by row, their results, their hits' standing."""
+        hits = [h for r in results for h in r.hits]
+        self.rows += len(results)
+        self.errors += sum(r.status == "error" for r in results)
+        self.hit_rows += sum(r.status == "hit" for r in results)
+        self.hits += len(hits)
+        self.address_hits += sum(h.match_kind == "address" for h in hits)
+        self.identifier_hits += sum(h.match_kind == "identifier" for h in hits)
+        self.cleared += sum(r.standing.status == STATUS_CLEARED for r in reviewed.values())
+        self.alert_rows.update(row for (row, _), r in reviewed.items() if r.standing.status != STATUS_CLEARED)
+        self.unknown.update(unrecognised_countries([customers[r.row] for r in results], results))
+        self.hit_data += [hit_row(item) for item in reviewed.values()]
 
 
 def add_identifiers(customers: list[Customer], table: CustomerTable, given: Iterable[str] = ()
@@ -159,11 +197,7 @@ def add_identifiers(customers: list[Customer], table: CustomerTable, given: Iter
     """Give each customer the identifiers of its row's identifier columns (given, else guessed from
     the headers), keyed and validated; returns the invalid ones (row position, identifier), which
     are kept and looked up all the same."""
-    taken = {c for mapped in table.mapping.values() for c in mapped}
-    try:
-        id_cols = identifier_columns(list(table.columns), given, taken)
-    except ValueError as exc:
-        raise ValueError(f"--identifier-column: {exc}") from None
+    id_cols = identifier_map(table, given)
     invalid: list[tuple[int, Identifier]] = []
     if not id_cols:
         return invalid
@@ -176,13 +210,25 @@ def add_identifiers(customers: list[Customer], table: CustomerTable, given: Iter
     return invalid
 
 
-def invalid_notes(invalid: list[tuple[int, Identifier]]) -> list[str]:
-    """What stderr says about invalid customer identifiers: how many, the first few named with their row."""
-    if not invalid:
+def identifier_map(table: CustomerTable, given: Iterable[str] = ()) -> dict[str, str]:
+    """The identifier columns of a read file and their kinds: ``given`` (``COL`` or ``COL=KIND``),
+    else the columns whose header names a kind, among the columns no screening field reads."""
+    taken = {c for mapped in table.mapping.values() for c in mapped}
+    try:
+        return identifier_columns(list(table.columns), given, taken)
+    except ValueError as exc:
+        raise ValueError(f"--identifier-column: {exc}") from None
+
+
+def invalid_notes(invalid: list[tuple[int, Identifier]], count: int | None = None) -> list[str]:
+    """What stderr says about invalid customer identifiers: how many (``count``, default all of
+    ``invalid``), the first few named with their row."""
+    count = len(invalid) if count is None else count
+    if not count:
         return []
     named = "; ".join(f"row {row + 1}: {describe_problem(ident)}" for row, ident in invalid[:NAMED_VALUES])
-    more = "; ..." if len(invalid) > NAMED_VALUES else ""
-    return [f"note: {len(invalid)} customer identifiers not valid, kept and looked up as given ({named}{more})"]
+    more = "; ..." if count > NAMED_VALUES else ""
+    return [f"note: {count} customer identifiers not valid, kept and looked up as given ({named}{more})"]
 
 
 def unrecognised_countries(customers: list[Customer], results: list[RowResult]) -> Counter:

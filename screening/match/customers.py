@@ -1,16 +1,15 @@
 """A customer as screened, and the reading of its fields: date of birth, entity type (with its
-vocabulary of the words customer files use), country, and the cleaning of invisible characters
-from its name."""
+vocabulary of the words customer files use) and country. (Invisible characters are removed from
+its name where a batch is ordered by name, :func:`screening.match.api.name_order`.)"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
 from ..countries import to_country_code
-from ..normalize import strip_invisible
 
 FIELDS = ("name", "address", "country", "dob", "type", "id")
 _DOB = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
@@ -87,17 +86,3 @@ def as_customers(records: Iterable[dict | Customer]) -> list[Customer]:
             continue
         out.append(Customer(**{k: (None if rec.get(k) in (None, "") else str(rec.get(k))) for k in FIELDS}))
     return out
-
-
-def clean_names(customers: list[Customer]) -> set[int]:
-    """Remove control and invisible characters (bidi overrides, zero-width, ANSI escapes) from the
-    customer names, in place: they hide a name from a reader, so the explanation shows the
-    cleaned name. Returns the positions of the rows that had any."""
-    flagged = set()
-    for i, cust in enumerate(customers):
-        if cust.name:
-            clean, changed = strip_invisible(cust.name)
-            if changed:
-                customers[i] = replace(cust, name=clean)
-                flagged.add(i)
-    return flagged

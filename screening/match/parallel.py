@@ -12,7 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Iterator, Sequence
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from .chunk import KEY_SEP, Basics, NameBasics, name_basics
 from .customers import Customer, parse_type
@@ -22,6 +23,7 @@ from .features import AddressFeatures, address_features, name_features
 POOL_MIN_ROWS = 20_000  # fewer customers than this: features computed in this process (a pool starts in ~1 s)
 TASK_VALUES = 2_000     # names (or addresses) per task sent to a worker
 AHEAD = 1               # chunks whose features may be computed ahead of the one being screened
+T = TypeVar("T")
 
 
 def default_workers(rows: int) -> int:
@@ -92,16 +94,26 @@ class FeaturePool:
 def features_ahead(chunks: Sequence[Sequence[Customer]], workers: int) -> Iterator[Basics | None]:
     """Each chunk's features in order, computed by ``workers`` processes up to ``AHEAD`` chunks
     ahead of the one being consumed; with no workers, None for each (computed when loaded)."""
+    return (basics for _, basics in with_features(chunks, workers, lambda chunk: chunk))
+
+
+def with_features(items: Iterable[T], workers: int, customers: Callable[[T], Sequence[Customer]]
+                  ) -> Iterator[tuple[T, Basics | None]]:
+    """Each item (a chunk, or what holds one: ``customers`` gives its customers) with its chunk's
+    features, computed by ``workers`` processes up to ``AHEAD`` chunks ahead of the one being
+    consumed; with no workers, None for each (computed when loaded). ``items`` is read lazily:
+    at most ``AHEAD + 1`` items are held beyond the one being consumed."""
+    items = iter(items)
     if workers <= 0:
-        yield from (None for _ in chunks)
+        yield from ((item, None) for item in items)
         return
     pool = FeaturePool(workers)
     try:
-        pending = [pool.submit(chunk) for chunk in chunks[:AHEAD + 1]]
-        for k in range(len(chunks)):
-            basics = pool.collect(pending.pop(0))
-            if k + AHEAD + 1 < len(chunks):
-                pending.append(pool.submit(chunks[k + AHEAD + 1]))
-            yield basics
+        pending = [(item, pool.submit(customers(item))) for item in islice(items, AHEAD + 1)]
+        while pending:
+            item, tasks = pending.pop(0)
+            basics = pool.collect(tasks)
+            pending += [(following, pool.submit(customers(following))) for following in islice(items, 1)]
+            yield item, basics
     finally:
         pool.close()

@@ -96,15 +96,19 @@ class RunCounts:
 
 
 def run_record(kind: str, started_at: datetime, results: Sequence[RowResult] | RunCounts,
-               reviewed: dict[tuple[int, str], ReviewedHit], context: dict, input_path: str | Path | None = None,
-               output: str | Path | None = None, run_by: str | None = None, query: dict | None = None) -> dict:
+               reviewed: dict[tuple[int, str], ReviewedHit] | list[dict], context: dict,
+               input_path: str | Path | None = None, output: str | Path | None = None, run_by: str | None = None,
+               query: dict | None = None) -> dict:
     """What is kept of a run, as JSON-ready data: its facts and, under ``"hit_rows_data"``, its hits.
 
     ``results``: the screening's rows, or only their counts (a re-screen screens some customers of
-    several files). ``query``: what a one-off check looked up (it has no input file)."""
+    several files). ``reviewed``: the hits with their standing, or already as kept (:func:`hit_row`:
+    a batch keeps its hits so as it goes, without their objects). ``query``: what a one-off check
+    looked up (it has no input file)."""
     if kind not in RUN_KINDS:
         raise ValueError(f"unknown run kind {kind!r}; one of {', '.join(RUN_KINDS)}")
     counts = results if isinstance(results, RunCounts) else RunCounts.of(results)
+    hits = reviewed if isinstance(reviewed, list) else [hit_row(item) for item in reviewed.values()]
     return {
         "kind": kind, "started_at": started_at.isoformat(), "finished_at": chain.utc_now().isoformat(),
         "run_by": chain.audit_actor(run_by), "host": socket.gethostname(),
@@ -112,12 +116,12 @@ def run_record(kind: str, started_at: datetime, results: Sequence[RowResult] | R
         "input_sha256": file_sha256(input_path) if input_path and Path(input_path).is_file() else None,
         "output_file": Path(output).name if output else None, "rows": counts.rows,
         "rows_screened": counts.rows - counts.rows_error, "rows_error": counts.rows_error,
-        "hit_rows": counts.hit_rows, "hits": len(reviewed),
-        "cleared": sum(h.standing.status == STATUS_CLEARED for h in reviewed.values()),
+        "hit_rows": counts.hit_rows, "hits": len(hits),
+        "cleared": sum(h["status"] == STATUS_CLEARED for h in hits),
         "list_versions": json.loads(json.dumps(context.get("lists", {}), default=str)),
         "settings": {**model_settings(), "threshold": context.get("threshold", {})},
         "selection": context.get("selection", {}), "query": query,
-        HITS_KEY: [_hit_row(item) for item in reviewed.values()]}
+        HITS_KEY: hits}
 
 
 HITS_KEY = "hit_rows_data"
@@ -147,7 +151,8 @@ def record_run(con: duckdb.DuckDBPyConnection, kind: str, started_at: datetime,
 HIT_TYPES = {"run_id": pa.int32(), "input_row": pa.int32(), "score": pa.float64(), "decision_id": pa.int32()}
 
 
-def _hit_row(item: ReviewedHit) -> dict:
+def hit_row(item: ReviewedHit) -> dict:
+    """A hit as a run keeps it: its row, customer, entity, score, explanation and standing."""
     h, k, s = item.hit, item.key, item.standing
     return {"input_row": item.row + 1, "input_id": item.input_id, "customer_key": k.customer_key,
             "customer_fp": k.customer_fp, **customer_fields(item.customer), "entity_id": h.entity_id,

@@ -166,7 +166,7 @@ def no_screening(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("screened before the output was checked")
 
-    monkeypatch.setattr("screening.match.batch.screen_records", refuse)
+    monkeypatch.setattr("screening.match.batch.screen_stream", refuse)
 
 
 def test_screen_checks_the_output_before_screening(screen_db, tmp_path, no_screening):

@@ -37,11 +37,12 @@ class CustomerTable:
 
     def field_values(self) -> dict[str, list[str | None] | None]:
         """Each screening field's value per row (None for a field the file does not have)."""
-        return {key: _joined([self.columns[c] for c in cols], JOINED_FIELDS.get(key, " ")) if cols else None
+        return {key: joined([self.columns[c] for c in cols], JOINED_FIELDS.get(key, " ")) if cols else None
                 for key, cols in self.mapping.items()}
 
 
-def _joined(columns: list[list[str | None]], separator: str) -> list[str | None]:
+def joined(columns: list[list[str | None]], separator: str) -> list[str | None]:
+    """The values of a field read from several columns: each row's non-empty values joined."""
     if len(columns) == 1:
         return columns[0]
     return [separator.join(v.strip() for v in values if v and v.strip()) or None for values in zip(*columns)]
