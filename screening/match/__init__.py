@@ -10,7 +10,7 @@ Modules, in the order a screening uses them:
   (Python, a few customers) compare them, with the constants of :mod:`.scoring`;
 * :mod:`.explain` says why a customer hit; :mod:`.results` holds the hits;
 * :mod:`.cache` keeps one matcher per store; :mod:`.api` is the library calls; :mod:`.batch`
-  screens a whole file.
+  screens a whole file, its rows held compactly by :mod:`.rows`.
 
 The names below are imported lazily: ``import screening.match.results`` stays cheap.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 _API = {
     "screen_records": "api", "check": "api", "screening_context": "api", "prepare_lookups": "api",
-    "CHUNK_ROWS": "api",
+    "CHUNK_ROWS": "api", "screen_stream": "api", "ListSource": "api", "RowSource": "api",
     "screen_file": "batch",
     "get_matcher": "cache", "release": "cache", "open_store": "cache", "pin_store": "cache",
     "Matcher": "engine",

@@ -10,7 +10,7 @@ import json
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import duckdb
 
@@ -25,8 +25,8 @@ from ..writers import atomic_output
 from .runs import ReviewedHit, RunCounts, customer_fields, review_results, run_record, store_run
 
 
-def judge_results(db: str | Path | None, customers: Sequence[Customer], results: Sequence[RowResult],
-                  now: datetime | None = None, decisions: DecisionLookup | None = None
+def judge_results(db: str | Path | None, customers: Sequence[Customer] | Mapping[int, Customer],
+                  results: Sequence[RowResult], now: datetime | None = None, decisions: DecisionLookup | None = None
                   ) -> dict[tuple[int, str], ReviewedHit]:
     """The hits of a screening with their standing, by (row, entity_id), read through the cached
     matcher of ``db`` (the decisions too, unless ``decisions`` gives them: a service screening

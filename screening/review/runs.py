@@ -12,7 +12,7 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -49,12 +49,13 @@ def customer_fields(customer: Customer) -> dict[str, str | None]:
     return {f: getattr(customer, f) for f in CUSTOMER_FIELDS}
 
 
-def review_results(con: duckdb.DuckDBPyConnection, customers: Sequence[Customer], results: Sequence[RowResult],
-                   now: datetime | None = None, decisions: DecisionLookup | None = None
-                   ) -> dict[tuple[int, str], ReviewedHit]:
+def review_results(con: duckdb.DuckDBPyConnection, customers: Sequence[Customer] | Mapping[int, Customer],
+                   results: Sequence[RowResult], now: datetime | None = None,
+                   decisions: DecisionLookup | None = None) -> dict[tuple[int, str], ReviewedHit]:
     """Every hit of a screening with its standing under the analysts' decisions, by (row, entity_id).
 
-    ``customers`` are the screened rows in input order (``results[i].row`` indexes them). The
+    ``customers`` are the screened rows in input order, or by input row (a chunk of a batch):
+    ``customers[results[i].row]`` is the customer of ``results[i]``. The
     entities' list content is read from ``con``, the decisions too unless ``decisions`` gives them."""
     found = [(res, hit) for res in results if res.status == "hit" for hit in res.hits]
     pairs = []
