@@ -28,7 +28,7 @@ class _Run:
 
 
 class RowSpill:
-    """Keyed rows (input row, cells) added in runs sorted by key, read back merged in key order.
+    """Keyed rows (input row, cells; or any picklable value) added in runs, read back merged in key order.
 
     The file is a private temporary file (in ``folder``, default the system's temporary folder),
     gone when the spill is closed or collected. Rows of one key keep the order they were added in.

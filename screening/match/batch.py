@@ -128,20 +128,21 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     rows = FileRows(table, identifier_map(table, identifier_columns), named=NAMED_VALUES)
     del table  # its columns are held by ``rows`` alone, compactly
     tally = Tally()
-    with RowSpill() as spill:
+    with RowSpill() as spill, RowSpill() as kept_hits:
         for customers, results in screen_stream(rows, db=db, threshold=threshold, on_progress=on_progress,
                                                 on_message=on_message, **chosen):
             by_row = dict(zip((r.row for r in results), customers))
             reviewed = judge_results(db, by_row, results, decisions=decisions)
             spill.add(_keyed(result_rows(results, rows.own(list(by_row)), structured(fmt), reviewed)))
+            kept_hits.add((row, hit_row(item)) for (row, _), item in reviewed.items())
             tally.add(by_row, results, reviewed)
         for note in invalid_notes(rows.invalid_named, rows.invalid_count):
             if on_message:
                 on_message(note)
         written = write_rows(input_columns, spill.rows, output, fmt, stdout=stdout or sys.stdout, excel=excel)
+        hit_data = list(kept_hits.rows())  # the run's hits, as it keeps them, in input order
     context = screening_context(db, threshold, **chosen)
     context_file = write_context(output, context) if output else None
-    hit_data = sorted(tally.hit_data, key=lambda hit: hit["input_row"])  # input order, as the output
     record = run_record("screen", started_at, RunCounts(tally.rows, tally.errors, tally.hit_rows), hit_data,
                         context, path, output)
     run_id = keep(record) if keep else keep_record(db, record, on_message)
@@ -162,8 +163,7 @@ def _keyed(output_rows: Iterable[list]) -> Iterator[tuple[int, list]]:
 
 @dataclass
 class Tally:
-    """What a batch's summary and run record count, added up chunk by chunk; the hits as the run
-    keeps them (:func:`screening.review.runs.hit_row`), not their objects."""
+    """What a batch's summary and run record count, added up chunk by chunk."""
 
     rows: int = 0
     errors: int = 0
@@ -174,7 +174,6 @@ class Tally:
     cleared: int = 0
     alert_rows: set[int] = field(default_factory=set)
     unknown: Counter = field(default_factory=Counter)
-    hit_data: list[dict] = field(default_factory=list)
 
     def add(self, customers: Mapping[int, Customer], results: list[RowResult],
             reviewed: Mapping[tuple[int, str], ReviewedHit]) -> None:
@@ -189,7 +188,6 @@ class Tally:
         self.cleared += sum(r.standing.status == STATUS_CLEARED for r in reviewed.values())
         self.alert_rows.update(row for (row, _), r in reviewed.items() if r.standing.status != STATUS_CLEARED)
         self.unknown.update(unrecognised_countries([customers[r.row] for r in results], results))
-        self.hit_data += [hit_row(item) for item in reviewed.values()]
 
 
 def add_identifiers(customers: list[Customer], table: CustomerTable, given: Iterable[str] = ()
