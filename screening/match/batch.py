@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 from ..audit.chain import utc_now
 from ..countries import is_unrecognised
 from ..outcome import exit_code
-from ..report import atomic_output, check_output, result_rows, structured, write_rows
+from ..report import SCREEN_COLUMNS, atomic_output, check_output, result_rows, structured, write_rows
 from ..review.model import STATUS_CLEARED
 from ..review.decisions import DecisionLookup
 from ..review.recording import judge_results, keep_record
@@ -156,9 +156,12 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                         identifier_hits=tally.identifier_hits, invalid_identifiers=rows.invalid_count)
 
 
+INPUT_ROW = SCREEN_COLUMNS.index("input_row")  # the output cell of the 1-based input row
+
+
 def _keyed(output_rows: Iterable[list]) -> Iterator[tuple[int, list]]:
-    """Output rows keyed by their 0-based input row (``input_row`` is the second cell, 1-based)."""
-    return ((cells[1] - 1, cells) for cells in output_rows)
+    """Output rows keyed by their 0-based input row."""
+    return ((cells[INPUT_ROW] - 1, cells) for cells in output_rows)
 
 
 @dataclass
