@@ -181,16 +181,42 @@ class Tally:
     def add(self, customers: Mapping[int, Customer], results: list[RowResult],
             reviewed: Mapping[tuple[int, str], ReviewedHit]) -> None:
         """Count a chunk: its customers by row, their results, their hits' standing."""
-        hits = [h for r in results for h in r.hits]
-        self.rows += len(results)
-        self.errors += sum(r.status == "error" for r in results)
-        self.hit_rows += sum(r.status == "hit" for r in results)
-        self.hits += len(hits)
-        self.address_hits += sum(h.match_kind == "address" for h in hits)
-        self.identifier_hits += sum(h.match_kind == "identifier" for h in hits)
-        self.cleared += sum(r.standing.status == STATUS_CLEARED for r in reviewed.values())
-        self.alert_rows.update(row for (row, _), r in reviewed.items() if r.standing.status != STATUS_CLEARED)
-        self.unknown.update(unrecognised_countries([customers[r.row] for r in results], results))
+        counts = count_results([customers[r.row] for r in results], results, reviewed)
+        for name in ("rows", "errors", "hit_rows", "hits", "address_hits", "identifier_hits", "cleared"):
+            setattr(self, name, getattr(self, name) + getattr(counts, name))
+        self.alert_rows.update(counts.alert_rows)
+        self.unknown.update(counts.unknown)
+
+
+@dataclass
+class ResultCounts:
+    """What one batch of results counts for a summary and a run record (the DuckDB engine's
+    chunks and the Spark engine's partitions alike)."""
+
+    rows: int
+    errors: int
+    hit_rows: int
+    hits: int
+    address_hits: int
+    identifier_hits: int
+    cleared: int               # hits standing cleared by an analyst's decision
+    alert_rows: set[int]       # rows (as the results number them) with a hit not cleared
+    unknown: Counter           # unrecognised countries
+
+
+def count_results(customers: list[Customer], results: list[RowResult],
+                  reviewed: Mapping[tuple[int, str], ReviewedHit]) -> ResultCounts:
+    """The counts of ``results`` (``customers``: the customer of each result, in the same order;
+    ``reviewed``: their hits' standings keyed by (row, entity))."""
+    hits = [h for r in results for h in r.hits]
+    return ResultCounts(
+        rows=len(results), errors=sum(r.status == "error" for r in results),
+        hit_rows=sum(r.status == "hit" for r in results), hits=len(hits),
+        address_hits=sum(h.match_kind == "address" for h in hits),
+        identifier_hits=sum(h.match_kind == "identifier" for h in hits),
+        cleared=sum(r.standing.status == STATUS_CLEARED for r in reviewed.values()),
+        alert_rows={row for (row, _), r in reviewed.items() if r.standing.status != STATUS_CLEARED},
+        unknown=unrecognised_countries(customers, results))
 
 
 def add_identifiers(customers: list[Customer], table: CustomerTable, given: Iterable[str] = ()

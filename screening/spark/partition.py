@@ -20,14 +20,13 @@ from typing import Any, Iterator, Mapping
 import pyarrow as pa
 
 from ..match.api import screen_records
-from ..match.batch import NAMED_VALUES, add_identifiers, unrecognised_countries
+from ..match.batch import NAMED_VALUES, add_identifiers, count_results
 from ..match.cache import get_matcher, pin_store, release
 from ..match.customers import Customer
 from ..match.files import CustomerTable
 from ..match.files.readers import cell_text
 from ..match.results import RowResult
 from ..report import output_columns, result_rows
-from ..review.model import STATUS_CLEARED
 from ..review.recording import judge_results
 
 ROW, SEQ, STATS, ERROR = "__row", "__seq", "__stats", "__error"
@@ -185,15 +184,11 @@ def _output_batch(plan: Plan, results: list[RowResult], columns: dict[str, list]
 def _stats(customers: list[Customer], results: list[RowResult], reviewed: dict, rows: list[int],
            invalid: list) -> PartitionStats:
     """The partition's counts, its hits' standings keyed by input row."""
-    hits = [h for r in results for h in r.hits]
-    alerts = {row for (row, _), r in reviewed.items() if r.standing.status != STATUS_CLEARED}
+    counts = count_results(customers, results, reviewed)
     return PartitionStats(
-        rows=len(results), errors=sum(r.status == "error" for r in results),
-        hit_rows=sum(r.status == "hit" for r in results), alert_rows=len(alerts), hits=len(hits),
-        address_hits=sum(h.match_kind == "address" for h in hits),
-        identifier_hits=sum(h.match_kind == "identifier" for h in hits),
-        cleared=sum(r.standing.status == STATUS_CLEARED for r in reviewed.values()),
-        unknown=unrecognised_countries(customers, results), invalid=len(invalid),
+        rows=counts.rows, errors=counts.errors, hit_rows=counts.hit_rows, alert_rows=len(counts.alert_rows),
+        hits=counts.hits, address_hits=counts.address_hits, identifier_hits=counts.identifier_hits,
+        cleared=counts.cleared, unknown=counts.unknown, invalid=len(invalid),
         invalid_named=[(rows[i], ident) for i, ident in invalid[:NAMED_VALUES]],
         reviewed={(rows[row], entity): replace(r, row=rows[row]) for (row, entity), r in reviewed.items()})
 
