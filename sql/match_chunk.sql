@@ -5,7 +5,9 @@
 CREATE OR REPLACE TEMP TABLE match_cust AS SELECT * FROM match_cust_arrow;
 
 -- name: match_cname
-CREATE OR REPLACE TEMP TABLE match_cname AS SELECT * FROM match_cname_arrow;
+-- with the name's skeleton (its words' spelling classes joined), which the model compares
+CREATE OR REPLACE TEMP TABLE match_cname AS
+SELECT *, array_to_string(list_transform(toks, lambda x: x.s), '') AS skeleton FROM match_cname_arrow;
 
 -- name: match_cname_keys
 -- one row per blocking key of a name: the Arrow table holds each name's keys as one string joined

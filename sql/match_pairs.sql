@@ -179,6 +179,38 @@ FROM (
     JOIN match_addresses_read a USING (entity_id)
 ) GROUP BY ALL;
 
+-- name: match_name_level
+-- The model's name comparison level of each (customer name, entity) pair with a closest name:
+-- the level SQL is the model's own (its name comparison's CASE, put in place of the NAME_LEVEL
+-- marker by screening/match/engine.py), over the columns named as in match_pairs.
+CREATE OR REPLACE TEMP TABLE match_name_level AS
+SELECT nid, entity_id, /* NAME_LEVEL */ FROM (
+    SELECT bn.nid, bn.entity_id, bn.best.core AS core_l, cn.core AS core_r,
+           bn.best.sorted_key AS sorted_key_l, cn.sorted_key AS sorted_key_r,
+           bn.best.compact AS compact_l, cn.compact AS compact_r, bn.best.skeleton AS skeleton_l, cn.skeleton AS skeleton_r,
+           bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r, bn.best.xcover_l AS xcover_l, bn.best.xcover_r AS xcover_r,
+           bn.best.ntok AS ntok_l, len(cn.toks) AS ntok_r, bn.best.matched_r AS matched_r, bn.best.edges AS edges_r,
+           bn.best.aligned AS aligned_r, bn.best.lead AS lead_r, bn.best.surname AS surname_r, cn.script AS script_r,
+           e.entity_type AS type_l, cn.type AS type_r
+    FROM match_best_name bn JOIN match_cname cn USING (nid) JOIN match_entities_read e USING (entity_id)
+);
+
+-- name: match_hopeful
+-- The candidate pairs that can make a hit: a hit by name needs a name level above "names differ",
+-- an address hit the top address level (Matcher._hit); the model's address comparison's CASE is put
+-- in place of the ADDRESS_LEVEL marker. Most candidates are neither, and are left out before their
+-- wide rows are built and scored; training ($all_pairs) keeps every pair.
+CREATE OR REPLACE TEMP TABLE match_hopeful AS
+SELECT c.cust_uid, c.entity_id, c.by_address
+FROM match_cand c JOIN match_cust r USING (cust_uid)
+LEFT JOIN match_name_level g ON g.nid = r.nid AND g.entity_id = c.entity_id
+LEFT JOIN (
+    SELECT cust_uid, entity_id, /* ADDRESS_LEVEL */ FROM (
+        SELECT ba.cust_uid, ba.entity_id, ba.best.acov_l AS acov_l, ba.best.acov_r AS acov_r, r.street AS street_r
+        FROM match_best_address ba JOIN match_cust r USING (cust_uid))
+) a ON a.cust_uid = c.cust_uid AND a.entity_id = c.entity_id
+WHERE $all_pairs OR g.gamma_name > 0 OR a.gamma_address = $address_level;
+
 -- name: match_pairs
 CREATE OR REPLACE TEMP TABLE match_pairs AS
 SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
@@ -187,7 +219,7 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        bn.best.core AS core_l, cn.core AS core_r,
        bn.best.sorted_key AS sorted_key_l, cn.sorted_key AS sorted_key_r,
        bn.best.compact AS compact_l, cn.compact AS compact_r,
-       bn.best.skeleton AS skeleton_l, array_to_string(list_transform(cn.toks, lambda x: x.s), '') AS skeleton_r,
+       bn.best.skeleton AS skeleton_l, cn.skeleton AS skeleton_r,
        bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r, bn.best.xcover_l AS xcover_l, bn.best.xcover_r AS xcover_r,
        bn.best.ntok AS ntok_l, len(cn.toks) AS ntok_r,
        NULL::DOUBLE AS matched_l, bn.best.matched_r AS matched_r,
@@ -206,7 +238,7 @@ SELECT 'list' AS source_dataset_l, 'customers' AS source_dataset_r,
        e.birth_dates AS birth_dates_l, NULL::DATE[] AS birth_dates_r,
        e.entity_type AS type_l, r.type AS type_r,
        e.list_refs, 0 AS match_key
-FROM match_cand c
+FROM match_hopeful c
 JOIN match_cust r USING (cust_uid)
 JOIN match_cname cn USING (nid)
 JOIN match_entities_read e USING (entity_id)

@@ -30,7 +30,7 @@ _NAME_SCHEMA = pa.schema([
     ("legal_form", pa.string()),
     ("toks", pa.list_(pa.struct([("t", pa.string()), ("p", pa.string()), ("s", pa.string()),
                                  ("k", pa.string()), ("w", pa.float64()), ("id", pa.int32())]))),
-    ("cut", pa.bool_()), ("script", pa.string()),
+    ("cut", pa.bool_()), ("script", pa.string()), ("type", pa.string()),
 ])
 _KEY_SCHEMA = pa.schema([("cust_uid", pa.int64()), ("key", pa.string())])
 _NKEY_SCHEMA = pa.schema([("nid", pa.int64()), ("keys", pa.string())])  # keys joined by KEY_SEP
@@ -154,7 +154,7 @@ class CustomerSide:
         cols: dict[str, list] = {k: [] for k in ("cust_uid", "nid", "country", "atoks", "street", "dob",
                                                  "dob_year", "type")}
         ncols: dict[str, list] = {k: [] for k in ("nid", "core", "sorted_key", "compact", "legal_form", "toks", "cut",
-                                                  "script")}
+                                                  "script", "type")}
         nids: dict[tuple, int] = {}
         key_nid: list[int] = []
         key_val: list[str] = []  # a name's blocking keys joined by KEY_SEP
@@ -177,7 +177,7 @@ class CustomerSide:
             nid = nids.get(name_key)
             if nid is None:
                 nid = nids[name_key] = len(nids)
-                for values, value in zip(ncols.values(), (nid, *p.name[:7])):
+                for values, value in zip(ncols.values(), (nid, *p.name[:7], p.type)):
                     values.append(value)
                 if p.name[7]:
                     key_nid.append(nid)

@@ -18,6 +18,7 @@ name comparison.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -63,7 +64,8 @@ class Matcher:
         self.levels = level_labels(self.settings)
         self.address_level = level_of(self.levels, *ADDRESS_HIT)
         self.predict_sql = self._predict_sql()
-        self.pair_params = pair_params()
+        self.pair_params = {**pair_params(), "address_level": self.address_level}
+        self.pair_statements, self._filters_pairs = pair_statements(self.settings)
         self._lookups: LookupPath | None = None  # made by prepare_lookups
         self._former_names: FormerNames | None = None  # read by prepare_lookups
         self._small_calls = 0                    # one-off lookups made before prepare_lookups
@@ -163,17 +165,19 @@ class Matcher:
                 self.con.execute(statement, store.used_params(statement, {"sources": sorted(sources)}))
         self._reading = sources
 
-    def _pairs(self, sources: frozenset[str] | None, has_address: bool) -> None:
-        """Build ``match_pairs`` for the loaded chunk (``sql/match_pairs.sql``)."""
+    def _pairs(self, sources: frozenset[str] | None, has_address: bool, every_pair: bool = False) -> None:
+        """Build ``match_pairs`` for the loaded chunk (``sql/match_pairs.sql``): the candidate pairs
+        that can make a hit, or every candidate pair (``every_pair``: training reads them all)."""
         self._read_lists(sources)
-        for table, statement in store.sections("match_pairs").items():
+        params = {**self.pair_params, "all_pairs": every_pair or not self._filters_pairs}
+        for table, statement in self.pair_statements:
             if table == "match_best_address":
                 # a chunk without any customer address makes this table empty: when the previous
                 # chunk left it empty already, a lookup by name alone skips planning the statement
                 if not has_address and self._best_address_empty:
                     continue
                 self._best_address_empty = not has_address
-            self.con.execute(statement, store.used_params(statement, self.pair_params))
+            self.con.execute(statement, store.used_params(statement, params))
 
     # ---- scoring -------------------------------------------------------------------------------
     def score_chunk(self, customers: list[Customer], threshold: float | None = None,
@@ -277,7 +281,7 @@ class Matcher:
     def candidate_scores(self, customers: list[Customer]) -> list[dict]:
         """Every candidate pair of a chunk with its comparison levels and weights (SQL; training)."""
         _, has_address = self.customers.load(customers)
-        self._pairs(None, has_address)
+        self._pairs(None, has_address, every_pair=True)
         return self._predict(0.0)
 
     def _hit(self, rec: dict, cust: Customer, config: ScreenConfig) -> Hit | None:
@@ -297,6 +301,25 @@ class Matcher:
                    matched_name=rec["matched_name"], match_kind=kind,
                    explanation=explain_in_words(steps, kind, score), waterfall=steps,
                    ofac_score=reference_score(cust.name, rec["matched_name"]))
+
+
+def pair_statements(settings: Any) -> tuple[list[tuple[str, str]], bool]:
+    """The statements of ``sql/match_pairs.sql`` with the model's name and address level SQL in
+    place of their markers, and whether they can leave out the pairs that cannot make a hit: only
+    when the model's name and address comparisons read no column other than those the statements
+    name (a model file of other comparisons gets every pair scored)."""
+    cases = {c.output_column_name: c._case_statement for c in settings.comparisons}
+    statements = store.sections("match_pairs")
+    filters = True
+    for marker, comparison, table in (("NAME_LEVEL", "name", "match_name_level"),
+                                      ("ADDRESS_LEVEL", "address", "match_hopeful")):
+        case = cases.get(comparison)
+        named = set(re.findall(r"\bAS (\w+_[lr])\b", statements[table]))
+        if case is None or not set(re.findall(r"\b\w+_[lr]\b", case)) <= named:
+            case, filters = f"0 AS gamma_{comparison}", False
+        for name, statement in statements.items():
+            statements[name] = statement.replace(f"/* {marker} */", case)
+    return list(statements.items()), filters
 
 
 def run_selection(threshold: float | None, selection: Selection | None) -> Selection:

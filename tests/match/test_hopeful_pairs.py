@@ -1,0 +1,58 @@
+"""The batch path scores only the candidate pairs that can make a hit (``match_hopeful``: a name
+level above "names differ" or the top address level): the hits are exactly those of scoring every
+candidate pair, on a realistic file, and most candidates are left out."""
+from __future__ import annotations
+
+import sys
+from copy import deepcopy
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("faker")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import screen as screen_benchmark  # noqa: E402
+
+from screening.match.cache import get_matcher  # noqa: E402
+from screening.match.customers import Customer  # noqa: E402
+from screening.match.engine import pair_statements  # noqa: E402
+
+ROWS = 3000
+
+
+@pytest.fixture(scope="module")
+def customers(screen_db: str) -> list[Customer]:
+    rows = screen_benchmark.realistic_rows(get_matcher(screen_db).con, ROWS, seed=23)
+    return [Customer(name=r["name"], address=r.get("address"), country=r.get("country"), dob=r.get("dob"),
+                     type=r.get("type"), id=r["id"]) for r in rows]
+
+
+def _hits(matcher, customers, scored) -> set[tuple]:
+    return {(rec["uid_r"], hit.entity_id, hit.score, hit.match_kind, hit.matched_name)
+            for rec in scored if (hit := matcher._hit(rec, customers[rec["uid_r"]], matcher.config))}
+
+
+def test_left_out_pairs_make_no_hit(customers, screen_db):
+    matcher = get_matcher(screen_db)
+    every = matcher.candidate_scores(customers)  # every candidate pair, scored
+    candidates = matcher.con.execute("SELECT count(*) FROM match_cand").fetchall()[0][0]
+    assert len(every) == candidates
+    _, found = matcher.score_in_sql(customers)
+    scored = matcher.con.execute("SELECT count(*) FROM match_pairs").fetchall()[0][0]
+    filtered = {(uid, h.entity_id, h.score, h.match_kind, h.matched_name) for uid, hits in found.items() for h in hits}
+    assert filtered == _hits(matcher, customers, every)
+    assert len(filtered) >= ROWS // 50  # the list-derived rows do hit
+    assert scored * 4 < candidates  # most candidates cannot make a hit and are not scored
+
+
+def test_a_model_reading_other_columns_scores_every_pair(screen_db):
+    settings = deepcopy(get_matcher(screen_db).settings)
+    _, filters = pair_statements(settings)
+    assert filters
+    name = next(c for c in settings.comparisons if c.output_column_name == "name")
+    level = name.comparison_levels[1]
+    level._sql_condition = level._sql_condition.replace("core_l", "nickname_l")
+    statements, filters = dict(pair_statements(settings)[0]), pair_statements(settings)[1]
+    assert not filters
+    assert "0 AS gamma_name" in statements["match_name_level"]
