@@ -16,4 +16,6 @@ CREATE OR REPLACE TEMP TABLE match_cname_keys AS
 SELECT nid, unnest(string_split(keys, chr(31))) AS key FROM match_cname_keys_arrow;
 
 -- name: match_cust_akeys
-CREATE OR REPLACE TEMP TABLE match_cust_akeys AS SELECT * FROM match_cust_akeys_arrow;
+-- the address tokens to look listed addresses up by: every token of each customer's address
+CREATE OR REPLACE TEMP TABLE match_cust_akeys AS
+SELECT cust_uid, unnest(ats) AS key FROM match_cust WHERE len(ats) > 0;

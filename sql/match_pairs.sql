@@ -7,7 +7,7 @@
 -- sql/match_read_all.sql or sql/select_lists.sql (all lists, or a selection of them).
 -- Inputs (temp tables filled by screening/match/chunk.py): match_cname(nid, core, sorted_key, compact,
 -- legal_form, toks, cut, script) = the chunk's distinct customer names, match_cname_keys(nid, key),
--- match_cust(cust_uid, nid, country, atoks, street, dob, dob_year, type), match_cust_akeys(cust_uid, key).
+-- match_cust(cust_uid, nid, country, street, dob, dob_year, type, atoks, ats), match_cust_akeys(cust_uid, key).
 -- Candidates come from rare name keys (blocking keeps recall: rare tokens, phonetic keys, token
 -- pairs, typo-tolerant prefixes/suffixes) and rare address tokens. The name side is computed once
 -- per distinct name (nid), then joined to every customer carrying that name.
@@ -174,8 +174,7 @@ FROM (
     SELECT c.cust_uid, c.entity_id, a.addr_uid, a.address,
            match_addr_cover(a.atoks, r.ats) AS acov_l, match_addr_cover(r.atoks, a.ats) AS acov_r
     FROM match_cand c
-    JOIN (SELECT cust_uid, atoks, list_transform(atoks, lambda y: y.t) AS ats FROM match_cust WHERE len(atoks) > 0) r
-         USING (cust_uid)
+    JOIN (SELECT cust_uid, atoks, ats FROM match_cust WHERE len(atoks) > 0) r USING (cust_uid)
     JOIN match_addresses_read a USING (entity_id)
 ) GROUP BY ALL;
 

@@ -22,9 +22,9 @@ CACHE_ROWS = 500_000  # names (and addresses) whose features are kept between ch
 
 _CUST_SCHEMA = pa.schema([
     ("cust_uid", pa.int64()), ("nid", pa.int64()), ("country", pa.string()),
-    ("atoks", pa.list_(pa.struct([("t", pa.string()), ("w", pa.float64())]))),
     ("street", pa.bool_()), ("dob", pa.date32()), ("dob_year", pa.int32()), ("type", pa.string()),
 ])
+_ATOK_TYPE = pa.struct([("t", pa.string()), ("w", pa.float64())])
 _NAME_SCHEMA = pa.schema([
     ("nid", pa.int64()), ("core", pa.string()), ("sorted_key", pa.string()), ("compact", pa.string()),
     ("legal_form", pa.string()),
@@ -32,7 +32,6 @@ _NAME_SCHEMA = pa.schema([
                                  ("k", pa.string()), ("w", pa.float64()), ("id", pa.int32())]))),
     ("cut", pa.bool_()), ("script", pa.string()), ("type", pa.string()),
 ])
-_KEY_SCHEMA = pa.schema([("cust_uid", pa.int64()), ("key", pa.string())])
 _NKEY_SCHEMA = pa.schema([("nid", pa.int64()), ("keys", pa.string())])  # keys joined by KEY_SEP
 
 
@@ -66,9 +65,9 @@ class Prepared:
     dob: object
     dob_year: int | None
     name: tuple        # core, sorted_key, compact, legal_form, toks, cut, script, keys (joined by KEY_SEP)
-    atoks: list[dict]  # address tokens with their weights
+    atokens: tuple[str, ...]  # address tokens (listed addresses are looked up by them too)
+    aweights: list[float]     # their weights
     street: bool
-    akeys: list[str]   # address tokens to look listed addresses up by
     country: str | None
 
 
@@ -87,7 +86,6 @@ class CustomerSide:
         self._tokens: dict[tuple, dict] = {}  # token form -> its struct (see token)
         self._name_cache: dict[tuple, tuple] = {}
         self._address_cache: dict[tuple, tuple] = {}
-        self._empty: set[str] = set()  # the temp tables known to hold no row
 
     def name_row(self, name: str, etype: str | None, basics: NameBasics | None = None) -> tuple:
         """Everything the SQL needs about one customer name (cached: names repeat in a file);
@@ -116,13 +114,13 @@ class CustomerSide:
             self._tokens[form] = tok
         return tok
 
-    def address_row(self, text: str, basics: AddressFeatures | None = None) -> tuple[list[dict], bool, list[str]]:
-        """Weighted tokens, street flag and lookup keys of one customer address (cached)."""
+    def address_row(self, text: str, basics: AddressFeatures | None = None) -> tuple[tuple[str, ...], list[float], bool]:
+        """Tokens, their weights and the street flag of one customer address (cached)."""
         cached = self._address_cache.get(text)
         if cached is None:
             addr = basics or address_features(text)
-            atoks = [{"t": t, "w": self.address_weights.get(t, self.unknown_address)} for t in addr.tokens]
-            cached = (atoks, bool(addr.street), list(addr.tokens))
+            weights, unknown = self.address_weights, self.unknown_address
+            cached = (addr.tokens, [weights.get(t, unknown) for t in addr.tokens], bool(addr.street))
             if len(self._address_cache) > CACHE_ROWS:
                 self._address_cache.clear()
             self._address_cache[text] = cached
@@ -139,9 +137,10 @@ class CustomerSide:
         row = self.name_row(name, etype, basics.names.get((name, etype)) if basics else None)
         if row[0] is None:
             raise ValueError(f"name {cust.name!r} has no letters or digits")
-        atoks, street, akeys = (self.address_row(cust.address, basics.addresses.get(cust.address) if basics else None)
-                                if cust.address else ([], False, []))
-        return Prepared(etype, dob, year, row, atoks, street, akeys, country_code(cust.country) if cust.country else None)
+        atokens, aweights, street = (self.address_row(cust.address, basics.addresses.get(cust.address) if basics else None)
+                                     if cust.address else ((), [], False))
+        return Prepared(etype, dob, year, row, atokens, aweights, street,
+                        country_code(cust.country) if cust.country else None)
 
     def load(self, customers: list[Customer], basics: Basics | None = None) -> tuple[list[str | None], bool]:
         """Normalise a chunk into the temp tables; return a per-row error (None when screened) and
@@ -151,21 +150,23 @@ class CustomerSide:
         names, and everything about the name comparison depends on the name alone. Every blocking
         key of a name is loaded: the join with the index's keys drops those it does not know.
         ``basics``: the names' and addresses' features computed ahead (:mod:`screening.match.parallel`)."""
-        cols: dict[str, list] = {k: [] for k in ("cust_uid", "nid", "country", "atoks", "street", "dob",
-                                                 "dob_year", "type")}
+        cols: dict[str, list] = {k: [] for k in ("cust_uid", "nid", "country", "street", "dob", "dob_year", "type")}
         ncols: dict[str, list] = {k: [] for k in ("nid", "core", "sorted_key", "compact", "legal_form", "toks", "cut",
                                                   "script", "type")}
         nids: dict[tuple, int] = {}
         key_nid: list[int] = []
         key_val: list[str] = []  # a name's blocking keys joined by KEY_SEP
-        akey_uid: list[int] = []
-        akey_val: list[str] = []
+        # every customer's address tokens and weights one after the other, and where each one's end
+        atokens: list[str] = []
+        aweights: list[float] = []
+        aends: list[int] = [0]
         errors: list[str | None] = []
         if len(customers) >= SMALL_CHUNK:
             # a batch arrives sorted by name, so a name seldom recurs in a later chunk: the caches
             # would only grow (they hold token lists of every name seen)
             self._name_cache.clear()
             self._address_cache.clear()
+        uids, cnids, countries, streets, dobs, years, types = cols.values()
         for uid, cust in enumerate(customers):
             try:
                 p = self.prepare(cust, basics)
@@ -182,26 +183,33 @@ class CustomerSide:
                 if p.name[7]:
                     key_nid.append(nid)
                     key_val.append(p.name[7])
-            for values, value in zip(cols.values(), (uid, nid, p.country, p.atoks, p.street, p.dob, p.dob_year, p.type)):
-                values.append(value)
-            akey_uid += [uid] * len(p.akeys)
-            akey_val += p.akeys
-        self._register("match_cust", pa.table(cols, schema=_CUST_SCHEMA))
+            uids.append(uid)
+            cnids.append(nid)
+            countries.append(p.country)
+            streets.append(p.street)
+            dobs.append(p.dob)
+            years.append(p.dob_year)
+            types.append(p.type)
+            atokens += p.atokens
+            aweights += p.aweights
+            aends.append(len(atokens))
+        ends = pa.array(aends, pa.int32())
+        cust = pa.table(cols, schema=_CUST_SCHEMA)
+        cust = cust.append_column("atoks", pa.ListArray.from_arrays(ends, pa.StructArray.from_arrays(
+            [pa.array(atokens, pa.string()), pa.array(aweights, pa.float64())], fields=list(_ATOK_TYPE))))
+        cust = cust.append_column("ats", pa.ListArray.from_arrays(ends, pa.array(atokens, pa.string())))
+        self._register("match_cust", cust)
         self._register("match_cname", pa.table(ncols, schema=_NAME_SCHEMA))
         self._register("match_cname_keys", pa.table({"nid": key_nid, "keys": key_val}, schema=_NKEY_SCHEMA))
-        # an empty key table left by the last chunk serves again
-        self._register("match_cust_akeys", pa.table({"cust_uid": akey_uid, "key": akey_val}, schema=_KEY_SCHEMA),
-                       reuse_empty=True)
-        return errors, any(cols["atoks"])
+        self._register("match_cust_akeys", None)  # the address tokens of match_cust, a row each
+        return errors, bool(atokens)
 
-    def _register(self, name: str, table: pa.Table, reuse_empty: bool = False) -> None:
-        """Make ``table`` the temp table ``name`` (kept as it is when empty again, if ``reuse_empty``)."""
-        if reuse_empty and not table.num_rows and name in self._empty:
+    def _register(self, name: str, table: pa.Table | None) -> None:
+        """Make ``table`` the temp table ``name`` (sql/match_chunk.sql; None: a table it builds from
+        the others)."""
+        if table is None:
+            self.con.execute(store.sql(f"match_chunk.{name}"))
             return
         self.con.register(f"{name}_arrow", table)
         self.con.execute(store.sql(f"match_chunk.{name}"))
         self.con.unregister(f"{name}_arrow")
-        if table.num_rows:
-            self._empty.discard(name)
-        else:
-            self._empty.add(name)

@@ -260,7 +260,7 @@ class Matcher:
         core, sorted_key, compact, legal_form, toks, cut, script, keys = p.name
         return {"core": core, "sorted_key": sorted_key, "compact": compact, "legal_form": legal_form,
                 "toks": toks, "cut": cut, "script": script, "country": p.country,
-                "atoks": tuple((a["t"], a["w"]) for a in p.atoks), "street": p.street, "akeys": p.akeys,
+                "atoks": tuple(zip(p.atokens, p.aweights)), "street": p.street, "akeys": list(p.atokens),
                 "dob": p.dob, "dob_year": p.dob_year, "type": p.type}, keys.split(KEY_SEP) if keys else []
 
     def selected_side(self, sources: frozenset[str] | None) -> ListSide | None:
