@@ -91,7 +91,9 @@ def write_xlsx(table: Table, path: Path) -> int:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                           "strings_to_numbers": False})
+                                           "strings_to_numbers": False,
+                                           # rows go to disk as written: a big book never sits in memory
+                                           "constant_memory": True})
     sheet = book.add_worksheet(table.sheet)
     sheet.write_row(0, 0, table.columns)
     n = 0
@@ -106,17 +108,39 @@ def write_xlsx(table: Table, path: Path) -> int:
     return n
 
 
+# rows per Parquet row group when writing rows: the rows are streamed, never all held at once
+PARQUET_BATCH_ROWS = 65_536
+
+
 def write_parquet(table: Table, path: Path) -> int:
-    """Parquet: the Arrow table as it is, else the rows with the given column types (others string)."""
+    """Parquet: the Arrow table as it is, else the rows with the given column types (others
+    string), streamed in row groups of :data:`PARQUET_BATCH_ROWS`."""
     import pyarrow.parquet as pq
 
-    arrow = table.arrow
-    if arrow is None:
-        rows = list(table.rows())
-        arrow = pa.table({c: pa.array([r[i] for r in rows], type=table.types.get(c, pa.string()))
-                          for i, c in enumerate(table.columns)})
-    pq.write_table(arrow, path)
-    return arrow.num_rows
+    if table.arrow is not None:
+        pq.write_table(table.arrow, path)
+        return table.arrow.num_rows
+    schema = pa.schema([(c, table.types.get(c, pa.string())) for c in table.columns])
+    n = 0
+    with pq.ParquetWriter(path, schema) as out:
+        for batch in _batches(table.rows(), PARQUET_BATCH_ROWS):
+            out.write_table(pa.table([pa.array([r[i] for r in batch], type=f.type)
+                                      for i, f in enumerate(schema)], schema=schema))
+            n += len(batch)
+        if n == 0:
+            out.write_table(schema.empty_table())
+    return n
+
+
+def _batches(rows: Iterable[Sequence], size: int) -> Iterator[list[Sequence]]:
+    batch: list[Sequence] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @dataclass(frozen=True)

@@ -45,34 +45,35 @@ def test_input_row_follows_input_id_and_tells_repeated_ids_apart(tmp_path, fmt):
         ("C1", 1, "hit"), ("C1", 2, "no_hit"), ("C2", 3, "error")]
 
 
+def test_parquet_rows_are_streamed_in_row_groups_and_an_empty_result_keeps_its_columns(tmp_path, monkeypatch):
+    from screening import writers
+
+    monkeypatch.setattr(writers, "PARQUET_BATCH_ROWS", 2)
+    out = tmp_path / "hits.parquet"
+    assert write_results(results(), INPUT, out, "parquet") == 3
+    assert pq.ParquetFile(out).metadata.num_row_groups == 2  # 2 rows, then 1: never all rows at once
+    assert [r["status"] for r in pq.read_table(out).to_pylist()] == ["hit", "no_hit", "error"]
+    empty = tmp_path / "none.parquet"
+    assert write_results([], {"customer_id": [], "name": []}, empty, "parquet") == 0
+    table = pq.read_table(empty)
+    assert table.num_rows == 0 and table.column_names[:3] == ["input_id", "input_row", "status"]
+
+
 def test_an_input_column_named_input_row_is_kept_under_another_name():
     assert output_columns(["input_row", "name"])[-2:] == ["input_input_row", "name"]
 
 
 def kill_mid_write(fmt: str, monkeypatch) -> None:
-    """Make the writer of ``fmt`` die after writing part of its file, as a killed process would."""
-    if fmt in ("csv", "json"):  # written row by row: die after the first row
-        real = report.result_rows
+    """Make the writer of ``fmt`` die after writing part of its file, as a killed process would:
+    every format is written row by row, so die after the first row."""
+    real = report.result_rows
 
-        def rows_then_die(*args, **kwargs):
-            rows = real(*args, **kwargs)
-            yield next(rows)
-            raise RuntimeError("killed")
-
-        monkeypatch.setattr(report, "result_rows", rows_then_die)
-        return
-
-    def write_part_then_die(path) -> None:
-        with open(path, "wb") as handle:
-            handle.write(b"PK\x03\x04 part of a file")
+    def rows_then_die(*args, **kwargs):
+        rows = real(*args, **kwargs)
+        yield next(rows)
         raise RuntimeError("killed")
 
-    if fmt == "xlsx":
-        import xlsxwriter
-
-        monkeypatch.setattr(xlsxwriter.Workbook, "close", lambda book: write_part_then_die(book.filename))
-    else:
-        monkeypatch.setattr(pq, "write_table", lambda table, path, **kw: write_part_then_die(path))
+    monkeypatch.setattr(report, "result_rows", rows_then_die)
 
 
 @pytest.mark.parametrize("fmt", report.FORMATS)
