@@ -200,9 +200,10 @@ def run_screen(side: str, src: Path, db: str, path: Path, rows: int) -> Run:
     sampler.done.set()
     sampler.join()
     seconds = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{side}: screen failed ({proc.returncode}): {stderr[-2000:]}")
     lines = stderr.strip().splitlines()
+    # only a run that wrote its output counts (a baseline's CLI may exit 1, as for hits, on a crash)
+    if proc.returncode not in (0, 1) or not out.exists() or not any(" screened, " in line for line in lines):
+        raise SystemExit(f"{side}: screen failed ({proc.returncode}): {stderr[-2000:]}")
     peak, cpu = next(line.split()[1:] for line in reversed(lines) if line.startswith("PEAK_KIB"))
     summary = next((line for line in reversed(lines) if "rows:" in line), "")
     return Run(side, rows, seconds, int(peak) / 1024, sampler.peak_kib / 1024, float(cpu), summary, out)

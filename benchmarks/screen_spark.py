@@ -78,12 +78,18 @@ def run(parts: list[Path], work: Path, db: str | None, master: str, env: dict) -
             link.symlink_to(path)
     cmd = CLI + ["screen", str(folder), "-o", str(work / f"hits_{len(parts)}") + "/", "--engine", "spark",
                  "--spark-master", master] + (["--db", db] if db else [])
+    out = work / f"hits_{len(parts)}"
+    log = work / f"screen_{len(parts)}.log"  # the whole stderr, kept: a failure is diagnosed from it
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    with open(log, "w", encoding="utf-8") as handle:
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=handle, text=True, env=env)
     seconds = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"screening failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return seconds, proc.stderr.strip().splitlines()[-1]
+    lines = log.read_text(encoding="utf-8").strip().splitlines()
+    # only a run that wrote its output counts (an old CLI exited 1, as for hits, on a crash)
+    if proc.returncode not in (0, 1) or not out.is_dir() or not lines or " screened, " not in lines[-1]:
+        raise SystemExit(f"screening failed ({proc.returncode}) after {seconds:.0f} s, see {log}:\n"
+                         + "\n".join(lines[-40:]))
+    return seconds, lines[-1]
 
 
 def main() -> int:

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import functools
+import sys
+import traceback
 
 import click
 
+from screening.outcome import FAILED
 from screening.sources import SOURCE_NAMES
 
 db_option = click.option("--db", type=click.Path(dir_okay=False), envvar="SCREENING_DB",
@@ -12,7 +15,23 @@ db_option = click.option("--db", type=click.Path(dir_okay=False), envvar="SCREEN
 source_choice = click.Choice(SOURCE_NAMES)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _CommandLine(click.Group):
+    """The top group: an unexpected error ends the command with :data:`FAILED`, its traceback
+    on stderr, so that a shell never reads a crash as Python's exit code 1, "hits"."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last resort: said, then a distinct exit code
+            traceback.print_exc()
+            click.echo(f"error: stopped on an unexpected error, nothing to conclude and no output "
+                       f"replaced (exit {FAILED}): {type(exc).__name__}: {exc}", err=True)
+            sys.exit(FAILED)
+
+
+@click.group(cls=_CommandLine, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="screening")
 def main() -> None:
     """Screen customers against consolidated sanctions and restricted-party lists.
@@ -30,6 +49,7 @@ def main() -> None:
       1  hits (rescreen: new or changed hits), every row screened
       2  usage or input error: nothing screened
       3  incomplete: some rows not screened (status=error); 3 outranks 1
+      4  failed: stopped on an unexpected error (any command); nothing to conclude
     lists refresh: 0 updated or unchanged, 1 a source failed, 2 usage error.
     """
 

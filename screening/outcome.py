@@ -12,6 +12,9 @@ CLEAN = 0        # every row screened, no hit
 HITS = 1         # every row screened, some hit (rescreen: new or changed hits)
 INPUT_ERROR = 2  # usage or input error: nothing screened (check: a name that cannot be screened)
 INCOMPLETE = 3   # some rows not screened (status=error); the output holds every hit of the others
+# the command stopped on an unexpected error (a bug, a crashed Spark job): nothing can be concluded,
+# and no output was replaced. Without it Python's own exit code, 1, would read as "hits"
+FAILED = 4
 
 
 def exit_code(hits: int, not_screened: int) -> int:

@@ -1,0 +1,48 @@
+"""A command that stops on an unexpected error exits 4, never Python's 1 (which reads as "hits")."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from cli import screen_commands
+from cli.main import main
+from screening.outcome import FAILED, HITS
+
+
+def test_a_crash_inside_a_run_exits_failed_with_its_traceback_and_leaves_the_output(tmp_path, monkeypatch):
+    source = tmp_path / "customers.csv"
+    source.write_text("name\nIvan Petrov\n", encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    out.write_text("previous output\n", encoding="utf-8")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("executor lost")
+
+    monkeypatch.setattr(screen_commands, "screen_file", crash)
+    result = CliRunner().invoke(main, ["screen", str(source), "-o", str(out)])
+    assert result.exit_code == FAILED != HITS
+    assert "unexpected error" in result.stderr and "RuntimeError: executor lost" in result.stderr
+    assert "Traceback" in result.stderr  # what a bug report needs
+    assert out.read_text(encoding="utf-8") == "previous output\n"
+
+
+def test_usage_errors_keep_their_own_exit_code():
+    result = CliRunner().invoke(main, ["screen", "--no-such-option"])
+    assert result.exit_code == 2
+
+
+def test_the_installed_command_exits_failed_too(tmp_path):
+    # a real process: the exit code a shell sees
+    code = ("import sys; from cli import screen_commands as s; from cli.main import main\n"
+            "def crash(*a, **k): raise MemoryError('no room')\n"
+            "s.screen_file = crash\n"
+            "sys.argv = ['screening', 'screen', sys.argv[1], '-o', sys.argv[2]]\n"
+            "main()\n")
+    source = tmp_path / "customers.csv"
+    source.write_text("name\nIvan Petrov\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", code, str(source), str(tmp_path / "hits.csv")],
+                          capture_output=True, text=True)
+    assert proc.returncode == FAILED, proc.stderr
+    assert "MemoryError: no room" in proc.stderr
