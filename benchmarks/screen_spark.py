@@ -76,9 +76,9 @@ def run(parts: list[Path], work: Path, db: str | None, master: str, env: dict) -
         link = folder / path.name
         if not link.exists():
             link.symlink_to(path)
-    cmd = CLI + ["screen", str(folder), "-o", str(work / f"hits_{len(parts)}") + "/", "--engine", "spark",
-                 "--spark-master", master] + (["--db", db] if db else [])
     out = work / f"hits_{len(parts)}"
+    cmd = CLI + ["screen", str(folder), "-o", f"{out}/", "--engine", "spark",
+                 "--spark-master", master] + (["--db", db] if db else [])
     log = work / f"screen_{len(parts)}.log"  # the whole stderr, kept: a failure is diagnosed from it
     start = time.perf_counter()
     with open(log, "w", encoding="utf-8") as handle:

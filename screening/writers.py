@@ -18,6 +18,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -133,13 +134,8 @@ def write_parquet(table: Table, path: Path) -> int:
 
 
 def _batches(rows: Iterable[Sequence], size: int) -> Iterator[list[Sequence]]:
-    batch: list[Sequence] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
         yield batch
 
 
