@@ -53,6 +53,10 @@ class RowSpill:
     def __len__(self) -> int:
         return self.count
 
+    def __iter__(self) -> Iterator[Sequence]:
+        """The rows in key order, as :meth:`rows` gives them (a run record reads a batch's hits so)."""
+        return self.rows()
+
     def rows(self) -> Iterator[Sequence]:
         """Every row's cells, in key order (may be read again)."""
         merged = heapq.merge(*(self._read(run) for run in self.runs), key=lambda row: row[0])

@@ -108,8 +108,10 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     customer row is an input error (ValueError): screening nothing must not read as an all clear.
 
     The hits are judged under the analysts' decisions of ``db`` and the run is recorded in it,
-    unless ``decisions`` gives the decisions and ``keep`` keeps the run record (what a service
-    screening from a published snapshot does: the live store's decisions, its audit trail).
+    unless ``decisions`` gives the decisions and ``keep`` keeps the run record and returns its id
+    (what a service screening from a published snapshot does: the live store's decisions, its
+    audit trail). The record's hits can be read only during that call: they are read from the
+    disk where the batch kept them.
     """
     start, started_at = time.perf_counter(), utc_now()
     selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
@@ -140,12 +142,12 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
             if on_message:
                 on_message(note)
         written = write_rows(input_columns, spill.rows, output, fmt, stdout=stdout or sys.stdout, excel=excel)
-        hit_data = list(kept_hits.rows())  # the run's hits, as it keeps them, in input order
-    context = screening_context(db, threshold, **chosen)
-    context_file = write_context(output, context) if output else None
-    record = run_record("screen", started_at, RunCounts(tally.rows, tally.errors, tally.hit_rows), hit_data,
-                        context, path, output)
-    run_id = keep(record) if keep else keep_record(db, record, on_message)
+        context = screening_context(db, threshold, **chosen)
+        context_file = write_context(output, context) if output else None
+        # the run's hits are read from the spill, in input order, as they are stored
+        record = run_record("screen", started_at, RunCounts(tally.rows, tally.errors, tally.hit_rows), kept_hits,
+                            context, path, output)
+        run_id = keep(record) if keep else keep_record(db, record, on_message)
     return BatchSummary(rows=tally.rows, hit_rows=tally.hit_rows, hits=tally.hits, address_hits=tally.address_hits,
                         errors=tally.errors, output_rows=written, seconds=time.perf_counter() - start, notes=notes,
                         output=str(output) if output else None, context_file=context_file,

@@ -22,7 +22,7 @@ from .decisions import DecisionLookup, assess, hit_keys, standing_decisions
 from .model import CUSTOMER_FIELDS, customer_fingerprint, customer_key
 from .queue import open_review
 from ..writers import atomic_output
-from .runs import ReviewedHit, RunCounts, customer_fields, review_results, run_record, store_run
+from .runs import HITS_KEY, ReviewedHit, RunCounts, customer_fields, review_results, run_record, store_run
 
 
 def judge_results(db: str | Path | None, customers: Sequence[Customer] | Mapping[int, Customer],
@@ -99,7 +99,7 @@ def keep_pending(db: str | Path | None, record: dict, why: str, on_message: Call
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{record['finished_at'].replace(':', '')}-{uuid.uuid4().hex[:8]}.json"
     with atomic_output(path) as tmp:
-        tmp.write_text(json.dumps(record, default=str), encoding="utf-8")
+        tmp.write_text(json.dumps({**record, HITS_KEY: list(record[HITS_KEY])}, default=str), encoding="utf-8")
     if on_message:
         on_message(f"the run is not recorded yet ({why}); kept in {path}, recorded by the next "
                    "command that writes the store")

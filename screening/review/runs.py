@@ -12,7 +12,7 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -97,19 +97,21 @@ class RunCounts:
 
 
 def run_record(kind: str, started_at: datetime, results: Sequence[RowResult] | RunCounts,
-               reviewed: dict[tuple[int, str], ReviewedHit] | list[dict], context: dict,
+               reviewed: dict[tuple[int, str], ReviewedHit] | Iterable[dict], context: dict,
                input_path: str | Path | None = None, output: str | Path | None = None, run_by: str | None = None,
                query: dict | None = None) -> dict:
     """What is kept of a run, as JSON-ready data: its facts and, under ``"hit_rows_data"``, its hits.
 
     ``results``: the screening's rows, or only their counts (a re-screen screens some customers of
-    several files). ``reviewed``: the hits with their standing, or already as kept (:func:`hit_row`:
-    a batch keeps its hits so as it goes, without their objects). ``query``: what a one-off check
-    looked up (it has no input file)."""
+    several files). ``reviewed``: the hits with their standing, or already as kept (:func:`hit_row`),
+    in input order: a list, or an iterable read once when the run is stored (a batch's hits spilled
+    to disk as it went, which may be more than memory holds). ``query``: what a one-off check
+    looked up (it has no input file). The run's ``hits`` and ``cleared`` are counted as its hits
+    are stored (:func:`store_run`)."""
     if kind not in RUN_KINDS:
         raise ValueError(f"unknown run kind {kind!r}; one of {', '.join(RUN_KINDS)}")
     counts = results if isinstance(results, RunCounts) else RunCounts.of(results)
-    hits = reviewed if isinstance(reviewed, list) else [hit_row(item) for item in reviewed.values()]
+    hits = [hit_row(item) for item in reviewed.values()] if isinstance(reviewed, dict) else reviewed
     return {
         "kind": kind, "started_at": started_at.isoformat(), "finished_at": chain.utc_now().isoformat(),
         "run_by": chain.audit_actor(run_by), "host": socket.gethostname(),
@@ -117,8 +119,7 @@ def run_record(kind: str, started_at: datetime, results: Sequence[RowResult] | R
         "input_sha256": file_sha256(input_path) if input_path and Path(input_path).is_file() else None,
         "output_file": Path(output).name if output else None, "rows": counts.rows,
         "rows_screened": counts.rows - counts.rows_error, "rows_error": counts.rows_error,
-        "hit_rows": counts.hit_rows, "hits": len(hits),
-        "cleared": sum(h["status"] == STATUS_CLEARED for h in hits),
+        "hit_rows": counts.hit_rows, "hits": None, "cleared": None,
         "list_versions": json.loads(json.dumps(context.get("lists", {}), default=str)),
         "settings": {**model_settings(), "threshold": context.get("threshold", {})},
         "selection": context.get("selection", {}), "query": query,
@@ -129,14 +130,16 @@ HITS_KEY = "hit_rows_data"
 
 
 def store_run(con: duckdb.DuckDBPyConnection, record: dict) -> int:
-    """Keep a run record (:func:`run_record`), its hits and its audit event, in one transaction; its id."""
+    """Keep a run record (:func:`run_record`), its hits and its audit event, in one transaction; its id.
+    The hits are inserted a batch at a time, and counted as they go (the run's ``hits`` and
+    ``cleared``)."""
     ensure_schema(con)
     facts = {"query": None, **{k: v for k, v in record.items() if k != HITS_KEY}}  # runs kept before checks were
     with store.transaction(con):
-        run_id = store.run(con, "review_queries.next_run_id").fetchone()[0]
+        run_id = store.run(con, "review_queries.next_run_id").fetchall()[0][0]
+        facts["hits"], facts["cleared"] = _insert_hits(con, run_id, record[HITS_KEY])
         store.run(con, "review_queries.insert_run", {"run_id": run_id, **{
             c: json.dumps(v, default=str) if c in JSON_COLUMNS and v is not None else v for c, v in facts.items()}})
-        _insert_hits(con, run_id, record[HITS_KEY])
         chain.append_event(con, "run", run_id, {"run_id": run_id, **facts}, actor=facts["run_by"])
     return run_id
 
@@ -163,17 +166,37 @@ def hit_row(item: ReviewedHit) -> dict:
             "note": s.note}
 
 
-def _insert_hits(con: duckdb.DuckDBPyConnection, run_id: int, hits: list[dict]) -> None:
-    """All the hits of a run in one insert (row by row costs milliseconds a hit)."""
-    if not hits:
-        return
-    rows = [{"run_id": run_id, **h} for h in hits]
-    table = pa.table({c: pa.array([r[c] for r in rows], type=HIT_TYPES.get(c, pa.string())) for c in rows[0]})
-    con.register("review_hits_new", table)
-    try:
-        store.run(con, "review_queries.insert_hits")
-    finally:
-        con.unregister("review_hits_new")
+HIT_BATCH = 20_000  # hits inserted at a time: a batch's memory, not the run's (row by row costs ms a hit)
+
+
+def _insert_hits(con: duckdb.DuckDBPyConnection, run_id: int, hits: Iterable[dict]) -> tuple[int, int]:
+    """The hits of a run (in input order), inserted in batches cut between input rows, each in
+    ``(input_row, entity_id)`` order as one insert of them all would be; how many, how many cleared."""
+    ordered = sorted(hits, key=lambda h: h["input_row"]) if isinstance(hits, list) else hits
+    count = cleared = 0
+    for batch in _row_batches(ordered, HIT_BATCH):
+        table = pa.table({c: pa.array([run_id if c == "run_id" else h[c] for h in batch],
+                                      type=HIT_TYPES.get(c, pa.string())) for c in ("run_id", *batch[0])})
+        con.register("review_hits_new", table)
+        try:
+            store.run(con, "review_queries.insert_hits")
+        finally:
+            con.unregister("review_hits_new")
+        count += len(batch)
+        cleared += sum(h["status"] == STATUS_CLEARED for h in batch)
+    return count, cleared
+
+
+def _row_batches(hits: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    """Hits in lists of about ``size``, each ending with the last hit of an input row."""
+    batch: list[dict] = []
+    for hit in hits:
+        if len(batch) >= size and hit["input_row"] != batch[-1]["input_row"]:
+            yield batch
+            batch = []
+        batch.append(hit)
+    if batch:
+        yield batch
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:

@@ -258,11 +258,11 @@ def create_app(settings: Settings, snapshots: Snapshots | None = None) -> FastAP
             with source.open("wb") as out:
                 shutil.copyfileobj(file.file, out, UPLOAD_CHUNK)
             output = work / f"results{SUFFIXES[format]}"
-            records: list[dict] = []  # the run, recorded below in the live store (never in the snapshot)
+            # the run is recorded in the live store (never in the snapshot), while its hits are at hand
             summary = call_library(screen_file, source, output, format, threshold, db=snap.path,
-                                   lists=lists, exclude_lists=exclude_lists,
-                                   decisions=judge.live.lookup, keep=records.append)
-            summary.run_id = record_run(settings.db, {**records[0], "run_by": who}, settings.store_wait)
+                                   lists=lists, exclude_lists=exclude_lists, decisions=judge.live.lookup,
+                                   keep=lambda record: record_run(settings.db, {**record, "run_by": who},
+                                                                  settings.store_wait))
         except (ValueError, InputFileError, OutputError, OSError) as exc:
             shutil.rmtree(work, ignore_errors=True)
             raise HTTPException(400, f"{file.filename}: {exc}") from None

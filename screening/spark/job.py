@@ -4,9 +4,11 @@ DuckDB engine writes it (same columns, same rows, same order), or as a folder of
 The driver checks the options and the output, brings the store's match index up to date, ships a
 read-only copy of the store to the executors, and hands each task its rows
 (:func:`screening.spark.partition.screen_partition`). The tasks' output rows are kept on the
-executors' disks; the driver collects only their counts and hits (for the summary and the run
-record), then writes the rows sorted by input row: streamed into the one output file, or written
-by the executors as Parquet parts.
+executors' disks; the driver collects only their counts (for the summary), then writes the rows
+sorted by input row: streamed into the one output file, or written by the executors as Parquet
+parts. The hits go into the run record as the output rows go to the file: sorted by input row and
+streamed to the driver a partition at a time, never gathered whole (a 10M-row book has over a
+million).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from ..review.recording import keep_run
 from ..review.runs import RunCounts
 from .. import writers
 from .inputs import is_url, read_input
-from .partition import (ROW, SEQ, STATS, STATS_ROW, STRUCTURED, OUTPUT_TYPES, PartitionStats, Plan, output_schema,
+from .partition import (HIT_ROW, ROW, SEQ, STATS, STATS_ROW, STRUCTURED, OUTPUT_TYPES, PartitionStats, Plan, output_schema,
                         screen_partition)
 from .session import ShippedStore, spark_session
 
@@ -107,14 +109,15 @@ def screen_file_spark(path: str | Path, output: str | Path | None, fmt: str = "c
             say(note)
         rows = screened.where(f"{ROW} >= 0").sort(ROW, SEQ)
         written = _write_parts(rows, plan, target) if target.parts else _write_file(rows, plan, target)
+        context_file = None if target.url else write_context(str(target.path), context)
+        if target.url:
+            say(f"note: the context (thresholds, lists and their versions) is recorded with the run, "
+                f"not beside {target.url}")
+        run_id = keep_run(db, "screen", started_at, RunCounts(stats.rows, stats.errors, stats.hit_rows),
+                          _kept_hits(screened), context, path, output, on_message=on_message)
         screened.unpersist()
     finally:
         shipped.close()
-    context_file = None if target.url else write_context(str(target.path), context)
-    if target.url:
-        say(f"note: the context (thresholds, lists and their versions) is recorded with the run, not beside {target.url}")
-    run_id = keep_run(db, "screen", started_at, RunCounts(stats.rows, stats.errors, stats.hit_rows),
-                      stats.reviewed, context, path, output, on_message=on_message)
     return BatchSummary(rows=stats.rows, hit_rows=stats.hit_rows, hits=stats.hits, address_hits=stats.address_hits,
                         errors=stats.errors, output_rows=written, seconds=time.perf_counter() - start,
                         notes=source.notes, output=str(output), context_file=context_file,
@@ -137,6 +140,13 @@ def _collect_stats(screened: Any) -> PartitionStats:
     for row in screened.where(f"{ROW} = {STATS_ROW}").select(STATS).toLocalIterator():
         total.add(pickle.loads(row[0]))
     return total
+
+
+def _kept_hits(screened: Any) -> Iterator[dict]:
+    """The hits as the run record keeps them, in input order, a partition at a time."""
+    hits = screened.where(f"{ROW} = {HIT_ROW}").sort(SEQ).select(STATS)
+    for row in hits.toLocalIterator(prefetchPartitions=True):
+        yield pickle.loads(row[0])
 
 
 def _invalid_notes(stats: PartitionStats) -> list[str]:

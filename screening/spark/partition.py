@@ -6,7 +6,9 @@ A partition arrives as Arrow batches: ``__row`` (the 0-based input row), ``__err
 error, or null) and the input's columns ``c0..cN`` in file order; or, read from Parquet by the
 executors, the Parquet columns with ``__file`` and ``__index`` (file and row within it), from
 which ``__row`` is computed. It leaves as the output rows (``o0..oM``, the output columns in
-order) keyed by ``(__row, __seq)``, then one row with ``__row`` -1 holding the partition's counts
+order) keyed by ``(__row, __seq)``; then, for the run record, one row per hit with ``__row`` -2,
+its input row in ``__seq`` and the hit as the run keeps it (:func:`screening.review.runs.hit_row`,
+pickled in ``__stats``); then one row with ``__row`` -1 holding the partition's counts
 (:class:`PartitionStats`, pickled in ``__stats``).
 """
 from __future__ import annotations
@@ -28,11 +30,13 @@ from ..match.files.readers import cell_text
 from ..match.results import RowResult
 from ..report import output_columns, result_rows
 from ..review.recording import judge_results
+from ..review.runs import hit_row
 
 ROW, SEQ, STATS, ERROR = "__row", "__seq", "__stats", "__error"
 FILE, INDEX = "__file", "__index"
 STRUCTURED = "__structured"  # the explanation as data (JSON text), for the JSON writers
 STATS_ROW = -1
+HIT_ROW = -2  # a hit as the run record keeps it
 # Arrow types of the output columns that are not text (as :func:`screening.report.results_table`)
 OUTPUT_TYPES = {"score": pa.float64(), "input_row": pa.int64(), "decision_id": pa.int64(),
                 "ofac_score": pa.int64()}
@@ -70,7 +74,6 @@ class PartitionStats:
     unknown: Counter = field(default_factory=Counter)
     invalid: int = 0
     invalid_named: list = field(default_factory=list)  # (input row, Identifier), the first few
-    reviewed: dict = field(default_factory=dict)       # (input row, entity_id) -> ReviewedHit
 
     def add(self, other: "PartitionStats") -> None:
         for name in ("rows", "errors", "hit_rows", "alert_rows", "hits", "address_hits", "identifier_hits",
@@ -78,7 +81,6 @@ class PartitionStats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.unknown.update(other.unknown)
         self.invalid_named = sorted(self.invalid_named + other.invalid_named, key=lambda p: p[0])[:NAMED_VALUES]
-        self.reviewed.update(other.reviewed)
 
 
 def output_schema(plan: Plan) -> Any:
@@ -124,7 +126,7 @@ def screen_partition(plan: Plan, batches: Iterator[pa.RecordBatch]) -> Iterator[
 
 
 def _screen_chunk(plan: Plan, table: pa.Table) -> Iterator[pa.RecordBatch]:
-    """Screen rows of a partition; their output rows, then their counts."""
+    """Screen rows of a partition; their output rows, their hits for the run record, then their counts."""
     rows, columns, errors = _partition_input(plan, table)
     db = store_path(plan.store_name)
     ctable = CustomerTable(columns=columns, errors=errors, mapping=dict(plan.mapping))
@@ -135,8 +137,8 @@ def _screen_chunk(plan: Plan, table: pa.Table) -> Iterator[pa.RecordBatch]:
     results = _numbered(customers, rows, _screen(plan, db, customers, errors))
     reviewed = judge_results(db, customers, results)
     yield _output_batch(plan, results, columns, reviewed, rows)
-    stats = _stats(customers, results, reviewed, rows, invalid)
-    yield _stats_batch(plan, stats)
+    yield _hits_batch(plan, reviewed, rows)
+    yield _stats_batch(plan, _stats(customers, results, reviewed, rows, invalid))
 
 
 def _partition_input(plan: Plan, table: pa.Table) -> tuple[list[int], dict[str, list], list[str | None]]:
@@ -183,20 +185,31 @@ def _output_batch(plan: Plan, results: list[RowResult], columns: dict[str, list]
 
 def _stats(customers: list[Customer], results: list[RowResult], reviewed: dict, rows: list[int],
            invalid: list) -> PartitionStats:
-    """The partition's counts, its hits' standings keyed by input row."""
+    """The partition's counts."""
     counts = count_results(customers, results, reviewed)
     return PartitionStats(
         rows=counts.rows, errors=counts.errors, hit_rows=counts.hit_rows, alert_rows=len(counts.alert_rows),
         hits=counts.hits, address_hits=counts.address_hits, identifier_hits=counts.identifier_hits,
         cleared=counts.cleared, unknown=counts.unknown, invalid=len(invalid),
-        invalid_named=[(rows[i], ident) for i, ident in invalid[:NAMED_VALUES]],
-        reviewed={(rows[row], entity): replace(r, row=rows[row]) for (row, entity), r in reviewed.items()})
+        invalid_named=[(rows[i], ident) for i, ident in invalid[:NAMED_VALUES]])
+
+
+def _hits_batch(plan: Plan, reviewed: dict, rows: list[int]) -> pa.RecordBatch:
+    """The hits as the run record keeps them, each keyed by its input row (``__seq``)."""
+    kept = [hit_row(replace(r, row=rows[row])) for (row, _), r in reviewed.items()]
+    return _data_batch(plan, HIT_ROW, [h["input_row"] - 1 for h in kept], [pickle.dumps(h) for h in kept])
 
 
 def _stats_batch(plan: Plan, stats: PartitionStats) -> pa.RecordBatch:
-    arrays = {f"o{i}": pa.nulls(1, OUTPUT_TYPES.get(name, pa.string())) for i, name in enumerate(plan.output_names())}
-    arrays[STRUCTURED] = pa.nulls(1, pa.string())
-    arrays[ROW] = pa.array([STATS_ROW], pa.int64())
-    arrays[SEQ] = pa.array([0], pa.int64())
-    arrays[STATS] = pa.array([pickle.dumps(stats)], pa.binary())
+    return _data_batch(plan, STATS_ROW, [0], [pickle.dumps(stats)])
+
+
+def _data_batch(plan: Plan, kind: int, seqs: list[int], data: list[bytes]) -> pa.RecordBatch:
+    """Rows of ``kind`` carrying pickled data, not output rows (their output columns null)."""
+    n = len(data)
+    arrays = {f"o{i}": pa.nulls(n, OUTPUT_TYPES.get(name, pa.string())) for i, name in enumerate(plan.output_names())}
+    arrays[STRUCTURED] = pa.nulls(n, pa.string())
+    arrays[ROW] = pa.array([kind] * n, pa.int64())
+    arrays[SEQ] = pa.array(seqs, pa.int64())
+    arrays[STATS] = pa.array(data, pa.binary())
     return pa.RecordBatch.from_pydict(arrays)

@@ -72,7 +72,8 @@ def test_streamed_batch_writes_what_screening_at_once_writes(customer_file, scre
     kept: list[dict] = []
     messages: list[str] = []
     summary = batch.screen_file(customer_file, tmp_path / f"streamed.{fmt}", fmt, db=screen_db,
-                                on_message=messages.append, keep=lambda rec: kept.append(rec))
+                                on_message=messages.append,
+                                keep=lambda rec: kept.append({**rec, HITS_KEY: list(rec[HITS_KEY])}))
     assert (tmp_path / f"streamed.{fmt}").read_bytes() == (tmp_path / f"once.{fmt}").read_bytes()
     # the file exercises every outcome, and more than one chunk out of input order
     assert {"hit", "no_hit", "error"} <= {r.status for r in results} and len(results) > 3 * CHUNK

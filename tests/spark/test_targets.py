@@ -35,11 +35,10 @@ def test_refused_targets(tmp_path):
 def test_partition_counts_add_up():
     a = PartitionStats(rows=3, hit_rows=1, unknown=Counter({"XX": 2}), invalid=1, invalid_named=[(7, "b")])
     b = PartitionStats(rows=2, errors=1, unknown=Counter({"XX": 1, "YY": 1}), invalid=4,
-                       invalid_named=[(2, "a"), (9, "c"), (11, "d")], reviewed={(2, "E1"): "hit"})
+                       invalid_named=[(2, "a"), (9, "c"), (11, "d")])
     total = PartitionStats()
     total.add(a)
     total.add(b)
     assert (total.rows, total.errors, total.hit_rows, total.invalid) == (5, 1, 1, 5)
     assert total.unknown == Counter({"XX": 3, "YY": 1})
     assert total.invalid_named == [(2, "a"), (7, "b"), (9, "c")]   # the first rows, in row order
-    assert total.reviewed == {(2, "E1"): "hit"}
