@@ -36,6 +36,10 @@ from .partition import (HIT_ROW, ROW, SEQ, STATS, STATS_ROW, STRUCTURED, OUTPUT_
 from .session import ShippedStore, spark_session
 
 PARTS_DONE = "_SUCCESS"  # the marker Spark leaves in a folder of parts it wrote whole
+# rows the driver reads in one task result: a result is held whole in the driver's JVM (1 GiB in
+# local mode by default), so the rows it reads come in ranges of about this many, never in the
+# 64 MB partitions Spark would otherwise make of a sort (a 1M-row run failed so, out of heap)
+RESULT_ROWS = 5_000
 
 
 @dataclass(frozen=True)
@@ -107,14 +111,15 @@ def screen_file_spark(path: str | Path, output: str | Path | None, fmt: str = "c
         stats = _collect_stats(screened)
         for note in _invalid_notes(stats):
             say(note)
-        rows = screened.where(f"{ROW} >= 0").sort(ROW, SEQ)
-        written = _write_parts(rows, plan, target) if target.parts else _write_file(rows, plan, target)
+        rows = screened.where(f"{ROW} >= 0")
+        written = (_write_parts(rows.sort(ROW, SEQ), plan, target) if target.parts
+                   else _write_file(_in_order(rows, stats.rows + stats.hits, ROW, SEQ), plan, target))
         context_file = None if target.url else write_context(str(target.path), context)
         if target.url:
             say(f"note: the context (thresholds, lists and their versions) is recorded with the run, "
                 f"not beside {target.url}")
         run_id = keep_run(db, "screen", started_at, RunCounts(stats.rows, stats.errors, stats.hit_rows),
-                          _kept_hits(screened), context, path, output, on_message=on_message)
+                          _kept_hits(screened, stats.hits), context, path, output, on_message=on_message)
         screened.unpersist()
     finally:
         shipped.close()
@@ -142,10 +147,16 @@ def _collect_stats(screened: Any) -> PartitionStats:
     return total
 
 
-def _kept_hits(screened: Any) -> Iterator[dict]:
-    """The hits as the run record keeps them, in input order, a partition at a time."""
-    hits = screened.where(f"{ROW} = {HIT_ROW}").sort(SEQ).select(STATS)
-    for row in hits.toLocalIterator(prefetchPartitions=True):
+def _in_order(frame: Any, count: int, *keys: str) -> Any:
+    """``frame`` (of about ``count`` rows) sorted by ``keys``, in ranges of about
+    :data:`RESULT_ROWS` rows (rows of one key in one range), for the driver to read one at a time."""
+    return frame.repartitionByRange(max(1, -(-count // RESULT_ROWS)), *keys).sortWithinPartitions(*keys)
+
+
+def _kept_hits(screened: Any, count: int) -> Iterator[dict]:
+    """The ``count`` hits as the run record keeps them, in input order, a range of rows at a time."""
+    hits = _in_order(screened.where(f"{ROW} = {HIT_ROW}").select(SEQ, STATS), count, SEQ)
+    for row in hits.select(STATS).toLocalIterator(prefetchPartitions=True):
         yield pickle.loads(row[0])
 
 
