@@ -29,7 +29,7 @@ def show_entry(source: str, source_id: str, db: str | Path | None = None) -> dic
     """One entry of the active version of ``source`` with all its parts, or None."""
     con = store.connect(db, read_only=True)
     try:
-        rows = store.run_dicts(con, "entry_detail", {"source": source, "source_id": source_id})
+        rows = store.run_dicts(con, "entry_detail", {"sources": [source], "source_ids": [source_id]})
     finally:
         con.close()
     if not rows:

@@ -1,5 +1,6 @@
--- Builds one list entry of the active version with all its parts, for `screening lists show`.
--- Parameters: $source, $source_id.
+-- Builds list entries of the active versions with all their parts, for `screening lists show` and
+-- the analysts' queue (the entries of every open hit's entity, in one query).
+-- Parameters: $sources, $source_ids (the entries wanted: source and source id, position by position).
 SELECT e.source, e.source_id, v.version, e.entity_type, e.primary_name, e.programs, e.listed_on,
        e.remarks, e.birth_places, e.extra, e.file, e.location,
        (SELECT list({'name': n.name, 'kind': n.kind, 'script': n.script, 'quality': n.quality,
@@ -18,4 +19,5 @@ SELECT e.source, e.source_id, v.version, e.entity_type, e.primary_name, e.progra
           FROM current_nationalities n WHERE n.source = e.source AND n.source_id = e.source_id) AS nationalities
 FROM current_entries e
 JOIN active_versions v USING (version_id)
-WHERE e.source = $source AND e.source_id = $source_id;
+JOIN (SELECT unnest($sources::VARCHAR[]) AS source, unnest($source_ids::VARCHAR[]) AS source_id) wanted
+  ON e.source = wanted.source AND e.source_id = wanted.source_id;

@@ -54,7 +54,8 @@ FROM review_decisions WHERE decision_id > ? ORDER BY decision_id
 SELECT coalesce(max(decision_id), 0) FROM review_decisions
 
 -- name: entity_refs
-SELECT list_refs FROM match_entities WHERE entity_id = ?
+-- the list entries (source:source_id; ...) of each of the entities given, as the match index has them
+SELECT entity_id, list_refs FROM match_entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))
 
 -- name: registered_customers
 -- the screened fields of registered customer rows (sql/rescreen_schema.sql), for a re-screen's decisions

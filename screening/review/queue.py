@@ -90,8 +90,9 @@ def open_hits(db: str | Path | None = None, run_id: int | None = None, wait: flo
     con = open_review(db, read_only=True, wait=wait)
     try:
         found = hits_now(con, run_id, open_only=True)
+        entries = entities_entries(con, found)
         for row in found:
-            row["entity"] = entity_entries(con, row["entity_id"], row.get("list_refs"))
+            row["entity"] = entries[(row["entity_id"], row.get("list_refs"))]
         return found
     finally:
         con.close()
@@ -119,20 +120,28 @@ def entity_entries(con: duckdb.DuckDBPyConnection, entity_id: str, list_refs: st
     """Every list entry of an entity in the active lists, with its names, addresses, identifiers and
     provenance (source, version, file, line): the members of the match index's entity, else the
     entries ``list_refs`` cites."""
-    refs = []
+    return entities_entries(con, [{"entity_id": entity_id, "list_refs": list_refs}])[(entity_id, list_refs)]
+
+
+def entities_entries(con: duckdb.DuckDBPyConnection, hits: Sequence[dict]) -> dict[tuple[str, str | None], list[dict]]:
+    """The list entries of the entity of each hit (``entity_id`` and the ``list_refs`` it cites), as
+    :func:`entity_entries` gives them, keyed by (entity_id, list_refs): read in two queries for
+    all the hits (a query a hit took minutes for a queue of thousands)."""
+    wanted = list(dict.fromkeys((h["entity_id"], h.get("list_refs")) for h in hits))
+    indexed: dict[str, str] = {}
     try:
-        found = store.run(con, "review_queries.entity_refs", [entity_id]).fetchone()
-        if found:
-            list_refs = found[0]
-    except duckdb.CatalogException:
+        indexed = dict(store.run(con, "review_queries.entity_refs", [[e for e, _ in wanted]]).fetchall())
+    except duckdb.CatalogException:  # no match index: the entries the hits cite
         pass
-    refs = list(_refs(list_refs))
-    entries = []
-    for source, source_id in refs:
-        for entry in store.run_dicts(con, "entry_detail", {"source": source, "source_id": source_id}):
+    refs = {key: list(_refs(indexed.get(key[0], key[1]))) for key in wanted}
+    pairs = list(dict.fromkeys(pair for cited in refs.values() for pair in cited))
+    entries: dict[tuple[str, str], list[dict]] = {}
+    if pairs:
+        params = {"sources": [s for s, _ in pairs], "source_ids": [i for _, i in pairs]}
+        for entry in store.run_dicts(con, "entry_detail", params):
             entry["extra"] = json.loads(entry["extra"]) if entry.get("extra") else {}
-            entries.append(entry)
-    return entries
+            entries.setdefault((entry["source"], entry["source_id"]), []).append(entry)
+    return {key: [entry for pair in cited for entry in entries.get(pair, [])] for key, cited in refs.items()}
 
 
 def decide(con: duckdb.DuckDBPyConnection, hit_id: int, verdict: str, comment: str, analyst: str,
