@@ -37,9 +37,9 @@ from .session import ShippedStore, spark_session
 
 PARTS_DONE = "_SUCCESS"  # the marker Spark leaves in a folder of parts it wrote whole
 # rows the driver reads in one task result: a result is held whole in the driver's JVM (1 GiB in
-# local mode by default), so the rows it reads come in ranges of about this many, never in the
-# 64 MB partitions Spark would otherwise make of a sort (a 1M-row run failed so, out of heap)
-RESULT_ROWS = 5_000
+# local mode by default), so the rows it reads come in ranges of about this many (a few MB), never
+# in the 64 MB partitions Spark would otherwise make of a sort (a 1M-row run failed so, out of heap)
+RESULT_ROWS = 2_000
 
 
 @dataclass(frozen=True)
