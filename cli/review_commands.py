@@ -61,15 +61,24 @@ def runs_command(as_json, db) -> None:
                                                         "escalated, or raised again).")
 @click.option("--run", "run_id", type=int, help="Only the hits of this run (default: the latest report of "
                                                 "each customer and entity).")
+@click.option("--limit", type=click.IntRange(1), help="At most this many hits (a page of the queue).")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
+              help="Skip this many hits first (the pages before).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @db_option
 @wait_option
 @store_errors
-def list_command(open_only, run_id, as_json, db) -> None:
-    """Reported hits as they stand now, with their decision."""
+def list_command(open_only, run_id, limit, offset, as_json, db) -> None:
+    """Reported hits as they stand now, with their decision.
+
+    \b
+    Examples:
+      screening review list --open --limit 50            # the first 50 hits to decide
+      screening review list --open --limit 50 --offset 50 --json
+    """
     con = open_review(db, read_only=True)
     try:
-        found = hits_now(con, run_id, open_only=open_only)
+        found = hits_now(con, run_id, open_only=open_only, limit=limit, offset=offset)
     finally:
         con.close()
     if as_json:

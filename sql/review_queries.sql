@@ -30,6 +30,16 @@ WHERE ($run_id::INTEGER IS NULL OR run_id = $run_id)
   AND ($hit_ids::INTEGER[] IS NULL OR hit_id IN (SELECT unnest($hit_ids::INTEGER[])))
 ORDER BY run_id, input_row, score DESC, entity_id
 
+-- name: hit_order
+-- the ids of the reported hits (of a run when given; $latest: only the latest report of each
+-- customer and entity), in the order of the runs and their input rows: a narrow sort, the hits
+-- themselves are read a page at a time (hits)
+SELECT hit_id FROM review_hits
+WHERE ($run_id::INTEGER IS NULL OR run_id = $run_id)
+QUALIFY NOT $latest
+     OR row_number() OVER (PARTITION BY customer_key, entity_id ORDER BY run_id DESC, input_row DESC, hit_id DESC) = 1
+ORDER BY run_id, input_row, score DESC, entity_id
+
 -- name: next_decision_id
 SELECT nextval('review_decision_ids')
 

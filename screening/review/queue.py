@@ -7,6 +7,7 @@ decisions from every channel land in the same store.
 from __future__ import annotations
 
 import json
+from itertools import islice
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -18,7 +19,7 @@ from ..audit import chain
 from .decisions import (NOT_LISTED, Decision, DecisionError, HitKey, HitNotFound, decision_history, ensure_schema, judge,
                         record_decision, standing_decisions)
 from .model import content_fingerprints
-from .runs import run_hits
+from .runs import reported_hits
 
 
 def open_review(db: str | Path | None = None, read_only: bool = False,
@@ -47,35 +48,42 @@ def _current_content(con: duckdb.DuckDBPyConnection, entity_ids: Sequence[str]) 
 
 
 def hits_now(con: duckdb.DuckDBPyConnection, run_id: int | None = None, open_only: bool = False,
-             now: datetime | None = None, hit_ids: Sequence[int] | None = None) -> list[dict]:
+             now: datetime | None = None, hit_ids: Sequence[int] | None = None,
+             limit: int | None = None, offset: int = 0) -> list[dict]:
     """Reported hits judged again now: the latest report of each (customer, entity) pair (of one
-    run when given), with its decision and standing under today's lists and decisions.
+    run when given), with its decision and standing under today's lists and decisions;
+    ``offset`` and ``limit`` page through them (only the hits up to the page are read and judged).
 
     Each row is the stored hit plus ``status_now``, ``decision_id_now``, ``note_now``, ``open``
     and ``verdict`` (of the standing decision)."""
-    rows = run_hits(con, run_id, hit_ids)
-    if run_id is None and hit_ids is None:  # the latest report of each pair
-        latest: dict[tuple[str, str], dict] = {}
-        for row in rows:
-            latest[(row["customer_key"], row["entity_id"])] = row
-        rows = sorted(latest.values(), key=lambda r: (r["run_id"], r["input_row"], -r["score"]))
-    content = _current_content(con, [r["entity_id"] for r in rows])
-    decisions = standing_decisions(con, ((r["customer_key"], r["entity_id"]) for r in rows))
+    judged = judged_hits(con, run_id, open_only, now, hit_ids)
+    return list(islice(judged, offset, None if limit is None else offset + limit))
+
+
+def judged_hits(con: duckdb.DuckDBPyConnection, run_id: int | None = None, open_only: bool = False,
+                now: datetime | None = None, hit_ids: Sequence[int] | None = None) -> Iterator[dict]:
+    """The hits of :func:`hits_now`, one at a time: read and judged a few thousand at a time."""
     now = now or chain.utc_now()
-    out = []
-    for row in rows:
-        key = _key(row, content)
-        decision = decisions.get((row["customer_key"], row["entity_id"]))
-        standing = judge(decision, key, now)
-        if open_only and not standing.open:
-            continue
-        out.append({**row, "status_now": standing.status, "decision_id_now": standing.decision_id,
-                    "note_now": standing.note, "open": standing.open, "content_fp_now": key.content_fp,
-                    "verdict": decision.verdict if decision else None,
-                    "decided_at": decision.decided_at if decision else None,
-                    "analyst": decision.analyst if decision else None,
-                    "comment": decision.comment if decision else None})
-    return out
+    latest = run_id is None and hit_ids is None
+    content: dict[str, str] | None = {}  # today's fingerprint of each entity met so far
+    for rows in reported_hits(con, run_id, hit_ids, latest=latest):
+        if content is not None:
+            wanted = {r["entity_id"] for r in rows} - content.keys()
+            found = _current_content(con, sorted(wanted))
+            content = None if found is None else {**content, **dict.fromkeys(wanted, NOT_LISTED), **found}
+        decisions = standing_decisions(con, ((r["customer_key"], r["entity_id"]) for r in rows))
+        for row in rows:
+            key = _key(row, content)
+            decision = decisions.get((row["customer_key"], row["entity_id"]))
+            standing = judge(decision, key, now)
+            if open_only and not standing.open:
+                continue
+            yield {**row, "status_now": standing.status, "decision_id_now": standing.decision_id,
+                   "note_now": standing.note, "open": standing.open, "content_fp_now": key.content_fp,
+                   "verdict": decision.verdict if decision else None,
+                   "decided_at": decision.decided_at if decision else None,
+                   "analyst": decision.analyst if decision else None,
+                   "comment": decision.comment if decision else None}
 
 
 def _key(row: dict, content: dict[str, str] | None) -> HitKey:
@@ -85,11 +93,13 @@ def _key(row: dict, content: dict[str, str] | None) -> HitKey:
     return HitKey(row["customer_key"], row["customer_fp"], row["entity_id"], now_fp)
 
 
-def open_hits(db: str | Path | None = None, run_id: int | None = None, wait: float | None = None) -> list[dict]:
-    """Hits that need an analyst, each with its listed entity (every list entry and its provenance)."""
+def open_hits(db: str | Path | None = None, run_id: int | None = None, wait: float | None = None,
+              limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Hits that need an analyst, each with its listed entity (every list entry and its provenance);
+    ``offset`` and ``limit`` give one page of them."""
     con = open_review(db, read_only=True, wait=wait)
     try:
-        found = hits_now(con, run_id, open_only=True)
+        found = hits_now(con, run_id, open_only=True, limit=limit, offset=offset)
         entries = entities_entries(con, found)
         for row in found:
             row["entity"] = entries[(row["entity_id"], row.get("list_refs"))]

@@ -166,6 +166,7 @@ def hit_row(item: ReviewedHit) -> dict:
             "note": s.note}
 
 
+READ_BATCH = 5_000  # hits read at a time from the store (reported_hits)
 HIT_BATCH = 20_000  # hits inserted at a time: a batch's memory, not the run's (row by row costs ms a hit)
 
 
@@ -199,14 +200,18 @@ def _row_batches(hits: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
-    """The rows as dicts, their JSON columns parsed."""
-    out = store.rows_as_dicts(cursor)
+def _parsed(out: list[dict]) -> list[dict]:
+    """The rows with their JSON columns parsed."""
     for row in out:
         for column in JSON_COLUMNS:
             if isinstance(row.get(column), str):
                 row[column] = json.loads(row[column])
     return out
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The rows as dicts, their JSON columns parsed."""
+    return _parsed(store.rows_as_dicts(cursor))
 
 
 def get_run(con: duckdb.DuckDBPyConnection, run_id: int) -> dict:
@@ -229,8 +234,25 @@ def list_runs(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def run_hits(con: duckdb.DuckDBPyConnection, run_id: int | None = None, hit_ids: Sequence[int] | None = None) -> list[dict]:
     """The hits of a run as reported (or the hits with the given ids), in input order."""
+    return [hit for batch in reported_hits(con, run_id, hit_ids) for hit in batch]
+
+
+def reported_hits(con: duckdb.DuckDBPyConnection, run_id: int | None = None, hit_ids: Sequence[int] | None = None,
+                  latest: bool = False, size: int | None = None) -> Iterator[list[dict]]:
+    """The reported hits of a run (or with the given ids, or of every run; ``latest``: only the
+    latest report of each customer and entity), in lists of ``size`` in the order of the runs and
+    their input rows. Their order is read from a cursor of its own and each list's hits after it,
+    so that the caller may query ``con`` between lists: a queue of a million hits is never held whole."""
     try:
-        return _rows(store.run(con, "review_queries.hits", {"run_id": run_id,
-                                                            "hit_ids": None if hit_ids is None else list(hit_ids)}))
-    except duckdb.CatalogException:
-        return []
+        if hit_ids is not None:
+            yield _rows(store.run(con, "review_queries.hits", {"run_id": run_id, "hit_ids": list(hit_ids)}))
+            return
+        cursor = con.cursor()
+        try:
+            order = store.run(cursor, "review_queries.hit_order", {"run_id": run_id, "latest": latest})
+            while batch := order.fetchmany(size or READ_BATCH):
+                yield _rows(store.run(con, "review_queries.hits", {"run_id": None, "hit_ids": [i for (i,) in batch]}))
+        finally:
+            cursor.close()
+    except duckdb.CatalogException:  # no run was ever recorded in this store
+        return

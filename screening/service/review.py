@@ -1,7 +1,8 @@
 """The review page of the HTTP service: open hits beside their listed entity, decided by analysts.
 
-``GET /review`` is one HTML page (``data/review_page.html``: inline style and script, nothing
-loaded from the network) of the open hits, each customer beside every list entry of the entity it
+``GET /review`` is an HTML page (``data/review_page.html``: inline style and script, nothing
+loaded from the network) of the open hits, a page at a time (``offset``, ``limit``; ``GET
+/review/hits`` gives the same pages as JSON; only the hits up to the page are read and judged), each customer beside every list entry of the entity it
 hit with its provenance, and a form per hit; the form posts to ``POST /review/decisions``, which
 API clients call too. The analyst is the name of the API key the request presents (``NAME: KEY``
 in the keys file); a server on loopback without keys records the operating-system user (or
@@ -24,7 +25,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Literal, Optional
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
@@ -38,6 +39,8 @@ from . import models
 PAGE = Path(__file__).resolve().parent.parent / "data" / "review_page.html"
 log = logging.getLogger("screening.service")
 STORE_LOCK = threading.Lock()  # one store opening at a time in this worker (read-only and read-write differ)
+PAGE_SIZE = 100  # open hits on a page by default (GET /review, GET /review/hits)
+MAX_PAGE_SIZE = 1000
 PAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
                "connect-src 'self'; img-src data:; form-action 'none'; base-uri 'none'")
 
@@ -51,6 +54,16 @@ class DecisionRequest(BaseModel):
     comment: str = Field(min_length=1, max_length=4000, description="Why")
     good_guy_until: Optional[date] = Field(None, description="false_positive only: exempt this customer until then")
     channel: Literal["api", "page"] = Field("api", description="Where the decision was made (the page says `page`)")
+
+
+class OpenHitsPage(BaseModel):
+    """One page of the open hits, in the order of the runs and their input rows."""
+
+    offset: int = Field(description="Open hits skipped before this page")
+    limit: int = Field(description="The most hits on a page")
+    more: bool = Field(description="Whether open hits follow this page (ask again with offset + limit)")
+    hits: list[dict[str, Any]] = Field(description="The hits, each with its listed entity (`entity`: every list "
+                                                   "entry and its provenance) and its standing now")
 
 
 class DecisionResponse(BaseModel):
@@ -107,9 +120,16 @@ def _script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_page(hits: list[dict], analyst: str) -> str:
-    """The review page of ``hits`` (as :func:`screening.review.open_hits` gives them)."""
-    data = {"hits": _jsonable(hits), "analyst": analyst, "verdicts": list(VERDICTS),
+def open_page(db: str, wait: float, offset: int, limit: int, run_id: int | None = None) -> dict:
+    """One page of the open hits (:class:`OpenHitsPage`), in this worker's turn at the store."""
+    with _store_turn(wait):
+        hits = open_hits(db, run_id=run_id, wait=wait, limit=limit + 1, offset=offset)
+    return {"offset": offset, "limit": limit, "more": len(hits) > limit, "hits": _jsonable(hits[:limit])}
+
+
+def render_page(page: dict, analyst: str) -> str:
+    """The review page of one page of open hits (as :func:`open_page` gives it)."""
+    data = {**page, "analyst": analyst, "verdicts": list(VERDICTS),
             "reasons": [{"code": r.code, "verdicts": list(r.verdicts), "description": r.description}
                         for r in reasons().values()]}
     page = PAGE.read_text(encoding="utf-8")
@@ -121,13 +141,21 @@ def review_router(db: str, wait: float, secured: list, analyst: Callable[..., st
     router = APIRouter(tags=["review"], dependencies=secured)
     errors = {code: {"model": models.Error} for code in (400, 401, 403, 404, 422, 503)}
 
+    offset_query = Query(0, ge=0, le=2**31 - 1, description="Open hits to skip (the pages before)")
+    limit_query = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="The most hits on the page")
+
     @router.get("/review", response_class=HTMLResponse, responses=errors)
-    def review_page(who: str = Depends(analyst)) -> HTMLResponse:
-        """The open hits as an HTML page, with a decision form per hit."""
-        with _store_turn(wait):
-            hits = open_hits(db, wait=wait)
-        return HTMLResponse(render_page(hits, who), headers={"Content-Security-Policy": PAGE_POLICY,
+    def review_page(who: str = Depends(analyst), offset: int = offset_query, limit: int = limit_query) -> HTMLResponse:
+        """The open hits as an HTML page, a page at a time, with a decision form per hit."""
+        page = open_page(db, wait, offset, limit)
+        return HTMLResponse(render_page(page, who), headers={"Content-Security-Policy": PAGE_POLICY,
                                                              "Cache-Control": "no-store"})
+
+    @router.get("/review/hits", response_model=OpenHitsPage, responses=errors)
+    def review_hits(offset: int = offset_query, limit: int = limit_query,
+                    run_id: Optional[int] = Query(None, ge=1, le=2**31 - 1, description="Only this run's hits")) -> Any:
+        """The open hits as JSON, a page at a time (`more`: ask again with `offset` + `limit`)."""
+        return open_page(db, wait, offset, limit, run_id)
 
     @router.post("/review/decisions", response_model=DecisionResponse, status_code=201, responses=errors)
     def review_decide(body: DecisionRequest, who: str = Depends(analyst)) -> Any:

@@ -32,6 +32,12 @@ def test_review_commands(db: Path, customers: Path, tmp_path: Path):
     assert hit in [h["hit_id"] for h in still_open]  # escalated stays open
     table = _cli("review", "list", "--db", str(db)).output.splitlines()
     assert table[0].split()[:3] == ["hit_id", "run_id", "input_id"] and len(table) == 4
+    paged = [json.loads(_cli("review", "list", "--open", "--json", "--limit", "1", "--offset", str(start),
+                              "--db", str(db)).output) for start in range(len(still_open))]
+    assert [page[0]["hit_id"] for page in paged] == [h["hit_id"] for h in still_open]
+    assert all(len(page) == 1 for page in paged)
+    zero = _cli("review", "list", "--limit", "0", "--db", str(db))
+    assert zero.exit_code == 2 and "--limit" in zero.output
 
 
 def test_review_errors_are_one_line_with_exit_2(db: Path, customers: Path, tmp_path: Path):

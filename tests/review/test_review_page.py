@@ -129,6 +129,14 @@ def test_a_decision_made_by_clicking_on_the_page_is_stored(screened: Path, monke
             from selenium.webdriver.common.by import By
             from selenium.webdriver.support.ui import Select, WebDriverWait
 
+            page.get(f"http://127.0.0.1:{port}/review?limit=1")  # a page of one hit, then the next page
+            assert [c.get_attribute("id") for c in page.find_elements(By.CSS_SELECTOR, "section.hit")] == \
+                [f"hit-{hits[0]['hit_id']}"]
+            page.find_element(By.LINK_TEXT, "next page \u2192").click()
+            WebDriverWait(page, 20).until(lambda p: "offset=1" in p.current_url)
+            assert [c.get_attribute("id") for c in page.find_elements(By.CSS_SELECTOR, "section.hit")] == \
+                [f"hit-{hits[1]['hit_id']}"]
+            assert page.find_element(By.LINK_TEXT, "\u2190 previous page")
             page.get(f"http://127.0.0.1:{port}/review")
             assert page.find_element(By.ID, "analyst").text == "page-tester"
             cards = page.find_elements(By.CSS_SELECTOR, "section.hit")
