@@ -40,6 +40,19 @@ QUALIFY NOT $latest
      OR row_number() OVER (PARTITION BY customer_key, entity_id ORDER BY run_id DESC, input_row DESC, hit_id DESC) = 1
 ORDER BY run_id, input_row, score DESC, entity_id
 
+-- name: hit_order_decided
+-- hit_order with, for each hit, whether its customer and entity were ever decided on: a hit never
+-- decided is open, so a page far down the queue is found without reading the hits before it
+SELECT h.hit_id, d.customer_key IS NOT NULL AS decided
+FROM review_hits h
+LEFT JOIN (SELECT DISTINCT customer_key, entity_id FROM review_decisions) d
+       ON d.customer_key = h.customer_key AND d.entity_id = h.entity_id
+WHERE ($run_id::INTEGER IS NULL OR h.run_id = $run_id)
+QUALIFY NOT $latest
+     OR row_number() OVER (PARTITION BY h.customer_key, h.entity_id
+                           ORDER BY h.run_id DESC, h.input_row DESC, h.hit_id DESC) = 1
+ORDER BY h.run_id, h.input_row, h.score DESC, h.entity_id
+
 -- name: next_decision_id
 SELECT nextval('review_decision_ids')
 

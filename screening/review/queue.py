@@ -10,16 +10,18 @@ import json
 from itertools import islice
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import store
 from ..audit import chain
 from .decisions import (NOT_LISTED, Decision, DecisionError, HitKey, HitNotFound, decision_history, ensure_schema, judge,
                         record_decision, standing_decisions)
 from .model import content_fingerprints
-from .runs import reported_hits
+from .runs import hits_by_id, queue_order, reported_hits
 
 
 def open_review(db: str | Path | None = None, read_only: bool = False,
@@ -52,38 +54,70 @@ def hits_now(con: duckdb.DuckDBPyConnection, run_id: int | None = None, open_onl
              limit: int | None = None, offset: int = 0) -> list[dict]:
     """Reported hits judged again now: the latest report of each (customer, entity) pair (of one
     run when given), with its decision and standing under today's lists and decisions;
-    ``offset`` and ``limit`` page through them (only the hits up to the page are read and judged).
+    ``offset`` and ``limit`` page through them (only the page's hits, and the decided hits before
+    it, are read and judged).
 
     Each row is the stored hit plus ``status_now``, ``decision_id_now``, ``note_now``, ``open``
     and ``verdict`` (of the standing decision)."""
-    judged = judged_hits(con, run_id, open_only, now, hit_ids)
-    return list(islice(judged, offset, None if limit is None else offset + limit))
+    judged = judged_hits(con, run_id, open_only, now, hit_ids, skip=offset)
+    return list(judged if limit is None else islice(judged, limit))
 
 
 def judged_hits(con: duckdb.DuckDBPyConnection, run_id: int | None = None, open_only: bool = False,
-                now: datetime | None = None, hit_ids: Sequence[int] | None = None) -> Iterator[dict]:
-    """The hits of :func:`hits_now`, one at a time: read and judged a few thousand at a time."""
-    now = now or chain.utc_now()
+                now: datetime | None = None, hit_ids: Sequence[int] | None = None, skip: int = 0) -> Iterator[dict]:
+    """The hits of :func:`hits_now` after the first ``skip``, one at a time: read and judged a few
+    thousand at a time."""
+    judge_rows = _Judging(con, now or chain.utc_now())
     latest = run_id is None and hit_ids is None
-    content: dict[str, str] | None = {}  # today's fingerprint of each entity met so far
-    for rows in reported_hits(con, run_id, hit_ids, latest=latest):
-        if content is not None:
-            wanted = {r["entity_id"] for r in rows} - content.keys()
-            found = _current_content(con, sorted(wanted))
-            content = None if found is None else {**content, **dict.fromkeys(wanted, NOT_LISTED), **found}
-        decisions = standing_decisions(con, ((r["customer_key"], r["entity_id"]) for r in rows))
-        for row in rows:
-            key = _key(row, content)
-            decision = decisions.get((row["customer_key"], row["entity_id"]))
-            standing = judge(decision, key, now)
-            if open_only and not standing.open:
-                continue
-            yield {**row, "status_now": standing.status, "decision_id_now": standing.decision_id,
-                   "note_now": standing.note, "open": standing.open, "content_fp_now": key.content_fp,
-                   "verdict": decision.verdict if decision else None,
-                   "decided_at": decision.decided_at if decision else None,
-                   "analyst": decision.analyst if decision else None,
-                   "comment": decision.comment if decision else None}
+    batches: Iterable[list[dict]]
+    if skip and hit_ids is None:
+        ids, decided = queue_order(con, run_id, latest)
+        batches = hits_by_id(con, ids[_start(con, ids, decided, skip, open_only, judge_rows):])
+    else:
+        batches = reported_hits(con, run_id, hit_ids, latest=latest)
+    judged = (row for rows in batches for row in judge_rows(rows) if row["open"] or not open_only)
+    yield from islice(judged, skip if hit_ids is not None else 0, None)
+
+
+def _start(con: duckdb.DuckDBPyConnection, ids: pa.ChunkedArray, decided: pa.ChunkedArray, skip: int,
+           open_only: bool, judge_rows: "_Judging") -> int:
+    """Where in the queue's ids the hits after the first ``skip`` (open ones when ``open_only``)
+    begin. A hit never decided is open, so only the decided hits are read and judged to count the
+    open ones (analysts decide a few of a queue's hits; a page far down it is found in a second)."""
+    if not open_only:
+        return min(skip, len(ids))
+    decided_ids = pc.filter(ids, decided)
+    still_open = [row["hit_id"] for rows in hits_by_id(con, decided_ids) for row in judge_rows(rows) if row["open"]]
+    is_open = pc.or_(pc.invert(decided), pc.is_in(ids, value_set=pa.array(still_open, ids.type)))
+    position = pc.index(pc.cumulative_sum(is_open.cast(pa.int64())), skip).as_py()  # the skip-th open hit
+    return len(ids) if position < 0 else position + 1
+
+
+class _Judging:
+    """Judges lists of stored hits now: today's content of their entities (computed once per
+    entity, across lists) and the standing decisions on them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+        self.con, self.now = con, now
+        self.content: dict[str, str] | None = {}  # today's fingerprint of each entity met so far
+
+    def __call__(self, rows: list[dict]) -> list[dict]:
+        if self.content is not None:
+            wanted = {r["entity_id"] for r in rows} - self.content.keys()
+            found = _current_content(self.con, sorted(wanted))
+            self.content = None if found is None else {**self.content, **dict.fromkeys(wanted, NOT_LISTED), **found}
+        decisions = standing_decisions(self.con, ((r["customer_key"], r["entity_id"]) for r in rows))
+        return [self._judged(row, decisions.get((row["customer_key"], row["entity_id"]))) for row in rows]
+
+    def _judged(self, row: dict, decision: Decision | None) -> dict:
+        key = _key(row, self.content)
+        standing = judge(decision, key, self.now)
+        return {**row, "status_now": standing.status, "decision_id_now": standing.decision_id,
+                "note_now": standing.note, "open": standing.open, "content_fp_now": key.content_fp,
+                "verdict": decision.verdict if decision else None,
+                "decided_at": decision.decided_at if decision else None,
+                "analyst": decision.analyst if decision else None,
+                "comment": decision.comment if decision else None}
 
 
 def _key(row: dict, content: dict[str, str] | None) -> HitKey:

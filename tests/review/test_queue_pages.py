@@ -107,3 +107,43 @@ def test_the_service_gives_the_queue_in_pages(db: Path, customers: Path, tmp_pat
             reply = client.get("/review/hits", params=bad)
             assert reply.status_code == 422 and "detail" in reply.json(), bad
             assert client.get("/review", params=bad).status_code == 422
+
+
+# listed men of the fixture's SDN rows, as customers write them (one hit or more each)
+LISTED = ["Mustafa Mohamed Fadhil", "Sa'd Abdullah Hussein al-Sharif", "Fermin Vila Michelena", "Samir Kishk",
+          "Vladimir Santic", "Emrush Xhemajli", "Fethi Mnasri"]
+
+
+def test_a_page_far_down_the_queue_reads_only_the_decided_hits_before_it(db: Path, tmp_path: Path, monkeypatch):
+    """Every page of the open hits, with hits cleared, confirmed and left open before and inside
+    it, is the whole queue's slice; finding a page reads the page and the decided hits, not the
+    undecided hits before it (they are open whatever the lists say)."""
+    rows = [*CUSTOMERS, *({"id": f"L{i}", "name": name, "country": "", "address": ""} for i, name in enumerate(LISTED))]
+    screen_file(write_customers(tmp_path / "many.csv", rows), tmp_path / "many_hits.csv", "csv", db=db)
+    con = open_review(db, read_only=True)
+    try:
+        every = [h["hit_id"] for h in hits_now(con, open_only=True)]
+    finally:
+        con.close()
+    assert len(every) >= 8
+    decide_hit(db, every[0], "false_positive", "another person", "alice", "different_dob")  # closed
+    decide_hit(db, every[2], "unsure", "ask the customer", "alice", "needs_information")  # still open
+    decide_hit(db, every[4], "true_match", "the listed man", "bob", "same_identity")  # closed
+    decided = {every[0], every[2], every[4]}
+    monkeypatch.setattr(runs, "READ_BATCH", 2)
+    read: list[int] = []
+    by_id = runs._by_id
+    monkeypatch.setattr(runs, "_by_id", lambda con, ids: read.extend(ids) or by_id(con, ids))
+    con = open_review(db, read_only=True)
+    try:
+        still = [h["hit_id"] for h in hits_now(con, open_only=True)]
+        assert still == [every[1], every[2], every[3], *every[5:]]
+        for offset in range(1, len(still) + 1):
+            read.clear()
+            page = [h["hit_id"] for h in hits_now(con, open_only=True, offset=offset, limit=1)]
+            assert page == still[offset:offset + 1]
+            # the decided hits, then a batch from the page on: none of the undecided hits before it
+            assert set(read) - decided <= set(still[offset:]) and len(read) <= len(decided) + 2
+        assert [h["hit_id"] for h in hits_now(con, offset=3, limit=3)] == every[3:6]  # decided or not
+    finally:
+        con.close()
