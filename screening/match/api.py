@@ -16,8 +16,8 @@ from .identifier_hits import identifier_hits
 from ..normalize import strip_invisible
 from .customers import CLEANED_NOTE, Customer, as_customers
 from .results import RowResult
-from .parallel import default_workers, with_features
-from .chunk import SMALL_CHUNK
+from .parallel import default_workers, made_ahead, with_features
+from .chunk import SMALL_CHUNK, Basics, ChunkTables
 from .selection import make_selection
 
 CHUNK_ROWS = 50_000  # customers screened at a time
@@ -140,9 +140,19 @@ def _screen_chunks(matcher, source: RowSource, order: list[int], cleaned: set[in
     normalised ahead by ``workers`` processes)."""
     row_chunks = (order[start:start + CHUNK_ROWS] for start in range(0, len(order), CHUNK_ROWS))
     loaded = ((rows, source.customers(rows)) for rows in row_chunks)
-    for (rows, given), basics in with_features(loaded, workers, lambda item: _cleaned(item[0], item[1], cleaned)):
+    featured = with_features(loaded, workers, lambda item: _cleaned(item[0], item[1], cleaned))
+
+    def build(item: tuple[tuple[list[int], list[Customer]], Basics | None]) -> tuple[list[Customer], ChunkTables]:
+        (rows, given), basics = item
         chunk = _cleaned(rows, given, cleaned)
-        errors, hits = matcher.score_chunk(chunk, selection=selection, basics=basics)
+        return chunk, matcher.customers.build(chunk, basics)
+
+    # a large batch builds the next chunk's customer side in a thread while this chunk's SQL runs;
+    # a small one leaves it to score_chunk (a few rows are scored in Python, without tables)
+    chunks = (made_ahead(featured, build) if workers > 0 else
+              ((item, (_cleaned(item[0][0], item[0][1], cleaned), None)) for item in featured))
+    for ((rows, given), basics), (chunk, built) in chunks:
+        errors, hits = matcher.score_chunk(chunk, selection=selection, basics=basics, built=built)
         identifier_hits(matcher.con, chunk, hits, selection, selection.config(matcher.config))
         note_former_names(matcher.con, hits, matcher.lookup_former_names())
         results = []

@@ -58,6 +58,17 @@ class Basics:
 
 
 @dataclass(frozen=True)
+class ChunkTables:
+    """A chunk's customer side built in Python, ready to become the temp tables (CustomerSide.register)."""
+
+    errors: list[str | None]  # per row: why it cannot be screened, None when it is screened
+    has_address: bool         # any customer of the chunk has an address
+    cust: pa.Table            # match_cust
+    names: pa.Table           # match_cname
+    name_keys: pa.Table       # match_cname_keys
+
+
+@dataclass(frozen=True)
 class Prepared:
     """One customer as the matcher compares it."""
 
@@ -144,11 +155,18 @@ class CustomerSide:
 
     def load(self, customers: list[Customer], basics: Basics | None = None) -> tuple[list[str | None], bool]:
         """Normalise a chunk into the temp tables; return a per-row error (None when screened) and
-        whether any customer of the chunk has an address.
+        whether any customer of the chunk has an address (:meth:`build`, then :meth:`register`)."""
+        built = self.build(customers, basics)
+        self.register(built)
+        return built.errors, built.has_address
 
-        The name side is loaded once per distinct name (``match_cname``): customer files repeat
+    def build(self, customers: list[Customer], basics: Basics | None = None) -> "ChunkTables":
+        """A chunk's customer side as Arrow tables, in Python alone (no query: a batch builds the
+        next chunk's while the current one's SQL runs, :mod:`screening.match.parallel`).
+
+        The name side is built once per distinct name (``match_cname``): customer files repeat
         names, and everything about the name comparison depends on the name alone. Every blocking
-        key of a name is loaded: the join with the index's keys drops those it does not know.
+        key of a name is kept: the join with the index's keys drops those it does not know.
         ``basics``: the names' and addresses' features computed ahead (:mod:`screening.match.parallel`)."""
         cols: dict[str, list] = {k: [] for k in ("cust_uid", "nid", "country", "street", "dob", "dob_year", "type")}
         ncols: dict[str, list] = {k: [] for k in ("nid", "core", "sorted_key", "compact", "legal_form", "toks", "cut",
@@ -198,11 +216,15 @@ class CustomerSide:
         cust = cust.append_column("atoks", pa.ListArray.from_arrays(ends, pa.StructArray.from_arrays(
             [pa.array(atokens, pa.string()), pa.array(aweights, pa.float64())], fields=list(_ATOK_TYPE))))
         cust = cust.append_column("ats", pa.ListArray.from_arrays(ends, pa.array(atokens, pa.string())))
-        self._register("match_cust", cust)
-        self._register("match_cname", pa.table(ncols, schema=_NAME_SCHEMA))
-        self._register("match_cname_keys", pa.table({"nid": key_nid, "keys": key_val}, schema=_NKEY_SCHEMA))
+        return ChunkTables(errors, bool(atokens), cust, pa.table(ncols, schema=_NAME_SCHEMA),
+                           pa.table({"nid": key_nid, "keys": key_val}, schema=_NKEY_SCHEMA))
+
+    def register(self, built: "ChunkTables") -> None:
+        """Make a built chunk the temp tables ``sql/match_pairs.sql`` reads."""
+        self._register("match_cust", built.cust)
+        self._register("match_cname", built.names)
+        self._register("match_cname_keys", built.name_keys)
         self._register("match_cust_akeys", None)  # the address tokens of match_cust, a row each
-        return errors, bool(atokens)
 
     def _register(self, name: str, table: pa.Table | None) -> None:
         """Make ``table`` the temp table ``name`` (sql/match_chunk.sql; None: a table it builds from

@@ -5,13 +5,15 @@ one part of screening a chunk that is Python per distinct value; the rest is Duc
 whole chunk. For a large batch, worker processes compute the features of the next chunks'
 distinct names and addresses (:func:`screening.match.chunk.name_basics`, the same functions as
 the serial path) while this process runs the SQL of the current chunk, so both cores stay busy.
-At most ``AHEAD`` chunks are computed ahead, which bounds the memory they hold.
+At most ``AHEAD`` chunks are computed ahead, which bounds the memory they hold. The rest of a
+chunk's Python work (its rows and Arrow tables, ``CustomerSide.build``) is done in a thread of
+this process one chunk ahead (:func:`made_ahead`), while the SQL of the current chunk runs.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -24,6 +26,7 @@ POOL_MIN_ROWS = 20_000  # fewer customers than this: features computed in this p
 TASK_VALUES = 2_000     # names (or addresses) per task sent to a worker
 AHEAD = 1               # chunks whose features may be computed ahead of the one being screened
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 def default_workers(rows: int) -> int:
@@ -126,3 +129,26 @@ def with_features(items: Iterable[T], workers: int, customers: Callable[[T], Seq
             yield item, basics
     finally:
         pool.close()
+
+
+_END = object()
+
+
+def made_ahead(items: Iterable[T], make: Callable[[T], U]) -> Iterator[tuple[T, U]]:
+    """Each item with ``make(item)``, made in a thread one item ahead of the one consumed.
+
+    A batch builds the next chunk's customer side (Python: its rows and Arrow tables) while the
+    current chunk's SQL runs, which holds no lock on Python (DuckDB releases it while it works), so
+    that Python work is off the path of the SQL. ``items`` is read in that thread only, one item
+    at a time; an error of either is raised here, in order."""
+    items = iter(items)
+
+    def step() -> object:
+        item = next(items, _END)
+        return _END if item is _END else (item, make(item))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="screening-build") as thread:
+        pending = thread.submit(step)
+        while (done := pending.result()) is not _END:
+            pending = thread.submit(step)
+            yield done  # type: ignore[misc]

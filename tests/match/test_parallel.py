@@ -3,6 +3,7 @@ of the serial screen, row for row and in input order, on a realistic customer fi
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,8 @@ import screen as screen_benchmark  # noqa: E402
 from screening.match import api  # noqa: E402
 from screening.match.cache import get_matcher  # noqa: E402
 from screening.match.customers import Customer  # noqa: E402
-from screening.match.parallel import POOL_MIN_ROWS, chunk_values, default_workers, features_ahead  # noqa: E402
+from screening.match.parallel import (POOL_MIN_ROWS, chunk_values, default_workers, features_ahead,  # noqa: E402
+                                      made_ahead)
 
 ROWS = 2000
 
@@ -43,12 +45,14 @@ def _flat(results) -> list[tuple]:
 
 def test_chunked_parallel_screen_equals_serial(realistic, screen_db, monkeypatch):
     serial = api.screen_records(realistic, db=screen_db, workers=0)
+    threads = threading.active_count()
     monkeypatch.setattr(api, "CHUNK_ROWS", 600)  # several chunks, computed ahead by two workers
     parallel = api.screen_records(realistic, db=screen_db, workers=2)
     assert len(parallel) == len(realistic)
     assert [r.row for r in parallel] == list(range(len(realistic)))  # every input row, in input order
     assert [r.input_id for r in parallel] == [c.id for c in realistic]
     assert _flat(parallel) == _flat(serial)
+    assert threading.active_count() == threads  # the thread that built chunks ahead is gone
     statuses = {r.status for r in serial}
     assert {"hit", "no_hit", "error"} <= statuses  # the file exercises every outcome
     assert sum(r.status == "hit" for r in serial) >= ROWS // 50  # the list-derived rows do hit
@@ -70,3 +74,32 @@ def test_without_workers_nothing_is_computed_ahead():
 def test_only_a_large_batch_starts_workers():
     assert default_workers(POOL_MIN_ROWS - 1) == 0
     assert default_workers(POOL_MIN_ROWS) >= 1
+
+
+def test_made_ahead_is_in_order_one_item_ahead_in_another_thread():
+    read: list[int] = []
+
+    def items():
+        for i in range(5):
+            read.append(i)
+            yield i
+
+    seen = []
+    for item, made in made_ahead(items(), lambda i: (i * i, threading.current_thread().name)):
+        seen.append((item, made[0]))
+        assert made[1] != threading.current_thread().name  # made in the builder thread
+        assert len(read) <= item + 2  # the item consumed and at most the next one
+    assert seen == [(i, i * i) for i in range(5)]
+
+
+def test_an_error_making_an_item_ahead_is_raised_in_order():
+    def make(i: int) -> int:
+        if i == 2:
+            raise ValueError("row 3 is bad")
+        return i
+
+    got = []
+    with pytest.raises(ValueError, match="row 3 is bad"):
+        for item, _ in made_ahead(range(5), make):
+            got.append(item)
+    assert got == [0, 1]
