@@ -6,9 +6,9 @@ read-only copy of the store to the executors, and hands each task its rows
 (:func:`screening.spark.partition.screen_partition`). The tasks' output rows are kept on the
 executors' disks; the driver collects only their counts (for the summary), then writes the rows
 sorted by input row: streamed into the one output file, or written by the executors as Parquet
-parts. The hits go into the run record as the output rows go to the file: sorted by input row and
-streamed to the driver a partition at a time, never gathered whole (a 10M-row book has over a
-million).
+parts. The hits go into the run record streamed to the driver a partition at a time, kept on its
+disk and merged back into input order (:func:`_kept_hits`), never gathered whole (a 10M-row book
+has over a million).
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from ..match.selection import make_selection
 from ..report import check_output, output_columns
 from ..review.recording import keep_run
 from ..review.runs import RunCounts
+from ..spill import RowSpill
 from .. import writers
 from .inputs import is_url, read_input
 from .partition import (HIT_ROW, ROW, SEQ, STATS, STATS_ROW, STRUCTURED, OUTPUT_TYPES, PartitionStats, Plan, output_schema,
@@ -40,6 +41,7 @@ PARTS_DONE = "_SUCCESS"  # the marker Spark leaves in a folder of parts it wrote
 # local mode by default), so the rows it reads come in ranges of about this many (a few MB), never
 # in the 64 MB partitions Spark would otherwise make of a sort (a 1M-row run failed so, out of heap)
 RESULT_ROWS = 2_000
+HIT_RUN_ROWS = 20_000  # hits the driver holds before it sorts them into a run on disk (a few tens of MB)
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,24 @@ def _in_order(frame: Any, count: int, *keys: str) -> Any:
 
 
 def _kept_hits(screened: Any, count: int) -> Iterator[dict]:
-    """The ``count`` hits as the run record keeps them, in input order, a range of rows at a time."""
-    hits = _in_order(screened.where(f"{ROW} = {HIT_ROW}").select(SEQ, STATS), count, SEQ)
-    for row in hits.select(STATS).toLocalIterator(prefetchPartitions=True):
-        yield pickle.loads(row[0])
+    """The ``count`` hits as the run record keeps them, in input order.
+
+    The tasks' hit rows come to the driver as they lie, partition by partition (no shuffle: a
+    partition holds a few MB of hits), into a :class:`~screening.spill.RowSpill` on the driver's
+    disk in runs of ``HIT_RUN_ROWS``, and are read back merged by input row. A range sort in Spark
+    did the same at 1M and 2M rows but stalled at 10M, its range tasks waiting on sort memory."""
+    with RowSpill() as spill:
+        held: list[tuple[int, bytes]] = []
+        for row in screened.where(f"{ROW} = {HIT_ROW}").select(SEQ, STATS).toLocalIterator(prefetchPartitions=True):
+            held.append((row[0], bytes(row[1])))
+            if len(held) >= HIT_RUN_ROWS:
+                spill.add(held)
+                held = []
+        spill.add(held)
+        if len(spill) != count:  # the tasks counted them as they screened
+            raise RuntimeError(f"the run record read {len(spill)} hits of the {count} the tasks counted")
+        for data in spill.rows():
+            yield pickle.loads(data)
 
 
 def _invalid_notes(stats: PartitionStats) -> list[str]:

@@ -101,7 +101,8 @@ def kept_hits(db: str, run_id: int) -> list[tuple]:
 
 def test_a_realistic_book_screens_to_the_same_bytes(spark, screen_db, book, tmp_path, monkeypatch):
     monkeypatch.setattr(runs, "HIT_BATCH", 250)  # the run's hits stored in many batches
-    monkeypatch.setattr(job, "RESULT_ROWS", 700)  # output rows and hits read in many ranges
+    monkeypatch.setattr(job, "RESULT_ROWS", 700)  # output rows read in many ranges
+    monkeypatch.setattr(job, "HIT_RUN_ROWS", 300)  # hits merged from many runs on the driver's disk
     duck_run = screen_file(book, tmp_path / "duckdb.csv", db=screen_db)
     summary = screen_file_spark(book, tmp_path / "spark.csv", db=screen_db, master=MASTER, partition_rows=4_000)
     assert (tmp_path / "spark.csv").read_bytes() == (tmp_path / "duckdb.csv").read_bytes()
@@ -139,12 +140,14 @@ def test_parquet_parts_in_and_out(spark, screen_db, tmp_path):
     parts.mkdir()
     for i, start in enumerate(range(0, table.num_rows, 110)):  # part-0, part-1, part-2 in row order
         pq.write_table(table.slice(start, 110), parts / f"part-{i}.parquet")
-    screen_file(tmp_path / "queries.parquet", tmp_path / "duckdb.parquet", fmt="parquet", db=screen_db)
+    duck_run = screen_file(tmp_path / "queries.parquet", tmp_path / "duckdb.parquet", fmt="parquet", db=screen_db)
     out = tmp_path / "hits"
     summary = screen_file_spark(parts, str(out) + "/", fmt="parquet", db=screen_db, master=MASTER)
     assert summary.rows == table.num_rows and (out / "_SUCCESS").exists()
     got = pq.read_table(out)
     assert got.to_pylist() == pq.read_table(tmp_path / "duckdb.parquet").to_pylist()
+    # the parts' partitions need not come in row order: the run record still keeps input order
+    assert kept_hits(screen_db, summary.run_id) == kept_hits(screen_db, duck_run.run_id) != []
 
 
 def test_the_cli_without_pyspark_says_how_to_install_it(screen_db, tmp_path, monkeypatch):
