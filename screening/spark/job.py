@@ -5,10 +5,10 @@ The driver checks the options and the output, brings the store's match index up 
 read-only copy of the store to the executors, and hands each task its rows
 (:func:`screening.spark.partition.screen_partition`). The tasks' output rows are kept on the
 executors' disks; the driver collects only their counts (for the summary), then writes the rows
-sorted by input row: streamed into the one output file, or written by the executors as Parquet
-parts. The hits go into the run record streamed to the driver a partition at a time, kept on its
-disk and merged back into input order (:func:`_kept_hits`), never gathered whole (a 10M-row book
-has over a million).
+in input order: written by the executors as Parquet parts (sorted by Spark), or streamed to the
+driver a partition at a time, kept on its disk in sorted runs and merged back into input order
+(:func:`_in_input_order`) for the one output file. The run record's hits come the same way, never
+gathered whole (a 10M-row book has over a million).
 """
 from __future__ import annotations
 
@@ -37,11 +37,11 @@ from .partition import (HIT_ROW, ROW, SEQ, STATS, STATS_ROW, STRUCTURED, OUTPUT_
 from .session import ShippedStore, spark_session
 
 PARTS_DONE = "_SUCCESS"  # the marker Spark leaves in a folder of parts it wrote whole
-# rows the driver reads in one task result: a result is held whole in the driver's JVM (1 GiB in
-# local mode by default), so the rows it reads come in ranges of about this many (a few MB), never
-# in the 64 MB partitions Spark would otherwise make of a sort (a 1M-row run failed so, out of heap)
-RESULT_ROWS = 2_000
-HIT_RUN_ROWS = 20_000  # hits the driver holds before it sorts them into a run on disk (a few tens of MB)
+# rows the driver holds before it sorts them into a run on its disk (a few tens of MB): what it reads
+# comes partition by partition as the tasks left it, one task's rows (a chunk's) per result, and is
+# put in input order on the driver, never by a sort in Spark (range sorts of 2,000-row ranges ran
+# out of driver heap at 1M with larger ranges, and stalled at 10M waiting on sort memory)
+RUN_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def screen_file_spark(path: str | Path, output: str | Path | None, fmt: str = "c
             say(note)
         rows = screened.where(f"{ROW} >= 0")
         written = (_write_parts(rows.sort(ROW, SEQ), plan, target) if target.parts
-                   else _write_file(_in_order(rows, stats.rows + stats.hits, ROW, SEQ), plan, target))
+                   else _write_file(rows, plan, target))
         context_file = None if target.url else write_context(str(target.path), context)
         if target.url:
             say(f"note: the context (thresholds, lists and their versions) is recorded with the run, "
@@ -149,31 +149,31 @@ def _collect_stats(screened: Any) -> PartitionStats:
     return total
 
 
-def _in_order(frame: Any, count: int, *keys: str) -> Any:
-    """``frame`` (of about ``count`` rows) sorted by ``keys``, in ranges of about
-    :data:`RESULT_ROWS` rows (rows of one key in one range), for the driver to read one at a time."""
-    return frame.repartitionByRange(max(1, -(-count // RESULT_ROWS)), *keys).sortWithinPartitions(*keys)
-
-
-def _kept_hits(screened: Any, count: int) -> Iterator[dict]:
-    """The ``count`` hits as the run record keeps them, in input order.
-
-    The tasks' hit rows come to the driver as they lie, partition by partition (no shuffle: a
-    partition holds a few MB of hits), into a :class:`~screening.spill.RowSpill` on the driver's
-    disk in runs of ``HIT_RUN_ROWS``, and are read back merged by input row. A range sort in Spark
-    did the same at 1M and 2M rows but stalled at 10M, its range tasks waiting on sort memory."""
+def _in_input_order(frame: Any, key: Callable[[Any], Any], value: Callable[[Any], Any]) -> Iterator[Any]:
+    """``value(row)`` of every row of ``frame``, in the order of ``key(row)``: the rows stream to
+    the driver as the partitions lie (no shuffle), are kept in a :class:`~screening.spill.RowSpill`
+    on its disk in sorted runs of :data:`RUN_ROWS`, and come back merged (rows of one key in the
+    order they were read)."""
     with RowSpill() as spill:
-        held: list[tuple[int, bytes]] = []
-        for row in screened.where(f"{ROW} = {HIT_ROW}").select(SEQ, STATS).toLocalIterator(prefetchPartitions=True):
-            held.append((row[0], bytes(row[1])))
-            if len(held) >= HIT_RUN_ROWS:
+        held: list[tuple[Any, Any]] = []
+        for row in frame.toLocalIterator(prefetchPartitions=True):
+            held.append((key(row), value(row)))
+            if len(held) >= RUN_ROWS:
                 spill.add(held)
                 held = []
         spill.add(held)
-        if len(spill) != count:  # the tasks counted them as they screened
-            raise RuntimeError(f"the run record read {len(spill)} hits of the {count} the tasks counted")
-        for data in spill.rows():
-            yield pickle.loads(data)
+        yield from spill.rows()
+
+
+def _kept_hits(screened: Any, count: int) -> Iterator[dict]:
+    """The ``count`` hits as the run record keeps them, in input order."""
+    hits = screened.where(f"{ROW} = {HIT_ROW}").select(SEQ, STATS)
+    read = 0
+    for data in _in_input_order(hits, lambda row: row[0], lambda row: bytes(row[1])):
+        read += 1
+        yield pickle.loads(data)
+    if read != count:  # the tasks counted them as they screened
+        raise RuntimeError(f"the run record read {read} hits of the {count} the tasks counted")
 
 
 def _invalid_notes(stats: PartitionStats) -> list[str]:
@@ -184,12 +184,12 @@ def _invalid_notes(stats: PartitionStats) -> list[str]:
 
 
 def _output_rows(rows: Any, plan: Plan, structured: bool) -> Iterator[list]:
-    """The sorted output rows, streamed to the driver partition by partition; the explanation as
-    data for the JSON writers."""
+    """The output rows in input order (:func:`_in_input_order`); the explanation as data for the
+    JSON writers."""
     width = len(plan.output_names())
     picked = [f"o{i}" for i in range(width)] + ([STRUCTURED] if structured else [])
-    for row in rows.select(*picked).toLocalIterator(prefetchPartitions=True):
-        values = list(row)
+    for values in _in_input_order(rows.select(ROW, SEQ, *picked), lambda row: (row[0], row[1]),
+                                  lambda row: list(row)[2:]):
         if structured:
             values[8] = json.loads(values.pop())
         yield values

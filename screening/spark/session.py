@@ -18,8 +18,8 @@ LOG_LEVEL = "ERROR"  # Spark's own warnings would bury the screening's notes on 
 STORE_PREFIX = "screening-store-"  # the shipped copy's name: one per run, so runs never share a copy
 # settings of every session: input and output columns keep their case ("Name" and "name" are two
 # columns, as in the DuckDB engine); no progress bars on stderr, where the summary goes; the
-# ranges of rows the driver reads (screening.spark.job.RESULT_ROWS, a few MB) come back in the
-# task's reply, not through the block manager, where a 10M-row run lost one ("TaskResultLost")
+# partitions of rows the driver reads (one task's, a few tens of MB) come back in the task's
+# reply, not through the block manager, where a 10M-row run lost one ("TaskResultLost")
 SESSION_CONF = {"spark.sql.caseSensitive": "true", "spark.ui.showConsoleProgress": "false",
                 "spark.task.maxDirectResultSize": "64m"}
 

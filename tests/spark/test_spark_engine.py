@@ -101,8 +101,7 @@ def kept_hits(db: str, run_id: int) -> list[tuple]:
 
 def test_a_realistic_book_screens_to_the_same_bytes(spark, screen_db, book, tmp_path, monkeypatch):
     monkeypatch.setattr(runs, "HIT_BATCH", 250)  # the run's hits stored in many batches
-    monkeypatch.setattr(job, "RESULT_ROWS", 700)  # output rows read in many ranges
-    monkeypatch.setattr(job, "HIT_RUN_ROWS", 300)  # hits merged from many runs on the driver's disk
+    monkeypatch.setattr(job, "RUN_ROWS", 300)  # output rows and hits merged from many runs on the driver's disk
     duck_run = screen_file(book, tmp_path / "duckdb.csv", db=screen_db)
     summary = screen_file_spark(book, tmp_path / "spark.csv", db=screen_db, master=MASTER, partition_rows=4_000)
     assert (tmp_path / "spark.csv").read_bytes() == (tmp_path / "duckdb.csv").read_bytes()
