@@ -16,10 +16,13 @@ import json
 import pickle
 import shutil
 import time
+import uuid
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
+
+import pyarrow.parquet as pq
 
 from ..audit.chain import utc_now
 from ..match.api import CHUNK_ROWS, screening_context
@@ -121,10 +124,12 @@ def screen_file_spark(path: str | Path, output: str | Path | None, fmt: str = "c
             say(f"note: the context (thresholds, lists and their versions) is recorded with the run, "
                 f"not beside {target.url}")
         run_id = keep_run(db, "screen", started_at, RunCounts(stats.rows, stats.errors, stats.hit_rows),
-                          _kept_hits(screened, stats.hits), context, path, output, on_message=on_message)
+                          _kept_hits(screened, stats.hits, _scratch(target)), context, path, output, on_message=on_message)
         screened.unpersist()
     finally:
         shipped.close()
+        if _scratch(target):
+            shutil.rmtree(_scratch(target), ignore_errors=True)
     return BatchSummary(rows=stats.rows, hit_rows=stats.hit_rows, hits=stats.hits, address_hits=stats.address_hits,
                         errors=stats.errors, output_rows=written, seconds=time.perf_counter() - start,
                         notes=source.notes, output=str(output), context_file=context_file,
@@ -149,15 +154,24 @@ def _collect_stats(screened: Any) -> PartitionStats:
     return total
 
 
-def _in_input_order(frame: Any, key: Callable[[Any], Any], value: Callable[[Any], Any]) -> Iterator[Any]:
-    """``value(row)`` of every row of ``frame``, in the order of ``key(row)``: the rows stream to
-    the driver as the partitions lie (no shuffle), are kept in a :class:`~screening.spill.RowSpill`
-    on its disk in sorted runs of :data:`RUN_ROWS`, and come back merged (rows of one key in the
-    order they were read)."""
+def _scratch(target: Target) -> Path | None:
+    """A folder beside the output for the rows the executors hand to the driver (the output's
+    folder is one the driver and the executors share); None for an output URL."""
+    return None if target.url else target.path.with_name(f".{target.path.name}.spark-tmp")
+
+
+def _in_input_order(frame: Any, keys: int, scratch: Path | None) -> Iterator[list]:
+    """The rows of ``frame`` (their first ``keys`` columns the input order, the rest the values
+    given back as lists), in input order, none held by Spark's JVM: the executors write them as
+    they lie (no shuffle) as Parquet into ``scratch``, which the driver reads a batch at a time
+    into a :class:`~screening.spill.RowSpill` on its disk in sorted runs of :data:`RUN_ROWS`, then
+    merges (rows of one key in the order they were read). Without a scratch folder (an output URL)
+    the rows come through Spark, a partition at a time (``toLocalIterator``)."""
     with RowSpill() as spill:
-        held: list[tuple[Any, Any]] = []
-        for row in frame.toLocalIterator(prefetchPartitions=True):
-            held.append((key(row), value(row)))
+        held: list[tuple[Any, list]] = []
+        for row in (_written_rows(frame, scratch) if scratch else frame.toLocalIterator(prefetchPartitions=True)):
+            row = list(row)
+            held.append((tuple(row[:keys]), row[keys:]))
             if len(held) >= RUN_ROWS:
                 spill.add(held)
                 held = []
@@ -165,11 +179,23 @@ def _in_input_order(frame: Any, key: Callable[[Any], Any], value: Callable[[Any]
         yield from spill.rows()
 
 
-def _kept_hits(screened: Any, count: int) -> Iterator[dict]:
+def _written_rows(frame: Any, scratch: Path) -> Iterator[tuple]:
+    """The rows of ``frame`` written by the executors into ``scratch`` and read back by the driver."""
+    folder = scratch / uuid.uuid4().hex  # its own: a writer may read rows and records at once
+    frame.write.parquet(folder.resolve().as_uri())  # a file: URI, never the cluster's default file system
+    try:
+        for part in sorted(folder.glob("*.parquet")):
+            for batch in pq.ParquetFile(part).iter_batches(batch_size=RUN_ROWS):
+                yield from zip(*(column.to_pylist() for column in batch.columns))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _kept_hits(screened: Any, count: int, scratch: Path | None) -> Iterator[dict]:
     """The ``count`` hits as the run record keeps them, in input order."""
     hits = screened.where(f"{ROW} = {HIT_ROW}").select(SEQ, STATS)
     read = 0
-    for data in _in_input_order(hits, lambda row: row[0], lambda row: bytes(row[1])):
+    for (data,) in _in_input_order(hits, 1, scratch):
         read += 1
         yield pickle.loads(data)
     if read != count:  # the tasks counted them as they screened
@@ -183,13 +209,12 @@ def _invalid_notes(stats: PartitionStats) -> list[str]:
     return invalid_notes(named + named[-1:] * (stats.invalid - len(named)))
 
 
-def _output_rows(rows: Any, plan: Plan, structured: bool) -> Iterator[list]:
+def _output_rows(rows: Any, plan: Plan, structured: bool, scratch: Path) -> Iterator[list]:
     """The output rows in input order (:func:`_in_input_order`); the explanation as data for the
     JSON writers."""
     width = len(plan.output_names())
     picked = [f"o{i}" for i in range(width)] + ([STRUCTURED] if structured else [])
-    for values in _in_input_order(rows.select(ROW, SEQ, *picked), lambda row: (row[0], row[1]),
-                                  lambda row: list(row)[2:]):
+    for values in _in_input_order(rows.select(ROW, SEQ, *picked), 2, scratch):
         if structured:
             values[8] = json.loads(values.pop())
         yield values
@@ -197,8 +222,9 @@ def _output_rows(rows: Any, plan: Plan, structured: bool) -> Iterator[list]:
 
 def _write_file(rows: Any, plan: Plan, target: Target) -> int:
     """One output file, written by the DuckDB engine's writers from the rows in input order."""
-    table = writers.Table(output_columns(list(plan.input_columns)), lambda: _output_rows(rows, plan, False),
-                          records=lambda: _output_rows(rows, plan, True), types=OUTPUT_TYPES, sheet="hits")
+    scratch = _scratch(target)
+    table = writers.Table(output_columns(list(plan.input_columns)), lambda: _output_rows(rows, plan, False, scratch),
+                          records=lambda: _output_rows(rows, plan, True, scratch), types=OUTPUT_TYPES, sheet="hits")
     return writers.write("results", target.fmt, table, target.path, None, bom=target.excel)
 
 

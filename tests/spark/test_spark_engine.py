@@ -111,6 +111,7 @@ def test_a_realistic_book_screens_to_the_same_bytes(spark, screen_db, book, tmp_
     spark_hits = kept_hits(screen_db, summary.run_id)
     assert spark_hits == kept_hits(screen_db, duck_run.run_id) and len(spark_hits) == summary.hits > 1000
     assert [h[0] for h in spark_hits] == sorted(h[0] for h in spark_hits)  # by input row
+    assert not list(tmp_path.glob(".*"))  # the rows handed to the driver beside the output are gone
 
 
 def first_queries(tmp_path: Path) -> Path:
@@ -147,6 +148,10 @@ def test_parquet_parts_in_and_out(spark, screen_db, tmp_path):
     assert got.to_pylist() == pq.read_table(tmp_path / "duckdb.parquet").to_pylist()
     # the parts' partitions need not come in row order: the run record still keeps input order
     assert kept_hits(screen_db, summary.run_id) == kept_hits(screen_db, duck_run.run_id) != []
+    # an output URL (written by Spark itself): the hits reach the run record through Spark instead
+    by_url = screen_file_spark(parts, (tmp_path / "url_hits").as_uri(), fmt="parquet", db=screen_db, master=MASTER)
+    assert pq.read_table(tmp_path / "url_hits").to_pylist() == got.to_pylist()
+    assert kept_hits(screen_db, by_url.run_id) == kept_hits(screen_db, duck_run.run_id)
 
 
 def test_the_cli_without_pyspark_says_how_to_install_it(screen_db, tmp_path, monkeypatch):
