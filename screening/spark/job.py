@@ -108,6 +108,7 @@ def screen_file_spark(path: str | Path, output: str | Path | None, fmt: str = "c
     if not source.rows:
         raise ValueError(f"{Path(path).name}: no customer rows to screen (only a header)")
     shipped = ShippedStore(spark, db, on_message)
+    scratch = _scratch(target)
     try:
         plan = Plan(shipped.name, tuple(source.headers), source.mapping, tuple(identifier_columns), chosen,
                     threshold, source.offsets, partition_rows)
@@ -118,18 +119,18 @@ def screen_file_spark(path: str | Path, output: str | Path | None, fmt: str = "c
             say(note)
         rows = screened.where(f"{ROW} >= 0")
         written = (_write_parts(rows.sort(ROW, SEQ), plan, target) if target.parts
-                   else _write_file(rows, plan, target))
+                   else _write_file(rows, plan, target, scratch))
         context_file = None if target.url else write_context(str(target.path), context)
         if target.url:
             say(f"note: the context (thresholds, lists and their versions) is recorded with the run, "
                 f"not beside {target.url}")
         run_id = keep_run(db, "screen", started_at, RunCounts(stats.rows, stats.errors, stats.hit_rows),
-                          _kept_hits(screened, stats.hits, _scratch(target)), context, path, output, on_message=on_message)
+                          _kept_hits(screened, stats.hits, scratch), context, path, output, on_message=on_message)
         screened.unpersist()
     finally:
         shipped.close()
-        if _scratch(target):
-            shutil.rmtree(_scratch(target), ignore_errors=True)
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     return BatchSummary(rows=stats.rows, hit_rows=stats.hit_rows, hits=stats.hits, address_hits=stats.address_hits,
                         errors=stats.errors, output_rows=written, seconds=time.perf_counter() - start,
                         notes=source.notes, output=str(output), context_file=context_file,
@@ -220,9 +221,8 @@ def _output_rows(rows: Any, plan: Plan, structured: bool, scratch: Path) -> Iter
         yield values
 
 
-def _write_file(rows: Any, plan: Plan, target: Target) -> int:
+def _write_file(rows: Any, plan: Plan, target: Target, scratch: Path | None) -> int:
     """One output file, written by the DuckDB engine's writers from the rows in input order."""
-    scratch = _scratch(target)
     table = writers.Table(output_columns(list(plan.input_columns)), lambda: _output_rows(rows, plan, False, scratch),
                           records=lambda: _output_rows(rows, plan, True, scratch), types=OUTPUT_TYPES, sheet="hits")
     return writers.write("results", target.fmt, table, target.path, None, bom=target.excel)
