@@ -45,7 +45,14 @@ JOIN match_tok_attr a ON a.t = x.tok.t AND a.p = x.tok.p AND a.s = x.tok.s AND a
 ORDER BY x.name_uid, x.j;
 
 -- name: match_name_keys
-CREATE OR REPLACE TABLE match_name_keys AS SELECT DISTINCT * FROM keys_arrow ORDER BY key;
+-- the blocking keys of each name that at most the cap of their kind (KEY_CAPS, by the key's first
+-- letter) of entities share: only those look candidates up
+CREATE OR REPLACE TABLE match_name_keys AS
+WITH k AS (SELECT unnest(keys) AS key, name_uid, entity_id FROM keys_arrow),
+usable AS (
+    SELECT k.key FROM k JOIN caps_arrow c ON c.prefix = k.key[1]
+    GROUP BY k.key, c.cap HAVING count(DISTINCT k.entity_id) <= c.cap)
+SELECT DISTINCT k.key, k.name_uid FROM k SEMI JOIN usable u ON u.key = k.key ORDER BY k.key;
 
 -- name: name_refs
 SELECT DISTINCT source, source_id, entity_id FROM match_names;

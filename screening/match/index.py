@@ -28,8 +28,9 @@ import pyarrow as pa
 
 from .. import store
 from ..entity_ids import entity_id_for
-from .features import (NameFeatures, address_features, blocking_keys, common_name_classes, derived_names,
-                             name_features)
+from .features import NameFeatures, address_features, common_name_classes
+from . import list_names
+from .list_names import ListedName, Pending, feature_table, with_derived
 
 # Bump when features or keys change, so stored indexes are rebuilt.
 INDEX_FORMAT = "16"
@@ -98,11 +99,13 @@ def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     return rows[0][0] if rows else None
 
 
-def ensure_index(con: duckdb.DuckDBPyConnection, force: bool = False, read_only: bool = False) -> IndexInfo:
+def ensure_index(con: duckdb.DuckDBPyConnection, force: bool = False, read_only: bool = False,
+                 pending: Pending | None = None) -> IndexInfo:
     """Build the list-side tables unless they already match the current list state.
 
     ``read_only``: the caller checked the index is fresh (or has no right to rebuild it); its
-    stored description is returned as it is."""
+    stored description is returned as it is. ``pending``: the names' features being computed
+    beside (:mod:`screening.match.list_names`), used when the index is rebuilt."""
     if read_only:
         row = con.execute(store.sql("match_index.meta")).fetchall()[0]
         return IndexInfo(*row, rebuilt=False)
@@ -110,17 +113,30 @@ def ensure_index(con: duckdb.DuckDBPyConnection, force: bool = False, read_only:
     if not force and stored_fingerprint(con) == fingerprint:
         counts = con.execute(store.sql("match_index.meta")).fetchall()[0][1:]
         return IndexInfo(fingerprint, *counts, rebuilt=False)
-    return build_index(con, fingerprint)
+    return build_index(con, fingerprint, pending)
 
 
-def update_index(db=None) -> IndexInfo:
+def update_index(db=None, pending: Pending | None = None) -> IndexInfo:
     """Bring the store's match index up to date (after lists were loaded or refreshed), so that
     screening opens the store read-only and never has to rebuild it."""
     con = store.connect(db)
     try:
-        return ensure_index(con)
+        return ensure_index(con, pending=pending)
     finally:
         con.close()
+        if pending:
+            pending.close()
+
+
+def start_name_features(db=None) -> Pending | None:
+    """Start computing the features of the store's listed names in another process (they do not
+    depend on the consolidation, which can run meanwhile); hand the result to :func:`update_index`."""
+    con = store.connect(db)
+    try:
+        names = listed_names(con)
+    finally:
+        con.close()
+    return list_names.start(names)
 
 
 def _entity_map(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
@@ -134,18 +150,6 @@ def _entity_of(members: dict[tuple[str, str], str], source: str, source_id: str)
     return members.get((source, source_id)) or entity_id_for([f"{source}:{source_id}"])
 
 
-def _with_derived(names: list[tuple]) -> list[tuple]:
-    """The listed names plus the forms derived from them (acronym in parentheses, name without it).
-    A weak alias of one word is left out: too short to screen on."""
-    out = []
-    for source, source_id, name, kind, entity_type in names:
-        if kind == "weak" and len(name.split()) < 2:
-            continue
-        out.append((source, source_id, name, kind, entity_type))
-        out += [(source, source_id, d, "derived", entity_type) for d in derived_names(name)]
-    return out
-
-
 def _weights(doc_freq: Counter, base: int) -> dict[str, float]:
     return {t: max(MIN_WEIGHT, math.log(base / n)) for t, n in doc_freq.items()}
 
@@ -155,41 +159,39 @@ def unknown_weight(base: int) -> float:
     return max(MIN_WEIGHT, math.log(max(base, 2)))
 
 
-def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) -> IndexInfo:
-    """(Re)build every list-side table in one transaction."""
+def listed_names(con: duckdb.DuckDBPyConnection) -> list[ListedName]:
+    """Every name of the active list entries, with the forms derived from them: what the index holds."""
+    return with_derived(con.execute(store.sql("match_list_names")).fetchall())
+
+
+def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None,
+                pending: Pending | None = None) -> IndexInfo:
+    """(Re)build every list-side table in one transaction; the names' features from ``pending``
+    when it computed them for today's names."""
     fingerprint = fingerprint or list_fingerprint(con)
     members = _entity_map(con)
-    names = _with_derived(con.execute(store.sql("match_list_names")).fetchall())
-    rows = []
+    names = listed_names(con)
+    features = (pending.take(names) if pending else None) or feature_table(names)
+    entities = [_entity_of(members, source, source_id) for source, source_id in
+                zip(features["source"].to_pylist(), features["source_id"].to_pylist())]
+    forms = list(zip(*(features[c].to_pylist() for c in ("tokens", "phonetic", "skeletons", "loose"))))
     token_entities: dict[str, set[str]] = defaultdict(set)
-    key_entities: dict[str, set[str]] = defaultdict(set)
-    for uid, (source, source_id, name, kind, entity_type) in enumerate(names):
-        feats = name_features(name, entity_type)
-        if not feats.tokens or (kind == "weak" and len(feats.tokens) < 2):
-            # a weak alias that is one word once its title is gone ("Hajji Ali") names nobody
-            continue
-        entity = _entity_of(members, source, source_id)
-        keys = blocking_keys(feats, listed=True)
-        for t in feats.tokens:
+    for entity, (tokens, *_) in zip(entities, forms):
+        for t in tokens:
             token_entities[t].add(entity)
-        for k in keys:
-            key_entities[k].add(entity)
-        rows.append((uid, entity, source, source_id, name, kind, entity_type, feats, keys))
-    entity_ids = {r[1] for r in rows}
-    base = max(len(entity_ids), 2)
+    base = max(len(set(entities)), 2)
     weights = _weights(Counter({t: len(e) for t, e in token_entities.items()}), base)
-    usable = {k for k, e in key_entities.items() if len(e) <= KEY_CAPS[k[0]]}
 
     with store.transaction(con):
-        _write_names(con, rows, weights, usable)
+        _write_names(con, features, entities, forms, weights)
         _write(con, "match_tokens", tokens_arrow=pa.table({
             "token": list(weights), "df": [len(token_entities[t]) for t in weights], "weight": list(weights.values())}))
         _write_entities(con, members)
         n_addr = _write_addresses(con, members)
         con.execute(store.sql("match_index.match_index_meta"), {
-            "fingerprint": fingerprint, "names": len(rows), "entities": len(entity_ids), "addresses": n_addr,
-            "base": base})
-    return IndexInfo(fingerprint, len(rows), len(entity_ids), n_addr, base, rebuilt=True)
+            "fingerprint": fingerprint, "names": features.num_rows, "entities": len(set(entities)),
+            "addresses": n_addr, "base": base})
+    return IndexInfo(fingerprint, features.num_rows, len(set(entities)), n_addr, base, rebuilt=True)
 
 
 def _write(con: duckdb.DuckDBPyConnection, statement: str, **tables: pa.Table) -> None:
@@ -222,24 +224,24 @@ def token_struct(form: tuple[str, str, str, str], weights: dict[str, float], def
     return {"t": t, "p": p, "s": s, "k": k, "w": min(weight, COMMON_WEIGHT) if s in common_name_classes() else weight}
 
 
-def _write_names(con: duckdb.DuckDBPyConnection, rows: list, weights: dict[str, float], usable: set[str]) -> None:
+def _write_names(con: duckdb.DuckDBPyConnection, features: pa.Table, entities: list[str], forms: list[tuple],
+                 weights: dict[str, float]) -> None:
     default = unknown_weight(len(weights) or 2)
+    entity_ids = pa.array(entities, pa.string())
     names_arrow = pa.table({
-        "name_uid": [r[0] for r in rows], "entity_id": [r[1] for r in rows],
-        "source": [r[2] for r in rows], "source_id": [r[3] for r in rows],
-        "name": [r[4] for r in rows], "kind": [r[5] for r in rows], "entity_type": [r[6] for r in rows],
-        "core": [r[7].core for r in rows], "sorted_key": [r[7].sorted_key for r in rows],
-        "compact": [r[7].compact for r in rows], "skeleton": ["".join(r[7].skeletons) for r in rows],
-        "legal_form": [r[7].legal_form for r in rows],
-        "toks": [token_structs(r[7], weights, default) for r in rows],
-        "ntok": [len(r[7].tokens) for r in rows],
+        "name_uid": features["name_uid"], "entity_id": entity_ids,
+        **{c: features[c] for c in ("source", "source_id", "name", "kind", "entity_type", "core", "sorted_key",
+                                    "compact", "skeleton", "legal_form")},
+        "toks": [[token_struct(form, weights, default) for form in zip(*name_forms)] for name_forms in forms],
+        "ntok": [len(name_forms[0]) for name_forms in forms],
     })
     _write(con, "match_names", names_arrow=names_arrow)
     con.execute(store.sql("match_index.match_tok_attr"))
     con.execute(store.sql("match_index.match_name_tok"))
-    key_uid = [(k, r[0]) for r in rows for k in r[8] if k in usable]
+    # which keys are rare enough to look candidates up (KEY_CAPS) is counted in SQL: millions of keys
     _write(con, "match_name_keys",
-           keys_arrow=pa.table({"key": [k for k, _ in key_uid], "name_uid": [u for _, u in key_uid]}))
+           keys_arrow=pa.table({"name_uid": features["name_uid"], "entity_id": entity_ids, "keys": features["keys"]}),
+           caps_arrow=pa.table({"prefix": list(KEY_CAPS), "cap": list(KEY_CAPS.values())}))
 
 
 def _write_entities(con: duckdb.DuckDBPyConnection, members: dict) -> None:

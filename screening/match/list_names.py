@@ -1,0 +1,130 @@
+"""The listed names' features and blocking keys, the longest part of building the match index.
+
+They depend on the names alone, not on which entity each name belongs to, so they can be computed
+in another process while the consolidation runs (:func:`start`, called by :mod:`screening.pipeline`),
+using the machine's second core; the index takes them when they are done (:meth:`Pending.take`),
+and computes them itself whenever they are missing, failed or were computed for other names.
+
+Run as ``python -m screening.match.list_names NAMES.arrow OUT.arrow`` by :func:`start`.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+
+from .features import blocking_keys, derived_names, name_features
+
+# One listed name as read from the store: source, source_id, name, kind, entity_type.
+ListedName = tuple[str, str, str, str, str | None]
+NAME_FIELDS = ("source", "source_id", "name", "kind", "entity_type")
+
+
+def with_derived(names: list[ListedName]) -> list[ListedName]:
+    """The listed names plus the forms derived from them (acronym in parentheses, name without it).
+    A weak alias of one word is left out: too short to screen on."""
+    out = []
+    for source, source_id, name, kind, entity_type in names:
+        if kind == "weak" and len(name.split()) < 2:
+            continue
+        out.append((source, source_id, name, kind, entity_type))
+        out += [(source, source_id, d, "derived", entity_type) for d in derived_names(name)]
+    return out
+
+
+def feature_table(names: list[ListedName]) -> pa.Table:
+    """One row per screenable name: its number in ``names`` (``name_uid``), the name's fields, its
+    normalised forms, its tokens with their phonetic keys, spelling classes and loose keys, and its
+    blocking keys (all of them: which are rare enough to use depends on the entities)."""
+    columns: dict[str, list] = {c: [] for c in (
+        "name_uid", *NAME_FIELDS, "core", "sorted_key", "compact", "skeleton", "legal_form",
+        "tokens", "phonetic", "skeletons", "loose", "keys")}
+    for uid, (source, source_id, name, kind, entity_type) in enumerate(names):
+        feats = name_features(name, entity_type)
+        if not feats.tokens or (kind == "weak" and len(feats.tokens) < 2):
+            # a weak alias that is one word once its title is gone ("Hajji Ali") names nobody
+            continue
+        for column, value in (
+                ("name_uid", uid), ("source", source), ("source_id", source_id), ("name", name), ("kind", kind),
+                ("entity_type", entity_type), ("core", feats.core), ("sorted_key", feats.sorted_key),
+                ("compact", feats.compact), ("skeleton", "".join(feats.skeletons)),
+                ("legal_form", feats.legal_form), ("tokens", feats.tokens), ("phonetic", feats.phonetic),
+                ("skeletons", feats.skeletons), ("loose", feats.loose),
+                ("keys", blocking_keys(feats, listed=True))):
+            columns[column].append(value)
+    strings = pa.string()
+    return pa.table({c: pa.array(v, pa.int64() if c == "name_uid" else pa.list_(strings)
+                                 if c in ("tokens", "phonetic", "skeletons", "loose", "keys") else strings)
+                     for c, v in columns.items()})
+
+
+def _names_table(names: list[ListedName]) -> pa.Table:
+    return pa.table({f: pa.array([n[i] for n in names], pa.string()) for i, f in enumerate(NAME_FIELDS)})
+
+
+def _write_arrow(table: pa.Table, path: Path) -> None:
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+
+
+def _read_arrow(path: Path) -> pa.Table:
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+class Pending:
+    """Features being computed in another process for a given list of names."""
+
+    def __init__(self, names: list[ListedName]):
+        self.names = names
+        self.folder = Path(tempfile.mkdtemp(prefix="screening-names-"))
+        self.output = self.folder / "features.arrow"
+        _write_arrow(_names_table(names), self.folder / "names.arrow")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(self.folder / "names.arrow"), str(self.output)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def take(self, names: list[ListedName]) -> pa.Table | None:
+        """The features of ``names`` when the other process computed them for exactly these names
+        and succeeded; None otherwise (the caller computes them itself)."""
+        try:
+            if names != self.names:
+                return None
+            if self.process.wait() != 0 or not self.output.exists():
+                return None
+            return _read_arrow(self.output)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the process if it still runs and remove its files."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start(names: list[ListedName]) -> Pending | None:
+    """Start computing the features of ``names`` in another process; None when it cannot start."""
+    try:
+        return Pending(names)
+    except OSError:
+        return None
+
+
+def main(argv: list[str]) -> int:
+    names_path, out_path = Path(argv[0]), Path(argv[1])
+    table = _read_arrow(names_path)
+    names = list(zip(*(table.column(f).to_pylist() for f in NAME_FIELDS)))
+    partial = out_path.with_suffix(".partial")
+    _write_arrow(feature_table(names), partial)
+    partial.replace(out_path)  # the reader sees a whole file or none
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
