@@ -58,17 +58,12 @@ def consolidate_store(db: str | Path | None = None, on_progress: Progress | None
     store.release_readers(path)
     say = on_progress or (lambda message: None)
     say("consolidating the list entries into entities ...")
-    pending = start_name_features(path)  # the index's name features, on the other core meanwhile
-    try:
+    with start_name_features(path) as pending:  # the index's name features, on the other core meanwhile
         report = consolidate_entities(path)
-    except BaseException:
-        if pending:
-            pending.close()
-        raise
-    say(f"consolidated: {report.entries} entries -> {report.entities} entities in {report.seconds.get('total', 0)} s; "
-        "building the match index ...")
-    clock = time.perf_counter()
-    index = update_index(path, pending)
+        say(f"consolidated: {report.entries} entries -> {report.entities} entities in "
+            f"{report.seconds.get('total', 0)} s; building the match index ...")
+        clock = time.perf_counter()
+        index = update_index(path, pending)
     note = publish_if_served(path)  # a served store: the server switches to the new lists
     if note:
         say(note)
@@ -141,15 +136,13 @@ def rollback(db: str | Path | None, source: str, to: str | int | None = None) ->
 def rebuild_entities(db_path: Path) -> str | None:
     """Rebuild consolidated entities and the match index after lists changed; a note when that
     could not be done (the lists are changed either way)."""
-    pending = start_name_features(db_path)  # the index's name features, on the other core meanwhile
-    try:
-        consolidate_entities(db_path)
-    except Exception as exc:  # say why entities lag behind
-        if pending:
-            pending.close()
-        return f"consolidated entities not rebuilt: {type(exc).__name__}: {exc}"
-    try:  # built here once, so that screening opens the store read-only
-        update_index(db_path, pending)
-    except Exception as exc:  # screening rebuilds a stale index itself
-        return f"match index not rebuilt: {type(exc).__name__}: {exc}"
+    with start_name_features(db_path) as pending:  # the index's name features, on the other core meanwhile
+        try:
+            consolidate_entities(db_path)
+        except Exception as exc:  # say why entities lag behind
+            return f"consolidated entities not rebuilt: {type(exc).__name__}: {exc}"
+        try:  # built here once, so that screening opens the store read-only
+            update_index(db_path, pending)
+        except Exception as exc:  # screening rebuilds a stale index itself
+            return f"match index not rebuilt: {type(exc).__name__}: {exc}"
     return publish_if_served(db_path)  # a served store: the server switches to the new lists

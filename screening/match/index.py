@@ -124,13 +124,12 @@ def update_index(db=None, pending: Pending | None = None) -> IndexInfo:
         return ensure_index(con, pending=pending)
     finally:
         con.close()
-        if pending:
-            pending.close()
 
 
-def start_name_features(db=None) -> Pending | None:
+def start_name_features(db=None) -> Pending:
     """Start computing the features of the store's listed names in another process (they do not
-    depend on the consolidation, which can run meanwhile); hand the result to :func:`update_index`."""
+    depend on the consolidation, which can run meanwhile); hand it to :func:`update_index` inside
+    ``with``, which stops the process and removes its files whatever happens."""
     con = store.connect(db)
     try:
         names = listed_names(con)

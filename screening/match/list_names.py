@@ -81,18 +81,26 @@ class Pending:
 
     def __init__(self, names: list[ListedName]):
         self.names = names
-        self.folder = Path(tempfile.mkdtemp(prefix="screening-names-"))
-        self.output = self.folder / "features.arrow"
-        _write_arrow(_names_table(names), self.folder / "names.arrow")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(self.folder / "names.arrow"), str(self.output)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.folder: Path | None = None
+        self.process: subprocess.Popen | None = None
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix="screening-names-"))
+            _write_arrow(_names_table(names), self.folder / "names.arrow")
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(self.folder / "names.arrow"), str(self.output)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:  # no temporary folder or no process: the index computes them itself
+            self.close()
+
+    @property
+    def output(self) -> Path:
+        return (self.folder or Path()) / "features.arrow"
 
     def take(self, names: list[ListedName]) -> pa.Table | None:
         """The features of ``names`` when the other process computed them for exactly these names
         and succeeded; None otherwise (the caller computes them itself)."""
         try:
-            if names != self.names:
+            if self.process is None or names != self.names:
                 return None
             if self.process.wait() != 0 or not self.output.exists():
                 return None
@@ -101,19 +109,24 @@ class Pending:
             self.close()
 
     def close(self) -> None:
-        """Stop the process if it still runs and remove its files."""
-        if self.process.poll() is None:
+        """Stop the process if it still runs and remove its files (again: no harm)."""
+        if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Pending:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
-def start(names: list[ListedName]) -> Pending | None:
-    """Start computing the features of ``names`` in another process; None when it cannot start."""
-    try:
-        return Pending(names)
-    except OSError:
-        return None
+def start(names: list[ListedName]) -> Pending:
+    """Start computing the features of ``names`` in another process (when it cannot start, the
+    result gives nothing and the index computes them itself); use it as a context manager."""
+    return Pending(names)
 
 
 def main(argv: list[str]) -> int:

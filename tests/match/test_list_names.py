@@ -24,7 +24,6 @@ def names(bundled_db: Path) -> list[list_names.ListedName]:
 
 def test_features_from_the_other_process_equal_those_computed_here(names):
     pending = list_names.start(names)
-    assert pending is not None
     table = pending.take(names)
     assert table is not None
     assert table.equals(list_names.feature_table(names))
@@ -55,3 +54,19 @@ def test_a_weak_one_word_alias_and_a_name_without_words_are_left_out():
     assert table["name_uid"].to_pylist() == [0, 2, 3, 4]  # a name's number is its place among the names
     assert table["tokens"].to_pylist()[0] == ["hajji", "ali"]
     assert all(keys for keys in table["keys"].to_pylist())
+
+
+def test_without_a_process_nothing_is_taken(names, monkeypatch):
+    def no_process(*args, **kwargs):
+        raise OSError("no more processes")
+    monkeypatch.setattr(list_names.subprocess, "Popen", no_process)
+    with list_names.start(names) as pending:
+        assert pending.process is None
+        assert pending.take(names) is None
+    assert not pending.folder.exists()
+
+
+def test_leaving_the_block_stops_the_process_and_removes_its_files(names):
+    with list_names.start(names) as pending:
+        assert pending.process.poll() is None
+    assert pending.process.poll() is not None and not pending.folder.exists()
