@@ -170,7 +170,9 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None,
     fingerprint = fingerprint or list_fingerprint(con)
     members = _entity_map(con)
     names = listed_names(con)
-    features = (pending.take(names) if pending else None) or feature_table(names)
+    features = pending.take(names) if pending else None
+    if features is None:
+        features = feature_table(names)
     entities = [_entity_of(members, source, source_id) for source, source_id in
                 zip(features["source"].to_pylist(), features["source_id"].to_pylist())]
     forms = list(zip(*(features[c].to_pylist() for c in ("tokens", "phonetic", "skeletons", "loose"))))
@@ -178,7 +180,8 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None,
     for entity, (tokens, *_) in zip(entities, forms):
         for t in tokens:
             token_entities[t].add(entity)
-    base = max(len(set(entities)), 2)
+    n_entities = len(set(entities))
+    base = max(n_entities, 2)
     weights = _weights(Counter({t: len(e) for t, e in token_entities.items()}), base)
 
     with store.transaction(con):
@@ -188,9 +191,9 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None,
         _write_entities(con, members)
         n_addr = _write_addresses(con, members)
         con.execute(store.sql("match_index.match_index_meta"), {
-            "fingerprint": fingerprint, "names": features.num_rows, "entities": len(set(entities)),
+            "fingerprint": fingerprint, "names": features.num_rows, "entities": n_entities,
             "addresses": n_addr, "base": base})
-    return IndexInfo(fingerprint, features.num_rows, len(set(entities)), n_addr, base, rebuilt=True)
+    return IndexInfo(fingerprint, features.num_rows, n_entities, n_addr, base, rebuilt=True)
 
 
 def _write(con: duckdb.DuckDBPyConnection, statement: str, **tables: pa.Table) -> None:

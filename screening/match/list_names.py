@@ -22,6 +22,12 @@ from .features import blocking_keys, derived_names, name_features
 # One listed name as read from the store: source, source_id, name, kind, entity_type.
 ListedName = tuple[str, str, str, str, str | None]
 NAME_FIELDS = ("source", "source_id", "name", "kind", "entity_type")
+_WORDS = pa.list_(pa.string())
+# The columns of :func:`feature_table`, in order, with their types.
+FEATURE_COLUMNS = (("name_uid", pa.int64()), *((f, pa.string()) for f in NAME_FIELDS),
+                   ("core", pa.string()), ("sorted_key", pa.string()), ("compact", pa.string()),
+                   ("skeleton", pa.string()), ("legal_form", pa.string()), ("tokens", _WORDS),
+                   ("phonetic", _WORDS), ("skeletons", _WORDS), ("loose", _WORDS), ("keys", _WORDS))
 
 
 def with_derived(names: list[ListedName]) -> list[ListedName]:
@@ -40,26 +46,17 @@ def feature_table(names: list[ListedName]) -> pa.Table:
     """One row per screenable name: its number in ``names`` (``name_uid``), the name's fields, its
     normalised forms, its tokens with their phonetic keys, spelling classes and loose keys, and its
     blocking keys (all of them: which are rare enough to use depends on the entities)."""
-    columns: dict[str, list] = {c: [] for c in (
-        "name_uid", *NAME_FIELDS, "core", "sorted_key", "compact", "skeleton", "legal_form",
-        "tokens", "phonetic", "skeletons", "loose", "keys")}
+    rows = []
     for uid, (source, source_id, name, kind, entity_type) in enumerate(names):
         feats = name_features(name, entity_type)
         if not feats.tokens or (kind == "weak" and len(feats.tokens) < 2):
             # a weak alias that is one word once its title is gone ("Hajji Ali") names nobody
             continue
-        for column, value in (
-                ("name_uid", uid), ("source", source), ("source_id", source_id), ("name", name), ("kind", kind),
-                ("entity_type", entity_type), ("core", feats.core), ("sorted_key", feats.sorted_key),
-                ("compact", feats.compact), ("skeleton", "".join(feats.skeletons)),
-                ("legal_form", feats.legal_form), ("tokens", feats.tokens), ("phonetic", feats.phonetic),
-                ("skeletons", feats.skeletons), ("loose", feats.loose),
-                ("keys", blocking_keys(feats, listed=True))):
-            columns[column].append(value)
-    strings = pa.string()
-    return pa.table({c: pa.array(v, pa.int64() if c == "name_uid" else pa.list_(strings)
-                                 if c in ("tokens", "phonetic", "skeletons", "loose", "keys") else strings)
-                     for c, v in columns.items()})
+        rows.append((uid, source, source_id, name, kind, entity_type, feats.core, feats.sorted_key, feats.compact,
+                     "".join(feats.skeletons), feats.legal_form, feats.tokens, feats.phonetic, feats.skeletons,
+                     feats.loose, blocking_keys(feats, listed=True)))
+    columns = list(zip(*rows)) or [()] * len(FEATURE_COLUMNS)
+    return pa.table({column: pa.array(values, type_) for (column, type_), values in zip(FEATURE_COLUMNS, columns)})
 
 
 def _names_table(names: list[ListedName]) -> pa.Table:
