@@ -46,13 +46,20 @@ ORDER BY x.name_uid, x.j;
 
 -- name: match_name_keys
 -- the blocking keys of each name that at most the cap of their kind (KEY_CAPS, by the key's first
--- letter) of entities share: only those look candidates up
+-- letter) of entities share: only those look candidates up; with the name's entity number (eno of
+-- match_entities, built before)
 CREATE OR REPLACE TABLE match_name_keys AS
 WITH k AS (SELECT unnest(keys) AS key, name_uid, entity_id FROM keys_arrow),
 usable AS (
     SELECT k.key FROM k JOIN caps_arrow c ON c.prefix = k.key[1]
     GROUP BY k.key, c.cap HAVING count(DISTINCT k.entity_id) <= c.cap)
-SELECT DISTINCT k.key, k.name_uid FROM k SEMI JOIN usable u ON u.key = k.key ORDER BY k.key;
+SELECT DISTINCT k.key, k.name_uid, e.eno FROM k SEMI JOIN usable u ON u.key = k.key JOIN match_entities e USING (entity_id)
+ORDER BY k.key;
+
+-- name: match_key_entities
+-- the entities each usable key finds (once per entity, however many of its names hold the key):
+-- a customer name's candidates are ranked by the keys it shares with an entity (match_ncand)
+CREATE OR REPLACE TABLE match_key_entities AS SELECT DISTINCT key, eno FROM match_name_keys ORDER BY key, eno;
 
 -- name: name_refs
 SELECT DISTINCT source, source_id, entity_id FROM match_names;

@@ -12,23 +12,20 @@
 -- pairs, typo-tolerant prefixes/suffixes) and rare address tokens. The name side is computed once
 -- per distinct name (nid), then joined to every customer carrying that name.
 
--- name: match_kn
--- the listed names sharing a lookup key with a customer name
-CREATE OR REPLACE TEMP TABLE match_kn AS
-SELECT k.nid, n.entity_id, n.name_uid, k.key
-FROM match_cname_keys k JOIN match_name_keys_read nk USING (key) JOIN match_names_read n USING (name_uid);
-
 -- name: match_ncand
--- rank an entity by the rare keys it shares with the name; keep the best few per name
+-- rank an entity by the rare keys it shares with the name (a name's keys are distinct:
+-- screening.match.features.blocking_keys; an entity counts each key once, match_key_entities);
+-- keep the best few per name. Entities are joined and grouped by number (eno, in entity_id order,
+-- so ties are ranked as by the id)
 CREATE OR REPLACE TEMP TABLE match_ncand AS
-SELECT nid, entity_id FROM (
-    SELECT nid, entity_id,
-           sum(coalesce($key_points[list_position($key_kinds, left(key, 1))], $other_key_points)) AS kscore
-    FROM (SELECT DISTINCT nid, entity_id, key FROM match_kn)
-    GROUP BY nid, entity_id
+SELECT nc.nid, nc.eno, e.entity_id FROM (
+    SELECT k.nid, ke.eno,
+           sum(coalesce($key_points[list_position($key_kinds, left(k.key, 1))], $other_key_points)) AS kscore
+    FROM match_cname_keys k JOIN match_key_entities_read ke USING (key)
+    GROUP BY k.nid, ke.eno
     HAVING kscore >= $min_key_points  -- a shared 3-letter prefix pair alone is too weak a reason to compare
-    QUALIFY row_number() OVER (PARTITION BY nid ORDER BY kscore DESC, entity_id) <= $max_candidates
-);
+    QUALIFY row_number() OVER (PARTITION BY k.nid ORDER BY kscore DESC, ke.eno) <= $max_candidates
+) nc JOIN match_entities_read e USING (eno);
 
 -- name: match_cand
 CREATE OR REPLACE TEMP TABLE match_cand AS
@@ -51,14 +48,15 @@ FROM (SELECT nid, unnest(range(len(toks))) AS i, unnest(toks) AS tok, len(toks) 
 -- name: match_np
 -- the names of the candidate entities that share a blocking key with the customer name
 CREATE OR REPLACE TEMP TABLE match_np AS
-SELECT row_number() OVER () AS pid, nid, entity_id, name_uid FROM (
-    SELECT DISTINCT kn.nid, kn.entity_id, kn.name_uid
-    FROM match_kn kn SEMI JOIN (
-        SELECT nid, entity_id FROM match_ncand
+SELECT row_number() OVER () AS pid, np.nid, e.entity_id, np.name_uid FROM (
+    SELECT DISTINCT k.nid, nk.eno, nk.name_uid
+    FROM match_cname_keys k JOIN match_name_keys_read nk USING (key) SEMI JOIN (
+        SELECT nid, eno FROM match_ncand
         UNION  -- an entity found by address has its names compared too
-        SELECT r.nid, c.entity_id FROM match_cand c JOIN match_cust r USING (cust_uid) WHERE c.by_address
-    ) c ON c.nid = kn.nid AND c.entity_id = kn.entity_id
-);
+        SELECT r.nid, e.eno FROM match_cand c JOIN match_cust r USING (cust_uid) JOIN match_entities_read e USING (entity_id)
+        WHERE c.by_address
+    ) c ON c.nid = k.nid AND c.eno = nk.eno
+) np JOIN match_entities_read e USING (eno);
 
 -- name: match_tsim
 -- each distinct (customer token, list token) pair of the chunk's name pairs is compared once;

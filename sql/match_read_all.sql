@@ -5,4 +5,7 @@ CREATE OR REPLACE TEMP VIEW match_names_read AS SELECT * FROM match_names_mem;
 
 CREATE OR REPLACE TEMP VIEW match_entities_read AS SELECT * FROM match_entities_mem;
 
-CREATE OR REPLACE TEMP VIEW match_addresses_read AS SELECT * FROM match_addresses_mem
+CREATE OR REPLACE TEMP VIEW match_addresses_read AS SELECT * FROM match_addresses_mem;
+
+-- the stored key -> entity table (sql/match_index.sql), read as it is
+CREATE OR REPLACE TEMP VIEW match_key_entities_read AS SELECT * FROM match_key_entities

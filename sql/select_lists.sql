@@ -32,4 +32,9 @@ CREATE OR REPLACE TEMP VIEW match_names_read AS SELECT * FROM match_names_sel;
 CREATE OR REPLACE TEMP VIEW match_entities_read AS SELECT * FROM match_entities_sel;
 
 -- name: match_addresses_read
-CREATE OR REPLACE TEMP VIEW match_addresses_read AS SELECT * FROM match_addresses_sel
+CREATE OR REPLACE TEMP VIEW match_addresses_read AS SELECT * FROM match_addresses_sel;
+
+-- name: match_key_entities_read
+-- the keys of the selected entities only: candidates are ranked among them
+CREATE OR REPLACE TEMP VIEW match_key_entities_read AS
+SELECT * FROM match_key_entities SEMI JOIN match_entities_sel USING (eno)

@@ -7,9 +7,11 @@ Tables (rebuilt when the active list versions or the entity membership change):
 * ``match_name_tok``: the same tokens one per row (as token ids), for column-wise token comparison;
 * ``match_tok_attr``: one row per distinct token form (token, phonetic key, spelling class, loose
   key) with its id: token pairs are joined and compared by id;
-* ``match_name_keys``: blocking keys of each name, only those rare enough to look candidates up;
+* ``match_name_keys``: blocking keys of each name, only those rare enough to look candidates up,
+  with the name's entity number; ``match_key_entities``: the entities (numbers) each key finds;
 * ``match_tokens``: list token frequencies and weights (rare words weigh more);
-* ``match_entities``: one row per entity: type, list references, countries, birth dates;
+* ``match_entities``: one row per entity: its number (``eno``, in id order), type, list references,
+  countries, birth dates;
 * ``match_addresses`` / ``match_address_keys``: listed street addresses and their rare tokens;
 * ``match_index_meta``: the fingerprint of the list state the tables were built from.
 """
@@ -33,7 +35,7 @@ from . import list_names
 from .list_names import ListedName, Pending, feature_table, with_derived
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "16"
+INDEX_FORMAT = "17"
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Files whose content shapes the index besides the code: the normalisation reference data and
 # the screen model and thresholds. Editing one makes a stored index stale.
@@ -189,6 +191,7 @@ def build_index(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None,
         _write(con, "match_tokens", tokens_arrow=pa.table({
             "token": list(weights), "df": [len(token_entities[t]) for t in weights], "weight": list(weights.values())}))
         _write_entities(con, members)
+        _write_name_keys(con, features, entities)
         n_addr = _write_addresses(con, members)
         con.execute(store.sql("match_index.match_index_meta"), {
             "fingerprint": fingerprint, "names": features.num_rows, "entities": n_entities,
@@ -240,10 +243,17 @@ def _write_names(con: duckdb.DuckDBPyConnection, features: pa.Table, entities: l
     _write(con, "match_names", names_arrow=names_arrow)
     con.execute(store.sql("match_index.match_tok_attr"))
     con.execute(store.sql("match_index.match_name_tok"))
-    # which keys are rare enough to look candidates up (KEY_CAPS) is counted in SQL: millions of keys
+
+
+def _write_name_keys(con: duckdb.DuckDBPyConnection, features: pa.Table, entities: list[str]) -> None:
+    """The names' usable blocking keys and the entities each finds (after ``match_entities``, whose
+    entity numbers they carry). Which keys are rare enough to look candidates up (KEY_CAPS) is
+    counted in SQL: millions of keys."""
     _write(con, "match_name_keys",
-           keys_arrow=pa.table({"name_uid": features["name_uid"], "entity_id": entity_ids, "keys": features["keys"]}),
+           keys_arrow=pa.table({"name_uid": features["name_uid"], "entity_id": pa.array(entities, pa.string()),
+                                "keys": features["keys"]}),
            caps_arrow=pa.table({"prefix": list(KEY_CAPS), "cap": list(KEY_CAPS.values())}))
+    con.execute(store.sql("match_index.match_key_entities"))
 
 
 def _write_entities(con: duckdb.DuckDBPyConnection, members: dict) -> None:

@@ -8,8 +8,8 @@ same arithmetic step for step:
 
 * candidates: the listed names sharing a rare key with the customer name (looked up in
   :class:`KeyIndex`, the stored key table held in memory), the best-ranked entities by shared
-  keys, and the entities at a listed address sharing a rare address token (``match_kn``,
-  ``match_ncand``, ``match_cand``);
+  keys, and the entities at a listed address sharing a rare address token (``match_ncand``,
+  ``match_cand``);
 * the closest name and address of each candidate (``match_tp``, ``match_best_name``,
   ``match_best_address``), the token similarity being ``match_tok_sim`` of ``sql/match_macros.sql``
   (jellyfish's Damerau-Levenshtein and Jaro-Winkler equal DuckDB's);
