@@ -75,3 +75,51 @@ def test_the_address_hit_level_is_found_by_its_label_not_its_number():
     assert level_of(labels, "address", "same street address") == 5
     with pytest.raises(ValueError, match="no single address level"):
         level_of(labels, "address", "same street, renamed")
+
+
+def _two_edits(word: str, rng) -> str:
+    """``word`` with two random edits: a letter changed, added, left out, or two neighbours swapped."""
+    for _ in range(2):
+        i = rng.randrange(len(word))
+        kind = rng.choice("sidt")
+        if kind == "s":
+            word = word[:i] + rng.choice("abcdefghijklmnopqrstuvwxyz") + word[i + 1:]
+        elif kind == "i":
+            word = word[:i] + rng.choice("abcdefghijklmnopqrstuvwxyz") + word[i:]
+        elif kind == "d" and len(word) > 1:
+            word = word[:i] + word[i + 1:]
+        elif i + 1 < len(word):
+            word = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word
+
+
+@pytest.mark.parametrize("min_len", [TOKEN_SIMILARITY.two_edits_min_len, 6])
+def test_the_jaro_precheck_never_drops_words_two_edits_apart(bundled_db, min_len):
+    """The SQL counts the edits of long words only above a Jaro similarity (sql/match_macros.sql):
+    listed words with two random edits each are as similar in SQL as in Python, which counts them
+    without that pre-check, and many are two edits apart."""
+    import random
+
+    import jellyfish
+
+    rng = random.Random(7)
+    con = duckdb.connect(str(bundled_db), read_only=True)
+    try:
+        words = [r[0] for r in con.execute(
+            "SELECT DISTINCT t FROM match_tok_attr WHERE length(t) >= ? ORDER BY t", [min_len]).fetchall()]
+    finally:
+        con.close()
+    pairs = [(w, edited) for w in rng.sample(words, 4000) for edited in (_two_edits(w, rng) for _ in range(3))
+             if edited != w and min(len(w), len(edited)) >= min_len]
+    constants = replace(TOKEN_SIMILARITY, two_edits_min_len=min_len)
+    mem = duckdb.connect()
+    mem.execute(store.sql("match_macros"))
+    # the words alone: no phonetic key, class or loose key in common, so that only the edits count
+    sql = [r[0] for r in mem.execute(
+        "SELECT match_tok_sim(struct_pack(t := a, p := '1', s := '2', k := '3'), "
+        "struct_pack(t := b, p := '4', s := '5', k := '6'), $sim) FROM (SELECT unnest($a) AS a, unnest($b) AS b)",
+        {"a": [a for a, _ in pairs], "b": [b for _, b in pairs], "sim": asdict(constants)}).fetchall()]
+    two_apart = [i for i, (a, b) in enumerate(pairs) if jellyfish.damerau_levenshtein_distance(a, b) == 2
+                 and not b.startswith(a)]
+    assert len(two_apart) > 3000
+    assert all(sql[i] >= constants.two_edits for i in two_apart)
