@@ -36,6 +36,30 @@ SELECT cust_uid, entity_id, bool_or(by_address) AS by_address FROM (
     FROM match_cust_akeys k JOIN match_address_keys ak USING (key) JOIN match_addresses_read a USING (addr_uid)
 ) GROUP BY ALL;
 
+-- name: match_best_address
+-- The entity's address closest to the customer's address (customers with an address only).
+CREATE OR REPLACE TEMP TABLE match_best_address AS
+SELECT cust_uid, entity_id,
+       arg_max(struct_pack(addr_uid, address, acov_l, acov_r),
+               (round($rank.least_cover * least(acov_l, acov_r) + $rank.greatest_cover * acov_r, $rank_places), -addr_uid)) AS best
+FROM (
+    SELECT c.cust_uid, c.entity_id, a.addr_uid, a.address,
+           match_addr_cover(a.atoks, r.ats) AS acov_l, match_addr_cover(r.atoks, a.ats) AS acov_r
+    FROM match_cand c
+    JOIN (SELECT cust_uid, atoks, ats FROM match_cust WHERE len(atoks) > 0) r USING (cust_uid)
+    JOIN match_addresses_read a USING (entity_id)
+) GROUP BY ALL;
+
+-- name: match_address_top
+-- the candidate pairs at the top address level (an address hit, whatever the names): the model's
+-- address comparison's CASE is put in place of the ADDRESS_LEVEL marker
+CREATE OR REPLACE TEMP TABLE match_address_top AS
+SELECT cust_uid, entity_id FROM (
+    SELECT cust_uid, entity_id, /* ADDRESS_LEVEL */ FROM (
+        SELECT ba.cust_uid, ba.entity_id, ba.best.acov_l AS acov_l, ba.best.acov_r AS acov_r, r.street AS street_r
+        FROM match_best_address ba JOIN match_cust r USING (cust_uid))
+) WHERE gamma_address = $address_level;
+
 -- name: match_cust_tok
 -- Token-by-token similarity of the customer's name with every name of each candidate entity,
 -- computed column-wise (no per-row lambdas): rows = (name pair, customer token, list token).
@@ -91,48 +115,79 @@ SELECT * FROM (
     FROM tp JOIN match_tsim ts USING (rid, lid)
 ) WHERE sim > 0;
 
--- name: match_best_name
--- The entity's name closest to the customer's name. Besides the weighted covers, the exact covers
--- (xcover: only words equal or in the same spelling class, sim >= $sim.exact, count: a word that merely
--- sounds alike or is spelt close is not "in" the other name), and the shape of a
--- shortened name: the customer's first and last words match the listed first and last words
--- (middle names dropped: edges), or the customer's words match the listed words from the start
--- in place (a name cut short: aligned = share of customer words matched at their own position);
--- lead: how alike the first words are (a listed name with a word added after it); surname: how alike
--- the customer's first word (the surname of a name in Chinese or Korean script) and the listed name's
--- first or last word are, when they are the same word or a spelling variant (0 otherwise).
-CREATE OR REPLACE TEMP TABLE match_best_name AS
+-- name: match_cover_r
+-- The customer side of each name pair's covers, from its matched customer words: a word without a
+-- similar listed word has no row in match_tp and counts 0 (the covers divide by the weights of every
+-- word). Besides the weighted sums, the exact ones (xmatched: only words equal or in the same
+-- spelling class, sim >= $sim.exact, count: a word that merely sounds alike or is spelt close is not
+-- "in" the other name), and the shape of a shortened name: the customer's first and last words
+-- match the listed first and last words (middle names dropped: edges), or the customer's words
+-- match the listed words from the start in place (a name cut short: least_at, the least in-place
+-- match of the words matched); lead: how alike the first words are (a listed name with a word
+-- added after it); surname: how alike the customer's first word (the surname of a name in Chinese
+-- or Korean script) and the listed name's first or last word are, when they are the same word or a
+-- spelling variant (0 otherwise).
+CREATE OR REPLACE TEMP TABLE match_cover_r AS
 WITH per_i AS (
-    -- the matched customer words of each name pair: a word without a similar listed word has no
-    -- row in match_tp and counts 0 (the covers divide by the weights of every word: weights_r)
     SELECT pid, i, any_value(wr) AS wr, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs,
            coalesce(max(sim) FILTER (WHERE i = j), 0.0) AS s_at,
            max(sim) FILTER (WHERE i = 0 AND j = 0) AS e_first, max(sim) FILTER (WHERE last AND jlast) AS e_last,
            max(sim) FILTER (WHERE i = 0 AND (j = 0 OR jlast) AND sim >= $sim.exact) AS e_sur
     FROM match_tp GROUP BY pid, i
-), cover_r AS (
-    -- words_r: the customer words matched; aligned is the least in-place match of every word,
-    -- so 0 unless every word is matched (see ranked)
-    SELECT pid, sum(wr * s) AS matched_r, sum(wr * xs) AS xmatched_r, count(*) AS words_r, min(s_at) AS least_at,
-           least(coalesce(max(e_first), 0.0), coalesce(max(e_last), 0.0)) AS edges, coalesce(max(e_first), 0.0) AS lead,
-           coalesce(max(e_sur), 0.0) AS surname
-    FROM per_i GROUP BY pid
-), cover_l AS (
-    -- the matched listed words, likewise
-    SELECT pid, sum(wl * s) AS matched_l, sum(wl * xs) AS xmatched_l FROM (
-        SELECT pid, j, any_value(wl) AS wl, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs
-        FROM match_tp GROUP BY pid, j
-    ) GROUP BY pid
+)
+SELECT pid, sum(wr * s) AS matched_r, sum(wr * xs) AS xmatched_r, count(*) AS words_r, min(s_at) AS least_at,
+       least(coalesce(max(e_first), 0.0), coalesce(max(e_last), 0.0)) AS edges, coalesce(max(e_first), 0.0) AS lead,
+       coalesce(max(e_sur), 0.0) AS surname
+FROM per_i GROUP BY pid;
+
+-- name: match_cover_l
+-- the listed side of each name pair's covers, from its matched listed words, as match_cover_r counts the customer's
+CREATE OR REPLACE TEMP TABLE match_cover_l AS
+SELECT pid, sum(wl * s) AS matched_l, sum(wl * xs) AS xmatched_l FROM (
+    SELECT pid, j, any_value(wl) AS wl, max(sim) AS s, coalesce(max(sim) FILTER (WHERE sim >= $sim.exact), 0.0) AS xs
+    FROM match_tp GROUP BY pid, j
+) GROUP BY pid;
+
+-- name: match_name_open
+-- The (customer name, entity) pairs whose closest name is worth finding: those with a compared name
+-- that may reach a name level above "names differ" (the NAME_MAY_MATCH marker: a condition every
+-- such level implies, screening.match.model.NAME_MAY_MATCH, or true for a model of other name
+-- levels), and those at the top address level, whose scoring shows their closest name. The others
+-- are at "names differ" whatever their closest name, and cannot make a hit by name: most candidates.
+-- Training ($all_pairs) keeps every pair.
+CREATE OR REPLACE TEMP TABLE match_name_open AS
+SELECT DISTINCT nid, entity_id FROM (
+    SELECT np.nid, np.entity_id, n.core AS core_l, r.core AS core_r, n.sorted_key AS sorted_key_l,
+           r.sorted_key AS sorted_key_r, n.compact AS compact_l, r.compact AS compact_r, n.skeleton AS skeleton_l,
+           r.skeleton AS skeleton_r, n.ntok AS ntok_l, len(r.toks) AS ntok_r, r.script AS script_r,
+           e.entity_type AS type_l, r.type AS type_r, coalesce(cr.matched_r / nullif(wr.w, 0), 0.0) AS cover_r,
+           coalesce(cl.matched_l / nullif(wl.w, 0), 0.0) AS cover_l
+    FROM match_np np JOIN match_names_read n USING (name_uid) JOIN match_cname r USING (nid)
+    JOIN match_entities_read e ON e.entity_id = np.entity_id
+    JOIN (SELECT nid, sum(w) AS w FROM match_cust_tok GROUP BY nid) wr USING (nid)
+    JOIN (SELECT name_uid, sum(w) AS w FROM match_name_tok_mem SEMI JOIN match_np USING (name_uid) GROUP BY name_uid) wl
+        USING (name_uid)
+    LEFT JOIN match_cover_r cr USING (pid) LEFT JOIN match_cover_l cl USING (pid)
+) WHERE $all_pairs OR /* NAME_MAY_MATCH */
+UNION
+SELECT r.nid, t.entity_id FROM match_address_top t JOIN match_cust r USING (cust_uid);
+
+-- name: match_best_name
+-- The entity's name closest to the customer's name, for the open pairs (match_name_open): the
+-- covers of both sides (match_cover_r, match_cover_l), ranked.
+CREATE OR REPLACE TEMP TABLE match_best_name AS
+WITH open_np AS MATERIALIZED (
+    SELECT * FROM match_np SEMI JOIN match_name_open USING (nid, entity_id)
 ), weights_r AS (
     SELECT nid, sum(w) AS w, count(*) AS ntok FROM match_cust_tok GROUP BY nid
 ), weights_l AS (
-    SELECT name_uid, sum(w) AS w FROM match_name_tok_mem SEMI JOIN match_np USING (name_uid) GROUP BY name_uid
+    SELECT name_uid, sum(w) AS w FROM match_name_tok_mem SEMI JOIN open_np USING (name_uid) GROUP BY name_uid
 ), alike AS MATERIALIZED (
     -- the name pairs' string comparisons, narrow before the covers are joined (wide rows of names
     -- carried through those joins cost more than the comparisons)
     SELECT np.pid, np.nid, np.entity_id, np.name_uid, n.core = r.core AS same_core,
            n.sorted_key = r.sorted_key OR n.compact = r.compact AS same_words, len(r.toks) >= 2 AS several
-    FROM match_np np JOIN match_names_read n USING (name_uid) JOIN match_cname r USING (nid)
+    FROM open_np np JOIN match_names_read n USING (name_uid) JOIN match_cname r USING (nid)
 ), ranked AS MATERIALIZED (
     SELECT a.pid, a.nid, a.entity_id, a.name_uid,
            coalesce(cl.matched_l / nullif(wl.w, 0), 0.0) AS cover_l, coalesce(cr.matched_r / nullif(wr.w, 0), 0.0) AS cover_r,
@@ -146,7 +201,7 @@ WITH per_i AS (
            -- Salem) outranks another alias sharing half of them
            + $rank.every_customer_word * (xcover_r >= $rank.every_customer_word_cover AND a.several)::INT AS rank
     FROM alike a JOIN weights_r wr USING (nid) JOIN weights_l wl USING (name_uid)
-    LEFT JOIN cover_l cl USING (pid) LEFT JOIN cover_r cr USING (pid)
+    LEFT JOIN match_cover_l cl USING (pid) LEFT JOIN match_cover_r cr USING (pid)
 ), best AS (
     -- the best name pair of each (customer name, entity): chosen by its id alone (a narrow
     -- aggregate), its features joined after. Equal ranks (to 9 places: sums in another order differ
@@ -161,20 +216,6 @@ FROM (
            k.cover_l, k.cover_r, k.xcover_l, k.xcover_r, k.matched_r, n.ntok, k.edges, k.aligned, k.lead, k.surname
     FROM best b JOIN ranked k USING (pid) JOIN match_names_read n ON n.name_uid = k.name_uid
 );
-
--- name: match_best_address
--- The entity's address closest to the customer's address (customers with an address only).
-CREATE OR REPLACE TEMP TABLE match_best_address AS
-SELECT cust_uid, entity_id,
-       arg_max(struct_pack(addr_uid, address, acov_l, acov_r),
-               (round($rank.least_cover * least(acov_l, acov_r) + $rank.greatest_cover * acov_r, $rank_places), -addr_uid)) AS best
-FROM (
-    SELECT c.cust_uid, c.entity_id, a.addr_uid, a.address,
-           match_addr_cover(a.atoks, r.ats) AS acov_l, match_addr_cover(r.atoks, a.ats) AS acov_r
-    FROM match_cand c
-    JOIN (SELECT cust_uid, atoks, ats FROM match_cust WHERE len(atoks) > 0) r USING (cust_uid)
-    JOIN match_addresses_read a USING (entity_id)
-) GROUP BY ALL;
 
 -- name: match_name_level
 -- The model's name comparison level of each (customer name, entity) pair with a closest name:
@@ -194,19 +235,14 @@ SELECT nid, entity_id, /* NAME_LEVEL */ FROM (
 
 -- name: match_hopeful
 -- The candidate pairs that can make a hit: a hit by name needs a name level above "names differ",
--- an address hit the top address level (Matcher._hit); the model's address comparison's CASE is put
--- in place of the ADDRESS_LEVEL marker. Most candidates are neither, and are left out before their
--- wide rows are built and scored; training ($all_pairs) keeps every pair.
+-- an address hit the top address level (Matcher._hit). Most candidates are neither, and are left
+-- out before their wide rows are built and scored; training ($all_pairs) keeps every pair.
 CREATE OR REPLACE TEMP TABLE match_hopeful AS
 SELECT c.cust_uid, c.entity_id, c.by_address
 FROM match_cand c JOIN match_cust r USING (cust_uid)
 LEFT JOIN match_name_level g ON g.nid = r.nid AND g.entity_id = c.entity_id
-LEFT JOIN (
-    SELECT cust_uid, entity_id, /* ADDRESS_LEVEL */ FROM (
-        SELECT ba.cust_uid, ba.entity_id, ba.best.acov_l AS acov_l, ba.best.acov_r AS acov_r, r.street AS street_r
-        FROM match_best_address ba JOIN match_cust r USING (cust_uid))
-) a ON a.cust_uid = c.cust_uid AND a.entity_id = c.entity_id
-WHERE $all_pairs OR g.gamma_name > 0 OR a.gamma_address = $address_level;
+LEFT JOIN match_address_top a ON a.cust_uid = c.cust_uid AND a.entity_id = c.entity_id
+WHERE $all_pairs OR g.gamma_name > 0 OR a.cust_uid IS NOT NULL;
 
 -- name: match_pairs
 CREATE OR REPLACE TEMP TABLE match_pairs AS

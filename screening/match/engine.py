@@ -27,7 +27,7 @@ from splink.internals.predict import predict_from_comparison_vectors_sqls_using_
 
 from .. import store
 from ..ofac_score import reference_score
-from .model import ScreenConfig, load_config, load_settings
+from .model import NAME_MAY_MATCH, ScreenConfig, knows_name_levels, load_config, load_settings
 from .chunk import KEY_SEP, SMALL_CHUNK, Basics, ChunkTables, CustomerSide
 from .customers import Customer, country_code
 from .former_names import FormerNames, load_former_names
@@ -316,14 +316,21 @@ def pair_statements(settings: Any) -> tuple[list[tuple[str, str]], bool]:
     statements = store.sections("match_pairs")
     filters = True
     for marker, comparison, table in (("NAME_LEVEL", "name", "match_name_level"),
-                                      ("ADDRESS_LEVEL", "address", "match_hopeful")):
+                                      ("ADDRESS_LEVEL", "address", "match_address_top")):
         case = cases.get(comparison)
         named = set(re.findall(r"\bAS (\w+_[lr])\b", statements[table]))
         if case is None or not set(re.findall(r"\b\w+_[lr]\b", case)) <= named:
             case, filters = f"0 AS gamma_{comparison}", False
-        for name, statement in statements.items():
-            statements[name] = statement.replace(f"/* {marker} */", case)
+        _replace_marker(statements, marker, case)
+    # the closest name of a pair that cannot pass "names differ" is not sought, if the model's name
+    # levels are those NAME_MAY_MATCH is a condition of
+    _replace_marker(statements, "NAME_MAY_MATCH", f"({NAME_MAY_MATCH})" if knows_name_levels(settings) else "true")
     return list(statements.items()), filters
+
+
+def _replace_marker(statements: dict[str, str], marker: str, sql: str) -> None:
+    for name, statement in statements.items():
+        statements[name] = statement.replace(f"/* {marker} */", sql)
 
 
 def run_selection(threshold: float | None, selection: Selection | None) -> Selection:

@@ -78,6 +78,14 @@ SHORT_WORD = 3  # letters of a word (an acronym, a number) whose one wrong lette
 RARE_WORD = 6.0  # a word weighs this much when few listed names use it (common given names weigh 4.5 at most)
 
 
+CLOSE_MIN_LETTERS = 10     # letters of a whole name spelt close ...
+LETTERS_PER_EDIT = 8       # ... one edit per this many letters at most
+# No two names that close are below this Jaro similarity (a pre-check, never a level: see NAME_MAY_MATCH):
+# k <= n/8 edits keep n - k letters of each name matched within Jaro's window (n/2 - 1 >= k letters
+# from 10), at most half of them transposed: ((1 - 1/8) + (1 - 1/7) + 1/2) / 3 = 0.7440
+CLOSE_LETTERS_JARO = 0.744
+
+
 def close_letters(f: dict) -> bool:
     """The whole names spelt close: the letters of both names (spacing aside) at most one edit per
     eight letters apart, and ten letters or more (Al Maskah / almaskah, a letter wrong or left out
@@ -86,7 +94,8 @@ def close_letters(f: dict) -> bool:
     a, b = f["compact_l"], f["compact_r"]
     n = len(b)
     # the lengths' difference is a least number of edits: most names are told apart without counting them
-    return (n >= 10 and abs(len(a) - n) * 8 <= n and jellyfish.damerau_levenshtein_distance(a, b) * 8 <= n
+    return (n >= CLOSE_MIN_LETTERS and abs(len(a) - n) * LETTERS_PER_EDIT <= n
+            and jellyfish.damerau_levenshtein_distance(a, b) * LETTERS_PER_EDIT <= n
             and {w for w in f["core_r"].split() if len(w) <= SHORT_WORD} <= set(f["core_l"].split()))
 
 LONG_WORD = 8  # letters of a one-word name long enough for one typo in it to be told from another word
@@ -215,6 +224,10 @@ def one_word_typo(f: dict) -> bool:
             and jellyfish.damerau_levenshtein_distance(only_r[0], only_l[0]) == 1)
 
 
+# The least customer cover any name level asks (a listed name inside the customer's: every listed
+# word in it, and this share of the customer's name)
+LEAST_CUSTOMER_COVER = 0.45
+
 # A listed one-word company name with one of these words added is its group member's or branch's name
 BRANCH_WORDS_SQL = "[" + ", ".join(f"'{w}'" for w in sorted(branch_words())) + "]"
 
@@ -264,8 +277,9 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
               lambda f: f["script_r"] in VOWELLESS_SCRIPTS and len(consonants(f["compact_r"])) >= CONSONANTS_MIN
               and consonants(f["compact_l"]) == consonants(f["compact_r"])),
         # (the lengths' difference is a least number of edits: most pairs are told apart without counting)
-        Level("length(compact_r) >= 10 AND abs(length(compact_l) - length(compact_r)) * 8 <= length(compact_r) "
-              "AND damerau_levenshtein(compact_l, compact_r) * 8 <= length(compact_r) "
+        Level(f"length(compact_r) >= {CLOSE_MIN_LETTERS} "
+              f"AND abs(length(compact_l) - length(compact_r)) * {LETTERS_PER_EDIT} <= length(compact_r) "
+              f"AND damerau_levenshtein(compact_l, compact_r) * {LETTERS_PER_EDIT} <= length(compact_r) "
               f"AND list_has_all(string_split(core_l, ' '), list_filter(string_split(core_r, ' '), "
               f"lambda w: length(w) <= {SHORT_WORD}))",
               "the whole name spelt close: a letter or two differ or the words are split otherwise", False,
@@ -331,19 +345,19 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         # one-word alias before a surname is no such thing
         # (the added word says where in its group or where the company is: Giant Manufacturing, Dico
         # Toys or 鮮爭 'Xian Zheng' share a word with GIANT, DICO or Xi'an and are other companies)
-        Level(f"xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_r > ntok_l AND ((ntok_l >= 2 AND {LONG_L}) "
+        Level(f"xcover_l >= 0.9 AND cover_r >= {LEAST_CUSTOMER_COVER} AND ntok_r > ntok_l AND ((ntok_l >= 2 AND {LONG_L}) "
               f"OR (ntok_l = 1 AND ntok_r = 2 AND lead_r >= 0.95 AND matched_r >= {RARE_WORD} "
               "AND type_l IN ('organization', 'unknown') AND coalesce(type_r, '') <> 'person' "
               f"AND list_contains({BRANCH_WORDS_SQL}, split_part(core_r, ' ', 2))))",
               "every listed word is in the customer name (customer words added)", False,
-              lambda f: (f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_r"] > f["ntok_l"] and (
+              lambda f: (f["xcover_l"] >= 0.9 and f["cover_r"] >= LEAST_CUSTOMER_COVER and f["ntok_r"] > f["ntok_l"] and (
                   (f["ntok_l"] >= 2 and _long_l(f))
                   or (f["ntok_l"] == 1 and f["ntok_r"] == 2 and f["lead_r"] >= 0.95 and f["matched_r"] >= RARE_WORD
                       and f["type_l"] in ("organization", "unknown") and f["type_r"] != "person"
                       and f["core_r"].split()[1] in branch_words())))),
-        Level("xcover_l >= 0.9 AND cover_r >= 0.45 AND ntok_l >= 2 AND ntok_r > ntok_l",
+        Level(f"xcover_l >= 0.9 AND cover_r >= {LEAST_CUSTOMER_COVER} AND ntok_l >= 2 AND ntok_r > ntok_l",
               "every word of a short listed name (two syllables) is in the customer name", False,
-              lambda f: f["xcover_l"] >= 0.9 and f["cover_r"] >= 0.45 and f["ntok_l"] >= 2 and f["ntok_r"] > f["ntok_l"]),
+              lambda f: f["xcover_l"] >= 0.9 and f["cover_r"] >= LEAST_CUSTOMER_COVER and f["ntok_l"] >= 2 and f["ntok_r"] > f["ntok_l"]),
         # a short name of two words, one of them the same (Yin Chao / Yin Zhao, Mar Aul / Mar Azul),
         # says more than one word that merely sounds alike (Majewski / Majestic)
         Level("least(xcover_l, xcover_r) >= 0.92 AND ntok_r >= 2 AND ntok_l >= 2",
@@ -407,6 +421,43 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
         Level("type_l = type_r", "same type", False, lambda f: f["type_l"] == f["type_r"]),
     ]),
 ]
+# A name pair can reach a name level above "names differ" only if one of these holds: each level's
+# condition implies one. The same name, words, spelling classes or letters; a name of a script the
+# Chinese, Korean or vowel-less levels are for; a name spelt close (its lengths, and a Jaro similarity
+# that close letters never fall below: CLOSE_LETTERS_JARO); the lengths of one long word a letter or
+# two apart; else a cover level, each of which asks one of the covers below (the exact covers are
+# at most the covers; a short name of two words, one the same and the other a letter apart, covers
+# 0.9 on both sides, each word being a token with its own similarity). So a customer name and an
+# entity none of whose compared names meets one is at "names differ" whatever the closest of them:
+# a batch finds the closest name only of the other pairs (sql/match_pairs.sql, match_name_open).
+# Holds for these levels only (knows_name_levels); tests/match/test_hopeful_pairs.py checks it on
+# every candidate pair of realistic customers.
+NAME_MAY_MATCH = " OR ".join([
+    "core_l = core_r", "sorted_key_l = sorted_key_r", "compact_l = compact_r", "skeleton_l = skeleton_r",
+    f"({SURNAME_FIRST})", TWO_SYLLABLES_INSIDE, f"script_r IN {VOWELLESS_SQL}",
+    f"(length(compact_r) >= {CLOSE_MIN_LETTERS} "
+    f"AND abs(length(compact_l) - length(compact_r)) * {LETTERS_PER_EDIT} <= length(compact_r) "
+    f"AND jaro_similarity(compact_l, compact_r) >= {CLOSE_LETTERS_JARO})",
+    f"(ntok_r = 1 AND ntok_l = 1 AND length(compact_r) >= {LONG_WORD} "
+    "AND abs(length(compact_l) - length(compact_r)) <= 2)",
+    # every customer word alike (cut short, shortened, middle names left out, inside the listed name) ...
+    "cover_r >= 0.9",
+    # ... every listed word alike, and some of the customer's ...
+    f"(cover_l >= 0.9 AND cover_r >= {LEAST_CUSTOMER_COVER})",
+    # ... or most words of both (the least-cover levels)
+    "least(cover_l, cover_r) >= 0.6"])
+
+
+def knows_name_levels(settings) -> bool:
+    """Whether the model's name levels are those of :data:`COMPARISONS` (for which
+    :data:`NAME_MAY_MATCH` holds): a model file of other name levels gets every pair's closest name."""
+    ours = [level.sql for name, levels in COMPARISONS if name == "name" for level in levels]
+    for comparison in settings.comparisons:
+        if comparison.output_column_name == "name":
+            return [level._sql_condition for level in comparison.comparison_levels] == ours + ["ELSE"]
+    return False
+
+
 ELSE_LABELS = {"name": "names differ", "legal_form": "different legal form", "country": "different country",
                "address": "different address", "dob": "different year of birth", "entity_type": "different type"}
 

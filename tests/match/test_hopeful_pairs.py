@@ -17,6 +17,7 @@ import screen as screen_benchmark  # noqa: E402
 from screening.match.cache import get_matcher  # noqa: E402
 from screening.match.customers import Customer  # noqa: E402
 from screening.match.engine import pair_statements  # noqa: E402
+from screening.match.model import NAME_MAY_MATCH, knows_name_levels  # noqa: E402
 
 ROWS = 3000
 
@@ -56,3 +57,31 @@ def test_a_model_reading_other_columns_scores_every_pair(screen_db):
     statements, filters = dict(pair_statements(settings)[0]), pair_statements(settings)[1]
     assert not filters
     assert "0 AS gamma_name" in statements["match_name_level"]
+
+
+def test_every_pair_above_names_differ_meets_the_condition_the_batch_looks_for(customers, screen_db):
+    """NAME_MAY_MATCH is a condition of every name level above "names differ": of every candidate
+    pair of realistic customers (each scored with its closest name), none at such a level fails it,
+    and it leaves out most pairs (whose closest name the batch then does not look for)."""
+    matcher = get_matcher(screen_db)
+    matcher.candidate_scores(customers)  # match_pairs holds every candidate pair with its closest name
+    case = next(c._case_statement for c in matcher.settings.comparisons if c.output_column_name == "name")
+    gamma = case[:case.lower().rindex(" as gamma_name")]
+    pairs, above, missed, meets = matcher.con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE g > 0), count(*) FILTER (WHERE g > 0 AND NOT m), count(*) FILTER (WHERE m)
+        FROM (SELECT {gamma} AS g, coalesce({NAME_MAY_MATCH}, false) AS m FROM match_pairs)""").fetchall()[0]
+    assert above >= ROWS // 50
+    assert missed == 0
+    assert meets * 4 < pairs
+
+
+def test_a_model_of_other_name_levels_looks_for_every_closest_name(screen_db):
+    settings = deepcopy(get_matcher(screen_db).settings)
+    assert knows_name_levels(settings)
+    assert NAME_MAY_MATCH in dict(pair_statements(settings)[0])["match_name_open"]
+    name = next(c for c in settings.comparisons if c.output_column_name == "name")
+    level = name.comparison_levels[-2]
+    level._sql_condition = level._sql_condition.replace("0.6", "0.3")
+    statements, filters = pair_statements(settings)
+    assert filters and not knows_name_levels(settings)
+    assert "OR true" in dict(statements)["match_name_open"]
