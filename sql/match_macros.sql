@@ -48,3 +48,7 @@ CREATE OR REPLACE TEMP MACRO match_tok_sim(a, b, k) AS
 CREATE OR REPLACE TEMP MACRO match_addr_cover(xs, yts) AS
     coalesce(list_sum(list_transform(list_filter(xs, lambda x: list_contains(yts, x.t)), lambda x: x.w))
              / nullif(list_sum(list_transform(xs, lambda x: x.w)), 0), 0.0);
+
+-- A name's cover: the weight of its words matched (their similarities times their weights, summed)
+-- over the weight of all its words (0 for a name without weight) (0..1).
+CREATE OR REPLACE TEMP MACRO match_cover(matched, weight) AS coalesce(matched / nullif(weight, 0), 0.0);

@@ -148,6 +148,15 @@ SELECT pid, sum(wl * s) AS matched_l, sum(wl * xs) AS xmatched_l FROM (
     FROM match_tp GROUP BY pid, j
 ) GROUP BY pid;
 
+-- name: match_weights_r
+-- the weight of each customer name's words (what its covers divide by) and their number
+CREATE OR REPLACE TEMP TABLE match_weights_r AS SELECT nid, sum(w) AS w, count(*) AS ntok FROM match_cust_tok GROUP BY nid;
+
+-- name: match_weights_l
+-- the weight of each compared listed name's words
+CREATE OR REPLACE TEMP TABLE match_weights_l AS
+SELECT name_uid, sum(w) AS w FROM match_name_tok_mem SEMI JOIN match_np USING (name_uid) GROUP BY name_uid;
+
 -- name: match_name_open
 -- The (customer name, entity) pairs whose closest name is worth finding: those with a compared name
 -- that may reach a name level above "names differ" (the NAME_MAY_MATCH marker: a condition every
@@ -160,13 +169,11 @@ SELECT DISTINCT nid, entity_id FROM (
     SELECT np.nid, np.entity_id, n.core AS core_l, r.core AS core_r, n.sorted_key AS sorted_key_l,
            r.sorted_key AS sorted_key_r, n.compact AS compact_l, r.compact AS compact_r, n.skeleton AS skeleton_l,
            r.skeleton AS skeleton_r, n.ntok AS ntok_l, len(r.toks) AS ntok_r, r.script AS script_r,
-           e.entity_type AS type_l, r.type AS type_r, coalesce(cr.matched_r / nullif(wr.w, 0), 0.0) AS cover_r,
-           coalesce(cl.matched_l / nullif(wl.w, 0), 0.0) AS cover_l
+           e.entity_type AS type_l, r.type AS type_r, match_cover(cr.matched_r, wr.w) AS cover_r,
+           match_cover(cl.matched_l, wl.w) AS cover_l
     FROM match_np np JOIN match_names_read n USING (name_uid) JOIN match_cname r USING (nid)
     JOIN match_entities_read e ON e.entity_id = np.entity_id
-    JOIN (SELECT nid, sum(w) AS w FROM match_cust_tok GROUP BY nid) wr USING (nid)
-    JOIN (SELECT name_uid, sum(w) AS w FROM match_name_tok_mem SEMI JOIN match_np USING (name_uid) GROUP BY name_uid) wl
-        USING (name_uid)
+    JOIN match_weights_r wr USING (nid) JOIN match_weights_l wl USING (name_uid)
     LEFT JOIN match_cover_r cr USING (pid) LEFT JOIN match_cover_l cl USING (pid)
 ) WHERE $all_pairs OR /* NAME_MAY_MATCH */
 UNION
@@ -178,10 +185,6 @@ SELECT r.nid, t.entity_id FROM match_address_top t JOIN match_cust r USING (cust
 CREATE OR REPLACE TEMP TABLE match_best_name AS
 WITH open_np AS MATERIALIZED (
     SELECT * FROM match_np SEMI JOIN match_name_open USING (nid, entity_id)
-), weights_r AS (
-    SELECT nid, sum(w) AS w, count(*) AS ntok FROM match_cust_tok GROUP BY nid
-), weights_l AS (
-    SELECT name_uid, sum(w) AS w FROM match_name_tok_mem SEMI JOIN open_np USING (name_uid) GROUP BY name_uid
 ), alike AS MATERIALIZED (
     -- the name pairs' string comparisons, narrow before the covers are joined (wide rows of names
     -- carried through those joins cost more than the comparisons)
@@ -190,8 +193,8 @@ WITH open_np AS MATERIALIZED (
     FROM open_np np JOIN match_names_read n USING (name_uid) JOIN match_cname r USING (nid)
 ), ranked AS MATERIALIZED (
     SELECT a.pid, a.nid, a.entity_id, a.name_uid,
-           coalesce(cl.matched_l / nullif(wl.w, 0), 0.0) AS cover_l, coalesce(cr.matched_r / nullif(wr.w, 0), 0.0) AS cover_r,
-           coalesce(cl.xmatched_l / nullif(wl.w, 0), 0.0) AS xcover_l, coalesce(cr.xmatched_r / nullif(wr.w, 0), 0.0) AS xcover_r,
+           match_cover(cl.matched_l, wl.w) AS cover_l, match_cover(cr.matched_r, wr.w) AS cover_r,
+           match_cover(cl.xmatched_l, wl.w) AS xcover_l, match_cover(cr.xmatched_r, wr.w) AS xcover_r,
            coalesce(cr.matched_r, 0.0) AS matched_r, coalesce(cr.edges, 0.0) AS edges,
            CASE WHEN cr.words_r = wr.ntok THEN cr.least_at ELSE 0.0 END AS aligned,
            coalesce(cr.lead, 0.0) AS lead, coalesce(cr.surname, 0.0) AS surname,
@@ -200,7 +203,7 @@ WITH open_np AS MATERIALIZED (
            -- a listed name holding every customer word (HADDAD, Fethi in HADDAD, Fethi Ben Assen Ben
            -- Salem) outranks another alias sharing half of them
            + $rank.every_customer_word * (xcover_r >= $rank.every_customer_word_cover AND a.several)::INT AS rank
-    FROM alike a JOIN weights_r wr USING (nid) JOIN weights_l wl USING (name_uid)
+    FROM alike a JOIN match_weights_r wr USING (nid) JOIN match_weights_l wl USING (name_uid)
     LEFT JOIN match_cover_l cl USING (pid) LEFT JOIN match_cover_r cr USING (pid)
 ), best AS (
     -- the best name pair of each (customer name, entity): chosen by its id alone (a narrow
