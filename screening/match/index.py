@@ -35,7 +35,7 @@ from . import list_names
 from .list_names import ListedName, Pending, feature_table, with_derived
 
 # Bump when features or keys change, so stored indexes are rebuilt.
-INDEX_FORMAT = "17"
+INDEX_FORMAT = "18"
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Files whose content shapes the index besides the code: the normalisation reference data and
 # the screen model and thresholds. Editing one makes a stored index stale.

@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .features import blocking_keys, derived_names, name_features
+from .features import NameFeatures, blocking_keys, derived_names, name_features
 
 # One listed name as read from the store: source, source_id, name, kind, entity_type.
 ListedName = tuple[str, str, str, str, str | None]
 NAME_FIELDS = ("source", "source_id", "name", "kind", "entity_type")
 _WORDS = pa.list_(pa.string())
+UNTYPED = "untyped"  # the kind of a typed listed name read as a name of no type (with_derived)
+TYPED = ("person", "organization")  # entity types whose names normalise otherwise than a name of no type
 # The columns of :func:`feature_table`, in order, with their types.
 FEATURE_COLUMNS = (("name_uid", pa.int64()), *((f, pa.string()) for f in NAME_FIELDS),
                    ("core", pa.string()), ("sorted_key", pa.string()), ("compact", pa.string()),
@@ -38,6 +40,10 @@ def with_derived(names: list[ListedName]) -> list[ListedName]:
         if kind == "weak" and len(name.split()) < 2:
             continue
         out.append((source, source_id, name, kind, entity_type))
+        if entity_type in TYPED and kind != "weak":
+            # the name as a customer who gives no type reads it (feature_table keeps it only when
+            # that reading differs): "LOGARCHEO S.A." of no type keeps its "S.A." ("Ao Wei" is a person)
+            out.append((source, source_id, name, UNTYPED, None))
         out += [(source, source_id, d, "derived", entity_type) for d in derived_names(name)]
     return out
 
@@ -49,6 +55,8 @@ def feature_table(names: list[ListedName]) -> pa.Table:
     rows = []
     for uid, (source, source_id, name, kind, entity_type) in enumerate(names):
         feats = name_features(name, entity_type)
+        if kind == UNTYPED and _same_reading(feats, names[uid - 1]):
+            continue
         if not feats.tokens or (kind == "weak" and len(feats.tokens) < 2):
             # a weak alias that is one word once its title is gone ("Hajji Ali") names nobody
             continue
@@ -57,6 +65,11 @@ def feature_table(names: list[ListedName]) -> pa.Table:
                      feats.loose, blocking_keys(feats, listed=True)))
     columns = list(zip(*rows)) or [()] * len(FEATURE_COLUMNS)
     return pa.table({column: pa.array(values, type_) for (column, type_), values in zip(FEATURE_COLUMNS, columns)})
+
+
+def _same_reading(untyped: NameFeatures, typed: ListedName) -> bool:
+    """Whether a name read with no type gives the features of its typed reading (the row before)."""
+    return untyped == name_features(typed[2], typed[4])
 
 
 def _names_table(names: list[ListedName]) -> pa.Table:

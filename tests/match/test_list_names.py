@@ -51,9 +51,25 @@ def test_a_weak_one_word_alias_and_a_name_without_words_are_left_out():
     table = list_names.feature_table(list_names.with_derived(names))
     assert table["name"].to_pylist() == ["Hajji Ali", "Enterprise Chips Hunter (ECH)", "Enterprise Chips Hunter", "ECH"]
     assert table["kind"].to_pylist() == ["weak", "primary", "derived", "derived"]
-    assert table["name_uid"].to_pylist() == [0, 2, 3, 4]  # a name's number is its place among the names
+    # a name's number is its place among the names (the organisation's reading as a name of no type
+    # is the same here: left out, numbered)
+    assert table["name_uid"].to_pylist() == [0, 2, 4, 5]
     assert table["tokens"].to_pylist()[0] == ["hajji", "ali"]
     assert all(keys for keys in table["keys"].to_pylist())
+
+
+def test_a_typed_name_is_also_kept_as_a_customer_of_no_type_reads_it():
+    # a customer seldom gives a type: of no type, a short legal form stays a word when one other word
+    # remains ("Ao Wei" is a person), and a person's last syllable may read as a legal form (Pak Han Se)
+    names = [("s", "1", "Kohas AG", "primary", "organization"), ("s", "2", "PAK Han Se", "primary", "person"),
+             ("s", "3", "Gazprom Neft PAO", "primary", "organization"), ("s", "4", "Kohas AG", "alias", None)]
+    table = list_names.feature_table(list_names.with_derived(names))
+    rows = list(zip(table["name"].to_pylist(), table["kind"].to_pylist(), table["core"].to_pylist(),
+                    table["legal_form"].to_pylist()))
+    assert rows == [("Kohas AG", "primary", "kohas", "jsc"), ("Kohas AG", "untyped", "kohas ag", None),
+                    ("PAK Han Se", "primary", "pak han se", None), ("PAK Han Se", "untyped", "pak han", "jsc"),
+                    ("Gazprom Neft PAO", "primary", "gazprom neft", "jsc"),  # read alike: once
+                    ("Kohas AG", "alias", "kohas ag", None)]  # a name of no type is read so already
 
 
 def test_without_a_process_nothing_is_taken(names, monkeypatch):
