@@ -163,6 +163,28 @@ def test_legal_forms_in_the_customers_languages(name, core, klass):
     assert (norm.core, norm.legal_class) == (core, klass)
 
 
+@pytest.mark.parametrize("name, core, klass", [
+    ("Garcia Lopez Distribuciones S.L.", "garcia lopez distribuciones", "llc"),
+    ("ТОО Ромашка Плюс", "romashka plyus", "llc"),
+    ("TOO Romashka Plus", "romashka plus", "llc"),
+    ("Lukoil Public Joint Stock Co.", "lukoil", "jsc"),
+    ("Volatavto Open Joint Stock Co.", "volatavto", "jsc"),
+    ("Shoon Energy Pte", "shoon energy", "llc"),
+    ("Bonyan Danesh Shargh Private", "bonyan danesh shargh", "llc"),
+])
+def test_legal_forms_a_shell_company_takes_abroad(name, core, klass):
+    # and the same reading with no type, as a customer seldom gives one (two other words remain,
+    # or the form has three letters or more)
+    for entity_type in (ORG, None):
+        norm = normalize_name(name, entity_type)
+        assert (norm.core, norm.legal_class) == (core, klass)
+
+
+@pytest.mark.parametrize("name", ["Me Too Trading", "Tata Private Equity Partners", "Seat SL Motors"])
+def test_form_words_inside_a_name_stay_words(name):
+    assert normalize_name(name, ORG).legal_form is None
+
+
 # --- word order, transliteration --------------------------------------------------------
 
 def test_surname_first_is_put_in_natural_order():
