@@ -189,7 +189,8 @@ WITH open_np AS MATERIALIZED (
     -- the name pairs' string comparisons, narrow before the covers are joined (wide rows of names
     -- carried through those joins cost more than the comparisons)
     SELECT np.pid, np.nid, np.entity_id, np.name_uid, n.core = r.core AS same_core,
-           n.sorted_key = r.sorted_key OR n.compact = r.compact AS same_words, len(r.toks) >= 2 AS several
+           n.sorted_key = r.sorted_key OR n.compact = r.compact AS same_words, len(r.toks) >= 2 AS several,
+           n.legal_form IS NOT DISTINCT FROM r.legal_form AS same_form
     FROM open_np np JOIN match_names_read n USING (name_uid) JOIN match_cname r USING (nid)
 ), ranked AS MATERIALIZED (
     SELECT a.pid, a.nid, a.entity_id, a.name_uid,
@@ -202,7 +203,9 @@ WITH open_np AS MATERIALIZED (
            + $rank.least_cover * least(cover_l, cover_r) + $rank.greatest_cover * greatest(cover_l, cover_r)
            -- a listed name holding every customer word (HADDAD, Fethi in HADDAD, Fethi Ben Assen Ben
            -- Salem) outranks another alias sharing half of them
-           + $rank.every_customer_word * (xcover_r >= $rank.every_customer_word_cover AND a.several)::INT AS rank
+           + $rank.every_customer_word * (xcover_r >= $rank.every_customer_word_cover AND a.several)::INT
+           -- of names alike otherwise, one with the customer's legal form (OJSC Gazprom, not the alias Gazprom)
+           + $rank.same_legal_form * a.same_form::INT AS rank
     FROM alike a JOIN match_weights_r wr USING (nid) JOIN match_weights_l wl USING (name_uid)
     LEFT JOIN match_cover_l cl USING (pid) LEFT JOIN match_cover_r cr USING (pid)
 ), best AS (

@@ -171,6 +171,10 @@ def test_legal_forms_in_the_customers_languages(name, core, klass):
     ("Volatavto Open Joint Stock Co.", "volatavto", "jsc"),
     ("Shoon Energy Pte", "shoon energy", "llc"),
     ("Bonyan Danesh Shargh Private", "bonyan danesh shargh", "llc"),
+    ("Mega Gems Pty", "mega gems", "llc"),
+    ("Khan & Schirindel Gesellschaft mit beschraenkter Haftung", "khan and schirindel", "llc"),
+    ("Strela Limited Liability", "strela", "llc"),
+    ("Hamriyah Steel Free Zone Co.", "hamriyah steel", "llc"),
 ])
 def test_legal_forms_a_shell_company_takes_abroad(name, core, klass):
     # and the same reading with no type, as a customer seldom gives one (two other words remain,
@@ -183,6 +187,11 @@ def test_legal_forms_a_shell_company_takes_abroad(name, core, klass):
 @pytest.mark.parametrize("name", ["Me Too Trading", "Tata Private Equity Partners", "Seat SL Motors"])
 def test_form_words_inside_a_name_stay_words(name):
     assert normalize_name(name, ORG).legal_form is None
+
+
+def test_y_cia_is_a_generic_company_word():
+    norm = normalize_name("Quinones Melo y Cia.", ORG)
+    assert (norm.core, norm.legal_form, norm.legal_class) == ("quinones melo", "co", None)
 
 
 # --- word order, transliteration --------------------------------------------------------

@@ -322,7 +322,8 @@ def best_name(cust: dict, name_uids: list[int], side: ListSide, words: CustomerW
                 + (sorted_key == cust["sorted_key"] or compact == cust["compact"]) * RANK.same_words
                 + RANK.least_cover * min(close["cover_l"], close["cover_r"])
                 + RANK.greatest_cover * max(close["cover_l"], close["cover_r"])
-                + RANK.every_customer_word * (close["xcover_r"] >= RANK.every_customer_word_cover and many_words))
+                + RANK.every_customer_word * (close["xcover_r"] >= RANK.every_customer_word_cover and many_words)
+                + RANK.same_legal_form * (legal_form == cust["legal_form"]))
         order = (round(rank, RANK_PLACES), -uid)  # as the SQL: ties go to the lowest name_uid
         if best_order is None or order > best_order:
             best_order = order

@@ -54,6 +54,10 @@ class Rank:
     # Salem; the customer name of two words or more) outranks another alias sharing half of them
     every_customer_word: float = 0.5
     every_customer_word_cover: float = 0.9
+    # names: of names alike otherwise, one with the customer's legal form (OJSC Gazprom for a customer's
+    # OJSC Gazprom rather than the alias Gazprom, whose legal forms then differ): too small to
+    # outweigh a word more in common
+    same_legal_form: float = 0.001
 
 
 TOKEN_SIMILARITY = TokenSimilarity()

@@ -289,3 +289,15 @@ def test_a_selection_is_applied_before_the_best_candidates_are_kept(matcher):
 
 def _select(list_refs: str, source: str) -> str:
     return ";".join(r for r in list_refs.split(";") if r.startswith(f"{source}:"))
+
+
+@pytest.mark.parametrize("name, form", [("OJSC Gazprom", "jsc"), ("Gazprom", None)])
+def test_of_names_alike_otherwise_the_one_with_the_customers_legal_form_is_closest(matcher, name, form):
+    # the party is listed as Gazprom and as OJSC Gazprom (one core): the customer's legal form picks
+    # which is shown and compared, on both paths
+    customers = [Customer(name=name)]
+    sql = [r for r in matcher.candidate_scores(customers) if r["core_l"] == "gazprom"]
+    py = [p for p in matcher.candidate_scores_in_python(customers[0]) if p["core_l"] == "gazprom"]
+    assert len(sql) == len(py) == 1
+    assert sql[0]["matched_name"] == py[0]["matched_name"]
+    assert (sql[0]["legal_form_l"], sql[0]["legal_form_r"]) == (form, form)
