@@ -189,6 +189,12 @@ def test_form_words_inside_a_name_stay_words(name):
     assert normalize_name(name, ORG).legal_form is None
 
 
+@pytest.mark.parametrize("name, core", [("Sendero Luminoso (SL)", "sendero luminoso sl"),
+                                        ("Banco Atlantico SA", "banco atlantico")])
+def test_a_form_that_spells_the_other_words_initials_is_their_acronym(name, core):
+    assert normalize_name(name, ORG).core == core
+
+
 def test_y_cia_is_a_generic_company_word():
     norm = normalize_name("Quinones Melo y Cia.", ORG)
     assert (norm.core, norm.legal_form, norm.legal_class) == ("quinones melo", "co", None)

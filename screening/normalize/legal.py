@@ -74,7 +74,10 @@ def _peel_legal_forms(words: _Words, kind: str) -> tuple[int, int, list[tuple[st
         by_start.setdefault(i, (j, form, klass))
 
     def allowed(i: int, j: int, start: int, end: int, form: str | None = None) -> bool:
-        if kind != _UNKNOWN or len("".join(tokens[i:j])) > 2:
+        letters, rest = "".join(tokens[i:j]), tokens[start:i] + tokens[j:end]
+        if len(letters) <= 3 and len(rest) >= 2 and letters == "".join(t[0] for t in rest):
+            return False  # the initials of the other words name them: "Sendero Luminoso (SL)"
+        if kind != _UNKNOWN or len(letters) > 2:
             return True
         # a generic company word ("Co." ending a name) is no syllable of a person's name: "SAEN CO."
         # is "SAEN COMPANY", whatever the type
