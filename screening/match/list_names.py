@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .features import NameFeatures, blocking_keys, derived_names, name_features
+from .features import blocking_keys, derived_names, name_features
 
 # One listed name as read from the store: source, source_id, name, kind, entity_type.
 ListedName = tuple[str, str, str, str, str | None]
@@ -53,9 +53,12 @@ def feature_table(names: list[ListedName]) -> pa.Table:
     normalised forms, its tokens with their phonetic keys, spelling classes and loose keys, and its
     blocking keys (all of them: which are rare enough to use depends on the entities)."""
     rows = []
+    typed = None  # the features of the last name read with its type: an untyped reading follows its name
     for uid, (source, source_id, name, kind, entity_type) in enumerate(names):
         feats = name_features(name, entity_type)
-        if kind == UNTYPED and _same_reading(feats, names[uid - 1]):
+        if kind != UNTYPED:
+            typed = feats
+        elif feats == typed:  # read alike with no type: kept once
             continue
         if not feats.tokens or (kind == "weak" and len(feats.tokens) < 2):
             # a weak alias that is one word once its title is gone ("Hajji Ali") names nobody
@@ -65,11 +68,6 @@ def feature_table(names: list[ListedName]) -> pa.Table:
                      feats.loose, blocking_keys(feats, listed=True)))
     columns = list(zip(*rows)) or [()] * len(FEATURE_COLUMNS)
     return pa.table({column: pa.array(values, type_) for (column, type_), values in zip(FEATURE_COLUMNS, columns)})
-
-
-def _same_reading(untyped: NameFeatures, typed: ListedName) -> bool:
-    """Whether a name read with no type gives the features of its typed reading (the row before)."""
-    return untyped == name_features(typed[2], typed[4])
 
 
 def _names_table(names: list[ListedName]) -> pa.Table:

@@ -59,6 +59,11 @@ def _alias_at(tokens: list[str], i: int, j: int, positions: tuple[str, ...]) -> 
     return hit[0] if hit and hit[1] in positions else None
 
 
+def _initials_of(letters: str, words: list[str]) -> bool:
+    """Whether ``letters`` spell the initials of two words or more."""
+    return len(words) >= 2 and letters == "".join(w[0] for w in words)
+
+
 def _peel_legal_forms(words: _Words, kind: str) -> tuple[int, int, list[tuple[str, str]]]:
     """Find legal forms at the end and the start of an organisation name.
 
@@ -74,9 +79,9 @@ def _peel_legal_forms(words: _Words, kind: str) -> tuple[int, int, list[tuple[st
         by_start.setdefault(i, (j, form, klass))
 
     def allowed(i: int, j: int, start: int, end: int, form: str | None = None) -> bool:
-        letters, rest = "".join(tokens[i:j]), tokens[start:i] + tokens[j:end]
-        if len(letters) <= 3 and len(rest) >= 2 and letters == "".join(t[0] for t in rest):
-            return False  # the initials of the other words name them: "Sendero Luminoso (SL)"
+        letters = "".join(tokens[i:j])
+        if len(letters) <= 3 and _initials_of(letters, tokens[start:i] + tokens[j:end]):
+            return False  # the other words' acronym: "Sendero Luminoso (SL)"
         if kind != _UNKNOWN or len(letters) > 2:
             return True
         # a generic company word ("Co." ending a name) is no syllable of a person's name: "SAEN CO."
