@@ -176,11 +176,11 @@ def listed_variants(con, n: int, rng: random.Random, local: LocalAddresses | Non
     """Customers made from listed entities: a varied name, and where it claims to live: its listed
     country and address (about half the time), or another country with a local street address."""
     rows = con.execute("""
-        SELECT e.entity_id, any_value(n.name ORDER BY n.kind = 'primary' DESC) AS name, e.entity_type,
-               e.countries, e.birth_years, e.birth_dates, any_value(a.address) AS address
+        SELECT e.entity_id, first(n.name ORDER BY n.kind = 'primary' DESC, n.name) AS name, e.entity_type,
+               e.countries, e.birth_years, e.birth_dates, min(a.address) AS address
         FROM match_entities e JOIN match_names n USING (entity_id)
         LEFT JOIN match_addresses a USING (entity_id)
-        WHERE n.kind IN ('primary', 'aka') GROUP BY ALL""").fetchall()
+        WHERE n.kind IN ('primary', 'aka') GROUP BY ALL ORDER BY e.entity_id""").fetchall()
     local = local or LocalAddresses(rng.randrange(1 << 30))
     out = []
     for _ in range(n):

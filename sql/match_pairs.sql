@@ -235,7 +235,7 @@ SELECT nid, entity_id, /* NAME_LEVEL */ FROM (
            bn.best.cover_l AS cover_l, bn.best.cover_r AS cover_r, bn.best.xcover_l AS xcover_l, bn.best.xcover_r AS xcover_r,
            bn.best.ntok AS ntok_l, len(cn.toks) AS ntok_r, bn.best.matched_r AS matched_r, bn.best.edges AS edges_r,
            bn.best.aligned AS aligned_r, bn.best.lead AS lead_r, bn.best.surname AS surname_r, cn.script AS script_r,
-           e.entity_type AS type_l, cn.type AS type_r
+           e.entity_type AS type_l, cn.type AS type_r, bn.best.legal_form AS legal_form_l, cn.legal_form AS legal_form_r
     FROM match_best_name bn JOIN match_cname cn USING (nid) JOIN match_entities_read e USING (entity_id)
 );
 

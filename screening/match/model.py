@@ -231,6 +231,10 @@ LEAST_CUSTOMER_COVER = 0.45
 # A listed one-word company name with one of these words added is its group member's or branch's name
 BRANCH_WORDS_SQL = "[" + ", ".join(f"'{w}'" for w in sorted(branch_words())) + "]"
 
+# A name of one common word with a legal form of the listed kind (the levels above take longer names
+# and rare words; the legal form compared is its kind, as in the legal_form comparison)
+SAME_NAME_AND_FORM = "same name of one common word and the same legal form"
+
 # The address level of an address hit (a listed street address reused under another name): the
 # matcher finds its gamma by this label (screening.match.explain.ADDRESS_HIT).
 SAME_STREET_ADDRESS = "same street address"
@@ -248,6 +252,12 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
               lambda f: f["core_l"] == f["core_r"] and f["ntok_r"] >= 2),
         Level(f"core_l = core_r AND matched_r >= {RARE_WORD}", "same name of one rare word", False,
               lambda f: f["core_l"] == f["core_r"] and f["matched_r"] >= RARE_WORD),
+        # the listed name written out whole, legal form and all ('GORGE LIMITED', 'OJSC Gazprom', or
+        # 'GORGE SARL' re-registered in France): a word common among listed names is then still the
+        # name, whatever country the customer gives
+        Level("core_l = core_r AND legal_form_l = legal_form_r", SAME_NAME_AND_FORM, False,
+              lambda f: f["core_l"] == f["core_r"] and f["legal_form_r"] is not None
+              and f["legal_form_l"] == f["legal_form_r"]),
         Level("core_l = core_r", "same name of one common word", False, lambda f: f["core_l"] == f["core_r"]),
         Level("sorted_key_l = sorted_key_r OR compact_l = compact_r", "same words, other order or spacing", False,
               lambda f: f["sorted_key_l"] == f["sorted_key_r"] or f["compact_l"] == f["compact_r"]),

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from screening.match import check, get_matcher, screen_records
-from screening.match.model import COMPARISONS, ELSE_LABELS, load_config, load_settings
+from screening.match.model import COMPARISONS, ELSE_LABELS, SAME_NAME_AND_FORM, load_config, load_settings
 
 # Real entries of the bundled lists
 BANK_MELLI = "us_ofac_sdn:25578"           # BANK MELLI IRAN (Tehran)
@@ -48,6 +48,25 @@ def test_listed_name_hits_in_another_country_at_an_ordinary_address(screen_db, n
     assert steps["country"]["level"] == "different country"
     # weak evidence against the name, never a veto
     assert steps["country"]["match_weight"] > -2 and steps["address"]["match_weight"] > -2
+
+
+@pytest.mark.parametrize("name, other_form, country, ref", [
+    ("GORGE LIMITED", "GORGE JSC", "GE", "us_ofac_sdn:23415"),
+    ("EMMA LLC", "Emma Joint Stock Company", "DE", "us_ofac_sdn:29857"),
+    ("OJSC Gazprom", "Gazprom LLC", "FR", "ca_sema:Russia|3|3"),
+    ("CAPITAL S.A.L.", "Capital Ltd", "FR", "us_ofac_sdn:28539"),
+])
+def test_a_listed_common_word_written_whole_with_its_legal_form_hits_from_another_country(
+        screen_db, name, other_form, country, ref):
+    # one word many listed names use is weak alone; with the listed legal form it is the listed name
+    result = check(name, country=country, address="42 Rue de la Paix, Lyon", db=screen_db)
+    hit = hit_for(result, ref)
+    assert hit is not None, [h.matched_name for h in result.hits]
+    assert {s["comparison"]: s for s in hit.waterfall}["name"]["level"] == SAME_NAME_AND_FORM
+    # the same word with a legal form of another kind is not the listed name written whole (a
+    # form of the same kind abroad is: GORGE SARL is GORGE LIMITED re-registered in France)
+    other = hit_for(check(other_form, country=country, db=screen_db), ref)
+    assert other is None or {s["comparison"]: s for s in other.waterfall}["name"]["level"] != SAME_NAME_AND_FORM
 
 
 STREETS = ["123 Main Street, Springfield", "42 Rue de la Paix, Lyon", "7 Hauptstrasse, 80331 Munich",
