@@ -174,6 +174,7 @@ def test_legal_forms_in_the_customers_languages(name, core, klass):
     ("Mega Gems Pty", "mega gems", "llc"),
     ("Khan & Schirindel Gesellschaft mit beschraenkter Haftung", "khan and schirindel", "llc"),
     ("Strela Limited Liability", "strela", "llc"),
+    ("INVERSIONES LA QUINTA Y CIA. LTDA.", "inversiones la quinta", "llc"),  # 'y' is the form's
     ("Hamriyah Steel Free Zone Co.", "hamriyah steel", "llc"),
 ])
 def test_legal_forms_a_shell_company_takes_abroad(name, core, klass):
