@@ -32,6 +32,10 @@ def hit_for(result, ref: str):
     return next((h for h in result.hits if ref in h.list_refs.split(";")), None)
 
 
+def level_of(hit, comparison: str) -> str:
+    return next(s["level"] for s in hit.waterfall if s["comparison"] == comparison)
+
+
 # ---- Half 1: a different country or an unrelated address is not a veto ---------------------------
 
 @pytest.mark.parametrize("name, country, address, ref", [
@@ -62,11 +66,11 @@ def test_a_listed_common_word_written_whole_with_its_legal_form_hits_from_anothe
     result = check(name, country=country, address="42 Rue de la Paix, Lyon", db=screen_db)
     hit = hit_for(result, ref)
     assert hit is not None, [h.matched_name for h in result.hits]
-    assert {s["comparison"]: s for s in hit.waterfall}["name"]["level"] == SAME_NAME_AND_FORM
+    assert level_of(hit, "name") == SAME_NAME_AND_FORM
     # the same word with a legal form of another kind is not the listed name written whole (a
     # form of the same kind abroad is: GORGE SARL is GORGE LIMITED re-registered in France)
     other = hit_for(check(other_form, country=country, db=screen_db), ref)
-    assert other is None or {s["comparison"]: s for s in other.waterfall}["name"]["level"] != SAME_NAME_AND_FORM
+    assert other is None or level_of(other, "name") != SAME_NAME_AND_FORM
 
 
 STREETS = ["123 Main Street, Springfield", "42 Rue de la Paix, Lyon", "7 Hauptstrasse, 80331 Munich",
