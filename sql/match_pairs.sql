@@ -36,19 +36,58 @@ SELECT cust_uid, entity_id, bool_or(by_address) AS by_address FROM (
     FROM match_cust_akeys k JOIN match_address_keys ak USING (key) JOIN match_addresses_read a USING (addr_uid)
 ) GROUP BY ALL;
 
--- name: match_best_address
--- The entity's address closest to the customer's address (customers with an address only).
-CREATE OR REPLACE TEMP TABLE match_best_address AS
+-- name: match_address_open
+-- The customers whose address may reach the top address level (an address hit) with some listed
+-- address: a listed address holds only tokens of the lists' addresses (match_address_tokens), so
+-- the customer side's cover of any listed address (acov_r) is at most the weighted share of the
+-- customer's address tokens the lists know, and the listed side's (acov_l) at most 1. The model's
+-- address CASE (in place of the ADDRESS_LEVEL marker) at those bounds says whether the top level
+-- is within reach: for a few customers (an address the lists hold, or close to one), not for
+-- most (streets no list names), whose closest address is then sought only for the pairs that may
+-- hit by name (match_best_address_hopeful). Exact while a higher cover never gives a lower
+-- level, as the model's address levels are built (tests/match/test_hopeful_pairs.py);
+-- $cover_slack: sums of the same weights in another order differ in the last bits.
+-- Training ($all_pairs) seeks the closest address of every pair.
+CREATE OR REPLACE TEMP TABLE match_address_open AS
+SELECT cust_uid FROM (
+    SELECT cust_uid, /* ADDRESS_LEVEL */ FROM (
+        SELECT u.cust_uid, any_value(u.street) AS street_r, 1.0 AS acov_l,
+               least(1.0, match_cover(coalesce(sum(u.w) FILTER (WHERE v.token IS NOT NULL), 0.0), sum(u.w))
+                          + $cover_slack) AS acov_r
+        FROM (SELECT cust_uid, street, unnest(atoks, recursive := true) FROM match_cust) u  -- columns t, w
+        LEFT JOIN match_address_tokens v ON v.token = u.t
+        GROUP BY u.cust_uid)
+) WHERE $all_pairs OR gamma_address = $address_level;
+
+-- name: match_address_pairs
+-- the candidate pairs whose closest address is sought first: those of the customers above
+CREATE OR REPLACE TEMP TABLE match_address_pairs AS
+SELECT cust_uid, entity_id FROM match_cand SEMI JOIN match_address_open USING (cust_uid);
+
+-- name: match_address_rank
+-- the ranking constants of the closest address, for the view below (a view takes no parameters)
+CREATE OR REPLACE TEMP TABLE match_address_rank AS
+SELECT $rank.least_cover AS least_cover, $rank.greatest_cover AS greatest_cover, $rank_places AS places;
+
+-- name: match_closest_address
+-- The entity's address closest to the customer's address, for the pairs of match_address_pairs
+-- (customers with an address only); read twice: for the pairs that may reach the top address
+-- level, then for the other pairs that may hit by name.
+CREATE OR REPLACE TEMP VIEW match_closest_address AS
 SELECT cust_uid, entity_id,
        arg_max(struct_pack(addr_uid, address, acov_l, acov_r),
-               (round($rank.least_cover * least(acov_l, acov_r) + $rank.greatest_cover * acov_r, $rank_places), -addr_uid)) AS best
+               (round(k.least_cover * least(acov_l, acov_r) + k.greatest_cover * acov_r, k.places), -addr_uid)) AS best
 FROM (
     SELECT c.cust_uid, c.entity_id, a.addr_uid, a.address,
            match_addr_cover(a.atoks, r.ats) AS acov_l, match_addr_cover(r.atoks, a.ats) AS acov_r
-    FROM match_cand c
+    FROM match_address_pairs c
     JOIN (SELECT cust_uid, atoks, ats FROM match_cust WHERE len(atoks) > 0) r USING (cust_uid)
     JOIN match_addresses_read a USING (entity_id)
-) GROUP BY ALL;
+) CROSS JOIN match_address_rank k
+GROUP BY cust_uid, entity_id;
+
+-- name: match_best_address
+CREATE OR REPLACE TEMP TABLE match_best_address AS SELECT * FROM match_closest_address;
 
 -- name: match_address_top
 -- the candidate pairs at the top address level (an address hit, whatever the names): the model's
@@ -249,6 +288,14 @@ FROM match_cand c JOIN match_cust r USING (cust_uid)
 LEFT JOIN match_name_level g ON g.nid = r.nid AND g.entity_id = c.entity_id
 LEFT JOIN match_address_top a ON a.cust_uid = c.cust_uid AND a.entity_id = c.entity_id
 WHERE $all_pairs OR g.gamma_name > 0 OR a.cust_uid IS NOT NULL;
+
+-- name: match_address_pairs_hopeful
+-- the pairs that may hit by name whose closest address was not sought above
+CREATE OR REPLACE TEMP TABLE match_address_pairs AS
+SELECT cust_uid, entity_id FROM match_hopeful ANTI JOIN match_address_open USING (cust_uid);
+
+-- name: match_best_address_hopeful
+INSERT INTO match_best_address SELECT * FROM match_closest_address;
 
 -- name: match_pairs
 CREATE OR REPLACE TEMP TABLE match_pairs AS

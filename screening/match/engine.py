@@ -39,6 +39,10 @@ from .results import Hit
 from .scoring import MAX_CANDIDATES, pair_params
 from .selection import Selection
 
+# the statements of sql/match_pairs.sql that seek the customers' closest listed addresses: a chunk
+# without any customer address leaves their tables empty
+ADDRESS_TABLES = frozenset({"match_address_open", "match_address_pairs", "match_closest_address", "match_best_address",
+                            "match_address_pairs_hopeful", "match_best_address_hopeful"})
 LOOKUP_ROWS = 8  # this many customers or fewer: scored in Python once the list side is resident
 
 
@@ -70,7 +74,7 @@ class Matcher:
         self._former_names: FormerNames | None = None  # read by prepare_lookups
         self._small_calls = 0                    # one-off lookups made before prepare_lookups
         self._reading: frozenset[str] | None = None  # the sources the *_read views show (None: all)
-        self._best_address_empty = False         # match_best_address exists and holds no row
+        self._best_address_empty = False         # the ADDRESS_TABLES exist and hold no row
         self._list_versions: dict[str, dict] | None = None
 
     # ---- what a screening runs with ---------------------------------------------------------
@@ -170,14 +174,15 @@ class Matcher:
         that can make a hit, or every candidate pair (``every_pair``: training reads them all)."""
         self._read_lists(sources)
         params = {**self.pair_params, "all_pairs": every_pair or not self._filters_pairs}
+        skip_addresses = not has_address and self._best_address_empty
         for table, statement in self.pair_statements:
-            if table == "match_best_address":
-                # a chunk without any customer address makes this table empty: when the previous
-                # chunk left it empty already, a lookup by name alone skips planning the statement
-                if not has_address and self._best_address_empty:
+            if table in ADDRESS_TABLES:
+                # a chunk without any customer address makes these tables empty: when the previous
+                # chunk left them empty already, a lookup by name alone skips planning the statements
+                if skip_addresses:
                     continue
-                self._best_address_empty = not has_address
             self.con.execute(statement, store.used_params(statement, params))
+        self._best_address_empty = not has_address
 
     # ---- scoring -------------------------------------------------------------------------------
     def score_chunk(self, customers: list[Customer], threshold: float | None = None,

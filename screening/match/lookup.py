@@ -11,7 +11,7 @@ same arithmetic step for step:
   keys, and the entities at a listed address sharing a rare address token (``match_ncand``,
   ``match_cand``);
 * the closest name and address of each candidate (``match_tp``, ``match_best_name``,
-  ``match_best_address``), the token similarity being ``match_tok_sim`` of ``sql/match_macros.sql``
+  ``match_closest_address``), the token similarity being ``match_tok_sim`` of ``sql/match_macros.sql``
   (jellyfish's Damerau-Levenshtein and Jaro-Winkler equal DuckDB's);
 * comparison levels from the Python form of each level beside its SQL in
   :data:`screening.match.model.COMPARISONS`, and Splink's match weights and probability.
@@ -341,7 +341,7 @@ def address_cover(xs: tuple, ys: tuple) -> float:
 
 
 def best_address(cust_atoks: tuple, entity: str, side: ListSide) -> dict | None:
-    """``match_best_address``: the listed address of one entity closest to the customer's address."""
+    """``match_closest_address``: the listed address of one entity closest to the customer's address."""
     best, best_order = None, None
     for uid, address, atoks in side.addresses.get(entity, ()):
         acov_l, acov_r = address_cover(atoks, cust_atoks), address_cover(cust_atoks, atoks)

@@ -16,6 +16,7 @@ KEY_POINTS = {"c": 8, "t": 3, "b": 3, "g": 1}
 OTHER_KEY_POINTS = 2   # a key of any other kind
 MIN_KEY_POINTS = 2     # fewer: a shared 3-letter prefix pair alone is too weak a reason to compare
 RANK_PLACES = 9        # ranks equal to this many places are ties (sums in another order differ in the last bits)
+COVER_SLACK = 1e-9     # added to a bound of a cover (match_address_open): sums in another order differ in the last bits
 
 
 @dataclass(frozen=True)
@@ -68,4 +69,5 @@ def pair_params() -> dict:
     """The parameters of ``sql/match_pairs.sql`` (each statement takes the ones it names)."""
     return {"max_candidates": MAX_CANDIDATES, "key_kinds": list(KEY_POINTS), "key_points": list(KEY_POINTS.values()),
             "other_key_points": OTHER_KEY_POINTS, "min_key_points": MIN_KEY_POINTS, "rank_places": RANK_PLACES,
+            "cover_slack": COVER_SLACK,
             "sim": asdict(TOKEN_SIMILARITY), "rank": asdict(RANK)}

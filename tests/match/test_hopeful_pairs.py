@@ -85,3 +85,22 @@ def test_a_model_of_other_name_levels_looks_for_every_closest_name(screen_db):
     statements, filters = pair_statements(settings)
     assert filters and not knows_name_levels(settings)
     assert "OR true" in dict(statements)["match_name_open"]
+
+
+def test_every_customer_at_the_top_address_level_is_one_whose_address_may_reach_it(customers, screen_db):
+    """The closest listed address is sought first only for the customers whose address may reach
+    the top address level (``match_address_open``: bounds of the covers from the tokens the lists
+    know): of every candidate pair of realistic customers (each scored with its closest address),
+    each one at the top level is of such a customer, and they are few."""
+    matcher = get_matcher(screen_db)
+    matcher.candidate_scores(customers)  # match_pairs holds every candidate pair with its closest address
+    case = next(c._case_statement for c in matcher.settings.comparisons if c.output_column_name == "address")
+    gamma = case[:case.lower().rindex(" as gamma_address")]
+    top = {uid for (uid,) in matcher.con.execute(
+        f"SELECT DISTINCT uid_r FROM match_pairs WHERE {gamma} = ?", [matcher.address_level]).fetchall()}
+    matcher.score_in_sql(customers)
+    may_reach = {uid for (uid,) in matcher.con.execute("SELECT cust_uid FROM match_address_open").fetchall()}
+    with_address = sum(1 for cust in customers if cust.address)
+    assert len(top) >= 5  # customers at listed addresses are in the file
+    assert top <= may_reach
+    assert len(may_reach) * 4 < with_address
