@@ -4,7 +4,7 @@ A batch is screened in chunks ordered by name (rows of one name share a chunk), 
 lists the rows in input order. Each screened chunk's output rows go to a temporary file as one
 run sorted by input row (:meth:`RowSpill.add`); :meth:`RowSpill.rows` merges the runs back into
 input order, reading each run a block of ``BLOCK_ROWS`` rows at a time. The memory held is a block
-per run, not the output: a million-row batch of 50,000-row chunks holds 20 blocks. The rows come
+per run, not the output: a million-row batch of 25,000-row chunks holds 40 blocks. The rows come
 back as the very objects they were (pickled), so a writer writes the same bytes.
 """
 from __future__ import annotations

@@ -9,3 +9,8 @@ SET lambda_syntax='ENABLE_SINGLE_ARROW';
 -- bound the engine's memory so a large batch spills instead of growing: 1M rows peak at ~3.4 GiB
 -- (2 GB gave ~3.9 GiB at the same speed, within the run-to-run noise)
 SET memory_limit = '1500MB';
+
+-- name: one_thread
+-- a worker process of a large batch (screening/match/parallel.py): one of several screening
+-- chunks side by side, each on one core
+SET threads = 1;

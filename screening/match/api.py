@@ -8,20 +8,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
+from .. import store
 from ..identifiers import Identifier, describe_problem, normalize_identifier, parse_id_option
 from ..countries import is_unrecognised, unrecognised_message
 from .cache import get_matcher
-from .former_names import note_former_names
-from .identifier_hits import identifier_hits
 from ..normalize import strip_invisible
 from .customers import CLEANED_NOTE, Customer, as_customers
 from .results import RowResult
-from .parallel import default_workers, made_ahead, with_features
-from .chunk import SMALL_CHUNK, Basics, ChunkTables
+from .parallel import RARE_COLLECTION, chunk_hits, default_workers, screened_in_workers
+from .chunk import SMALL_CHUNK
 from .selection import make_selection
 
-CHUNK_ROWS = 50_000  # customers screened at a time
-RARE_COLLECTION = 100_000  # allocations between two collections of the youngest generation, in a batch
+CHUNK_ROWS = 25_000  # customers screened at a time
 
 Sources = str | Iterable[str] | None
 SourceThresholds = Mapping[str, float] | Iterable[str] | None
@@ -76,9 +74,9 @@ def screen_records(records: Iterable[dict | Customer], db: str | Path | None = N
     ``exclude_lists`` (source names, or one comma-separated string) and ``source_thresholds``
     ({source: threshold}) choose the lists and thresholds of the run (:mod:`screening.match.selection`);
     ValueError for a bad selection or a list asked for that the store has not loaded.
-    ``workers``: processes that normalise the names of the next chunks while this one screens the
-    current chunk in SQL (:mod:`screening.match.parallel`; default: one per core for a large
-    batch, none for a small one; 0: none). The results do not depend on it.
+    ``workers``: processes that screen the chunks, each its own (:mod:`screening.match.parallel`;
+    default: one per core for a large batch, none for a small one; 0: none, every chunk is screened
+    in this process). The results do not depend on it.
 
     Every result is held until the end; :func:`screen_stream` hands them over a chunk at a time.
     """
@@ -111,7 +109,7 @@ def screen_stream(source: RowSource, db: str | Path | None = None, threshold: fl
     order, cleaned = name_order(source.names())
     workers = default_workers(len(order)) if workers is None else workers
     with collecting_rarely(len(order)):
-        yield from _screen_chunks(matcher, source, order, cleaned, selection, on_progress, workers)
+        yield from _screen_chunks(matcher, db, source, order, cleaned, selection, on_progress, workers)
 
 
 @contextmanager
@@ -133,28 +131,19 @@ def collecting_rarely(rows: int) -> Iterator[None]:
         gc.unfreeze()
 
 
-def _screen_chunks(matcher, source: RowSource, order: list[int], cleaned: set[int], selection,
+def _screen_chunks(matcher, db: str | Path | None, source: RowSource, order: list[int], cleaned: set[int], selection,
                    on_progress: Callable[[int], None] | None, workers: int
                    ) -> Iterator[tuple[list[Customer], list[RowResult]]]:
-    """The chunks of :func:`screen_stream`, screened one after the other (the next one's names
-    normalised ahead by ``workers`` processes)."""
+    """The chunks of :func:`screen_stream`, screened one after the other in this process, or by
+    ``workers`` processes (:mod:`screening.match.parallel`), in name order either way."""
     row_chunks = (order[start:start + CHUNK_ROWS] for start in range(0, len(order), CHUNK_ROWS))
     loaded = ((rows, source.customers(rows)) for rows in row_chunks)
-    featured = with_features(loaded, workers, lambda item: _cleaned(item[0], item[1], cleaned))
-
-    def build(item: tuple[tuple[list[int], list[Customer]], Basics | None]) -> tuple[list[Customer], ChunkTables]:
-        (rows, given), basics = item
-        chunk = _cleaned(rows, given, cleaned)
-        return chunk, matcher.customers.build(chunk, basics)
-
-    # a large batch builds the next chunk's customer side in a thread while this chunk's SQL runs;
-    # a small one leaves it to score_chunk (a few rows are scored in Python, without tables)
-    chunks = (made_ahead(featured, build) if workers > 0 else
-              ((item, (_cleaned(item[0][0], item[0][1], cleaned), None)) for item in featured))
-    for ((rows, given), basics), (chunk, built) in chunks:
-        errors, hits = matcher.score_chunk(chunk, selection=selection, basics=basics, built=built)
-        identifier_hits(matcher.con, chunk, hits, selection, selection.config(matcher.config))
-        note_former_names(matcher.con, hits, matcher.lookup_former_names())
+    screened = (screened_in_workers(loaded, lambda item: _cleaned(item[0], item[1], cleaned),
+                                    str(store.resolve_db_path(db)), selection, workers)
+                if workers > 0 else
+                ((item, chunk, chunk_hits(matcher, chunk, selection))
+                 for item in loaded for chunk in (_cleaned(item[0], item[1], cleaned),)))
+    for (rows, given), chunk, (errors, hits) in screened:
         results = []
         for i, (row, cust, error) in enumerate(zip(rows, chunk, source.read_errors(rows))):
             input_id = cust.id or str(row + 1)

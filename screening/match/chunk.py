@@ -6,14 +6,14 @@ The same features as the list side (:mod:`screening.match.features`, weights fro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from .. import store
 from ..scripts import script_of
-from .features import AddressFeatures, NameFeatures, address_features, blocking_keys, may_be_cut, name_features
+from .features import NameFeatures, address_features, blocking_keys, may_be_cut, name_features
 from .customers import Customer, cached_dob, country_code, parse_type
 from .index import IndexInfo, token_forms, token_struct, unknown_weight
 
@@ -35,26 +35,15 @@ _NAME_SCHEMA = pa.schema([
 _NKEY_SCHEMA = pa.schema([("nid", pa.int64()), ("keys", pa.string())])  # keys joined by KEY_SEP
 
 
-# features, may be cut, script, blocking keys (as one string joined by KEY_SEP when a worker
-# process computed them: smaller to send and to hold ahead than a list of short strings)
-NameBasics = tuple[NameFeatures, bool, str, list[str] | str]
-KEY_SEP = "\x1f"
+KEY_SEP = "\x1f"  # a name's blocking keys reach DuckDB as one string (sql/match_chunk.sql splits it)
 
 
-def name_basics(name: str, etype: str | None) -> NameBasics:
+def name_basics(name: str, etype: str | None) -> tuple[NameFeatures, bool, str, list[str]]:
     """What a customer name's row is made of that depends on the name alone (no list-side weights
-    or ids): computed here or, for a large batch, in worker processes."""
+    or ids): its features, whether it may be cut, its script and its blocking keys."""
     feats = name_features(name, etype)
     cut = may_be_cut(name)
     return feats, cut, script_of(name), blocking_keys(feats, cut=cut)
-
-
-@dataclass
-class Basics:
-    """The name and address features of a chunk's customers, computed ahead."""
-
-    names: dict[tuple[str, str | None], NameBasics] = field(default_factory=dict)
-    addresses: dict[str, AddressFeatures] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,15 +87,13 @@ class CustomerSide:
         self._name_cache: dict[tuple, tuple] = {}
         self._address_cache: dict[tuple, tuple] = {}
 
-    def name_row(self, name: str, etype: str | None, basics: NameBasics | None = None) -> tuple:
-        """Everything the SQL needs about one customer name (cached: names repeat in a file);
-        ``basics``: its :func:`name_basics`, when a worker process computed them already."""
+    def name_row(self, name: str, etype: str | None) -> tuple:
+        """Everything the SQL needs about one customer name (cached: names repeat in a file)."""
         key = (name, etype)
         cached = self._name_cache.get(key)
         if cached is None:
-            feats, cut, script, keys = basics or name_basics(name, etype)
-            if not isinstance(keys, str):
-                keys = KEY_SEP.join(keys)  # split by the SQL that loads them (sql/match_chunk.sql)
+            feats, cut, script, keys = name_basics(name, etype)
+            keys = KEY_SEP.join(keys)  # split by the SQL that loads them (sql/match_chunk.sql)
             toks = [self.token(form) for form in token_forms(feats)]
             cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, cut, script, keys)
             if len(self._name_cache) > CACHE_ROWS:
@@ -125,11 +112,11 @@ class CustomerSide:
             self._tokens[form] = tok
         return tok
 
-    def address_row(self, text: str, basics: AddressFeatures | None = None) -> tuple[tuple[str, ...], list[float], bool]:
+    def address_row(self, text: str) -> tuple[tuple[str, ...], list[float], bool]:
         """Tokens, their weights and the street flag of one customer address (cached)."""
         cached = self._address_cache.get(text)
         if cached is None:
-            addr = basics or address_features(text)
+            addr = address_features(text)
             weights, unknown = self.address_weights, self.unknown_address
             cached = (addr.tokens, [weights.get(t, unknown) for t in addr.tokens], bool(addr.street))
             if len(self._address_cache) > CACHE_ROWS:
@@ -137,37 +124,33 @@ class CustomerSide:
             self._address_cache[text] = cached
         return cached
 
-    def prepare(self, cust: Customer, basics: Basics | None = None) -> Prepared:
-        """One customer's features, or ValueError saying why the row cannot be screened
-        (``basics``: the features of the chunk's names and addresses computed ahead, if any)."""
+    def prepare(self, cust: Customer) -> Prepared:
+        """One customer's features, or ValueError saying why the row cannot be screened."""
         etype = parse_type(cust.type)
         dob, year = cached_dob(cust.dob)
         if not cust.name or not str(cust.name).strip():
             raise ValueError("empty name")
         name = str(cust.name)
-        row = self.name_row(name, etype, basics.names.get((name, etype)) if basics else None)
+        row = self.name_row(name, etype)
         if row[0] is None:
             raise ValueError(f"name {cust.name!r} has no letters or digits")
-        atokens, aweights, street = (self.address_row(cust.address, basics.addresses.get(cust.address) if basics else None)
-                                     if cust.address else ((), [], False))
+        atokens, aweights, street = self.address_row(cust.address) if cust.address else ((), [], False)
         return Prepared(etype, dob, year, row, atokens, aweights, street,
                         country_code(cust.country) if cust.country else None)
 
-    def load(self, customers: list[Customer], basics: Basics | None = None) -> tuple[list[str | None], bool]:
+    def load(self, customers: list[Customer]) -> tuple[list[str | None], bool]:
         """Normalise a chunk into the temp tables; return a per-row error (None when screened) and
         whether any customer of the chunk has an address (:meth:`build`, then :meth:`register`)."""
-        built = self.build(customers, basics)
+        built = self.build(customers)
         self.register(built)
         return built.errors, built.has_address
 
-    def build(self, customers: list[Customer], basics: Basics | None = None) -> "ChunkTables":
-        """A chunk's customer side as Arrow tables, in Python alone (no query: a batch builds the
-        next chunk's while the current one's SQL runs, :mod:`screening.match.parallel`).
+    def build(self, customers: list[Customer]) -> "ChunkTables":
+        """A chunk's customer side as Arrow tables, in Python alone (no query).
 
         The name side is built once per distinct name (``match_cname``): customer files repeat
         names, and everything about the name comparison depends on the name alone. Every blocking
-        key of a name is kept: the join with the index's keys drops those it does not know.
-        ``basics``: the names' and addresses' features computed ahead (:mod:`screening.match.parallel`)."""
+        key of a name is kept: the join with the index's keys drops those it does not know."""
         cols: dict[str, list] = {k: [] for k in ("cust_uid", "nid", "country", "street", "dob", "dob_year", "type")}
         ncols: dict[str, list] = {k: [] for k in ("nid", "core", "sorted_key", "compact", "legal_form", "toks", "cut",
                                                   "script", "type")}
@@ -187,7 +170,7 @@ class CustomerSide:
         uids, cnids, countries, streets, dobs, years, types = cols.values()
         for uid, cust in enumerate(customers):
             try:
-                p = self.prepare(cust, basics)
+                p = self.prepare(cust)
             except ValueError as exc:
                 errors.append(str(exc))
                 continue

@@ -28,7 +28,7 @@ from splink.internals.predict import predict_from_comparison_vectors_sqls_using_
 from .. import store
 from ..ofac_score import reference_score
 from .model import NAME_MAY_MATCH, ScreenConfig, knows_name_levels, load_config, load_settings
-from .chunk import KEY_SEP, SMALL_CHUNK, Basics, ChunkTables, CustomerSide
+from .chunk import KEY_SEP, SMALL_CHUNK, CustomerSide
 from .customers import Customer, country_code
 from .former_names import FormerNames, load_former_names
 from .explain import ADDRESS_HIT, explain_in_words, level_labels, level_of, waterfall
@@ -186,31 +186,24 @@ class Matcher:
 
     # ---- scoring -------------------------------------------------------------------------------
     def score_chunk(self, customers: list[Customer], threshold: float | None = None,
-                    selection: Selection | None = None, basics: Basics | None = None,
-                    built: ChunkTables | None = None) -> tuple[list[str | None], dict[int, list[Hit]]]:
+                    selection: Selection | None = None) -> tuple[list[str | None], dict[int, list[Hit]]]:
         """Screen one chunk; return the per-row errors and the hits by row position.
 
         A few customers are scored in Python once lookups are prepared, any other chunk in SQL:
         both give the same hits. ``selection``: the lists and thresholds of the run (a
-        ``threshold`` alone is the same as a selection of every list at that threshold). ``basics``:
-        the chunk's name and address features computed ahead (:mod:`screening.match.parallel`);
-        ``built``: its customer side built ahead (``self.customers.build``), scored in SQL."""
+        ``threshold`` alone is the same as a selection of every list at that threshold)."""
         self._count_small_call(len(customers))
-        if (built is None and self._lookups is not None and self._lookups.side is not None
-                and len(customers) <= LOOKUP_ROWS):
+        if self._lookups is not None and self._lookups.side is not None and len(customers) <= LOOKUP_ROWS:
             return self.score_in_python(customers, threshold, selection)
-        return self.score_in_sql(customers, threshold, selection, basics, built)
+        return self.score_in_sql(customers, threshold, selection)
 
     def score_in_sql(self, customers: list[Customer], threshold: float | None = None,
-                     selection: Selection | None = None, basics: Basics | None = None,
-                     built: ChunkTables | None = None) -> tuple[list[str | None], dict[int, list[Hit]]]:
+                     selection: Selection | None = None) -> tuple[list[str | None], dict[int, list[Hit]]]:
         """Screen a chunk with ``sql/match_pairs.sql`` and Splink's prediction SQL."""
         run = run_selection(threshold, selection)
         config = run.config(self.config)
-        built = built or self.customers.build(customers, basics)
-        self.customers.register(built)
-        errors = built.errors
-        self._pairs(run.sources, built.has_address)
+        errors, has_address = self.customers.load(customers)
+        self._pairs(run.sources, has_address)
         hits: dict[int, list[Hit]] = {}
         for rec in self._predict(config.lowest):
             hit = self._hit(rec, customers[rec["uid_r"]], config)

@@ -1,32 +1,40 @@
-"""The per-name Python work of a large batch, done ahead in worker processes.
+"""The chunks of a large batch screened in worker processes, every core busy.
 
-Normalising a name (script, legal forms, spelling classes, phonetic keys) and an address is the
-one part of screening a chunk that is Python per distinct value; the rest is DuckDB SQL over the
-whole chunk. For a large batch, worker processes compute the features of the next chunks'
-distinct names and addresses (:func:`screening.match.chunk.name_basics`, the same functions as
-the serial path) while this process runs the SQL of the current chunk, so both cores stay busy.
-At most ``AHEAD`` chunks are computed ahead, which bounds the memory they hold. The rest of a
-chunk's Python work (its rows and Arrow tables, ``CustomerSide.build``) is done in a thread of
-this process one chunk ahead (:func:`made_ahead`), while the SQL of the current chunk runs.
+Screening a chunk is Python per distinct name and address (normalisation, the customer side's
+tables) and DuckDB SQL over the whole chunk. For a large batch, worker processes (spawned, one per
+core) each open the store read-only and screen whole chunks with the calls of the serial path
+(:func:`chunk_hits`), DuckDB on one thread each; this process reads the rows, hands the chunks out
+in name order and takes their results back in that order. Each worker's time is its own, Python
+and SQL one after the other: two such processes spend about a fifth fewer CPU seconds on a
+realistic file than one process running DuckDB on two threads while other processes normalise
+the next chunk's names, whose cores were then shared by four busy threads.
+At most ``workers + AHEAD`` chunks are out at once, which bounds the memory they hold.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
-from .chunk import KEY_SEP, Basics, NameBasics, name_basics
-from .customers import Customer, parse_type
+from .. import store
 from ..normalize import normalize_address, normalize_name, strip_invisible, transliterate
-from .features import AddressFeatures, address_features, name_features
+from .customers import Customer
+from .features import address_features, name_features
+from .former_names import note_former_names
+from .identifier_hits import identifier_hits
+from .results import Hit
+from .selection import Selection
 
-POOL_MIN_ROWS = 20_000  # fewer customers than this: features computed in this process (a pool starts in ~1 s)
-TASK_VALUES = 2_000     # names (or addresses) per task sent to a worker
-AHEAD = 1               # chunks whose features may be computed ahead of the one being screened
+POOL_MIN_ROWS = 20_000  # fewer customers than this: screened in this process (a worker starts in ~2 s)
+AHEAD = 1               # chunks handed out beyond one per worker
+RARE_COLLECTION = 100_000  # allocations between two collections of the youngest generation, in a batch
 T = TypeVar("T")
-U = TypeVar("U")
+
+ChunkHits = tuple[list[str | None], dict[int, list[Hit]]]  # per-row errors, hits by row position
 
 
 def default_workers(rows: int) -> int:
@@ -36,119 +44,64 @@ def default_workers(rows: int) -> int:
     return cores if rows >= POOL_MIN_ROWS else 0
 
 
+def chunk_hits(matcher, customers: list[Customer], selection: Selection) -> ChunkHits:
+    """One chunk screened: its hits by name and address (:meth:`Matcher.score_chunk`), by
+    identifier, and the notes of former names; the per-row errors."""
+    errors, hits = matcher.score_chunk(customers, selection=selection)
+    identifier_hits(matcher.con, customers, hits, selection, selection.config(matcher.config))
+    note_former_names(matcher.con, hits, matcher.lookup_former_names())
+    return errors, hits
+
+
 # The caches of one whole name or address (not of its words, which recur): a worker sees each
-# distinct name once (a chunk's values are distinct, and a batch is sorted by name), so these would
-# only grow (normalize_name's to a million names: with only the feature caches cleared, the two
-# workers of a realistic 1M-row batch grew by about 110 MB a 50,000-row chunk)
-NAME_CACHES = (name_features, normalize_name, transliterate, strip_invisible)
-ADDRESS_CACHES = (address_features, normalize_address)
+# distinct name once (a chunk's names are distinct, and a batch is sorted by name), so these would
+# only grow (normalize_name's to a million names)
+WHOLE_VALUE_CACHES = (name_features, normalize_name, transliterate, strip_invisible, address_features,
+                      normalize_address)
+
+_matcher = None  # a worker process's matcher (_start_worker)
 
 
-def _clear(caches: Sequence) -> None:
-    for cached in caches:
+def _start_worker(db: str) -> None:
+    """A worker process: its own read-only matcher of the store, DuckDB on one thread; the cycle
+    collector run seldom (screening allocates millions of small objects that hold no cycles)."""
+    global _matcher
+    from .cache import get_matcher  # the matcher's module, imported in the worker only
+
+    _matcher = get_matcher(db)
+    _matcher.con.execute(store.sql("match_settings.one_thread"))
+    gc.freeze()
+    gc.set_threshold(RARE_COLLECTION, *gc.get_threshold()[1:])
+
+
+def _screen_in_worker(customers: list[Customer], selection: Selection) -> ChunkHits:
+    for cached in WHOLE_VALUE_CACHES:
         cached.cache_clear()
+    return chunk_hits(_matcher, customers, selection)
 
 
-def _names(values: Sequence[tuple[str, str | None]]) -> list[NameBasics]:
-    _clear(NAME_CACHES)
-    out = []
-    for name, etype in values:
-        feats, cut, script, keys = name_basics(name, etype)
-        out.append((feats, cut, script, KEY_SEP.join(keys)))
-    return out
-
-
-def _addresses(values: Sequence[str]) -> list[AddressFeatures]:
-    _clear(ADDRESS_CACHES)
-    return [address_features(text) for text in values]
-
-
-def chunk_values(customers: Sequence[Customer]) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """The distinct (name, type) pairs and addresses of a chunk that have a name to normalise."""
-    names: dict[tuple[str, str | None], None] = {}
-    addresses: dict[str, None] = {}
-    for cust in customers:
-        if cust.name and str(cust.name).strip():
-            names[(str(cust.name), parse_type(cust.type))] = None
-        if cust.address:
-            addresses[cust.address] = None
-    return list(names), list(addresses)
-
-
-class FeaturePool:
-    """Worker processes computing chunks' name and address features ahead, in chunk order."""
-
-    def __init__(self, workers: int) -> None:
-        # spawned, not forked: this process holds DuckDB's threads and locks
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-
-    def submit(self, customers: Sequence[Customer]) -> list[tuple[bool, list, Future]]:
-        """Start computing a chunk's features; returns the pending tasks (see :meth:`collect`)."""
-        names, addresses = chunk_values(customers)
-        tasks = [(True, names[i:i + TASK_VALUES], self.pool.submit(_names, names[i:i + TASK_VALUES]))
-                 for i in range(0, len(names), TASK_VALUES)]
-        tasks += [(False, addresses[i:i + TASK_VALUES], self.pool.submit(_addresses, addresses[i:i + TASK_VALUES]))
-                  for i in range(0, len(addresses), TASK_VALUES)]
-        return tasks
-
-    @staticmethod
-    def collect(tasks: list[tuple[bool, list, Future]]) -> Basics:
-        """The features of a submitted chunk (waiting for its tasks)."""
-        basics = Basics()
-        for of_names, values, future in tasks:
-            (basics.names if of_names else basics.addresses).update(zip(values, future.result()))
-        return basics
-
-    def close(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
-
-
-def features_ahead(chunks: Sequence[Sequence[Customer]], workers: int) -> Iterator[Basics | None]:
-    """Each chunk's features in order, computed by ``workers`` processes up to ``AHEAD`` chunks
-    ahead of the one being consumed; with no workers, None for each (computed when loaded)."""
-    return (basics for _, basics in with_features(chunks, workers, lambda chunk: chunk))
-
-
-def with_features(items: Iterable[T], workers: int, customers: Callable[[T], Sequence[Customer]]
-                  ) -> Iterator[tuple[T, Basics | None]]:
-    """Each item (a chunk, or what holds one: ``customers`` gives its customers) with its chunk's
-    features, computed by ``workers`` processes up to ``AHEAD`` chunks ahead of the one being
-    consumed; with no workers, None for each (computed when loaded). ``items`` is read lazily:
-    at most ``AHEAD + 1`` items are held beyond the one being consumed."""
+def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Customer]], db: str,
+                        selection: Selection, workers: int) -> Iterator[tuple[T, list[Customer], ChunkHits]]:
+    """Each item (what holds a chunk: ``customers`` gives its customers) with its customers and
+    their :func:`chunk_hits`, in order, screened by ``workers`` processes reading the store ``db``.
+    ``items`` is read lazily: at most ``workers + AHEAD`` chunks are out beyond the one consumed.
+    An error of a worker is raised here, in order."""
     items = iter(items)
-    if workers <= 0:
-        yield from ((item, None) for item in items)
-        return
-    pool = FeaturePool(workers)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(db,))
     try:
-        pending = [(item, pool.submit(customers(item))) for item in islice(items, AHEAD + 1)]
+        pending: deque = deque()
+
+        def hand_out(count: int) -> None:
+            for item in islice(items, count):
+                chunk = customers(item)
+                pending.append((item, chunk, pool.submit(_screen_in_worker, chunk, selection)))
+
+        hand_out(workers + AHEAD)
         while pending:
-            item, tasks = pending.pop(0)
-            basics = pool.collect(tasks)
-            pending += [(following, pool.submit(customers(following))) for following in islice(items, 1)]
-            yield item, basics
+            item, chunk, future = pending.popleft()
+            hand_out(1)  # the workers stay busy while this chunk's results are used
+            yield item, chunk, future.result()
     finally:
-        pool.close()
+        pool.shutdown(cancel_futures=True)
 
-
-_END = object()
-
-
-def made_ahead(items: Iterable[T], make: Callable[[T], U]) -> Iterator[tuple[T, U]]:
-    """Each item with ``make(item)``, made in a thread one item ahead of the one consumed.
-
-    A batch builds the next chunk's customer side (Python: its rows and Arrow tables) while the
-    current chunk's SQL runs, which holds no lock on Python (DuckDB releases it while it works), so
-    that Python work is off the path of the SQL. ``items`` is read in that thread only, one item
-    at a time; an error of either is raised here, in order."""
-    items = iter(items)
-
-    def step() -> object:
-        item = next(items, _END)
-        return _END if item is _END else (item, make(item))
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="screening-build") as thread:
-        pending = thread.submit(step)
-        while (done := pending.result()) is not _END:
-            pending = thread.submit(step)
-            yield done  # type: ignore[misc]

@@ -1,9 +1,9 @@
-"""A batch screened in chunks with worker processes normalising names ahead gives exactly the hits
-of the serial screen, row for row and in input order, on a realistic customer file."""
+"""A batch screened in chunks by worker processes gives exactly the hits of the serial screen, row
+for row and in input order, on a realistic customer file."""
 from __future__ import annotations
 
+import multiprocessing
 import sys
-import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,8 +17,8 @@ import screen as screen_benchmark  # noqa: E402
 from screening.match import api  # noqa: E402
 from screening.match.cache import get_matcher  # noqa: E402
 from screening.match.customers import Customer  # noqa: E402
-from screening.match.parallel import (POOL_MIN_ROWS, chunk_values, default_workers, features_ahead,  # noqa: E402
-                                      made_ahead)
+from screening.match.parallel import AHEAD, POOL_MIN_ROWS, default_workers, screened_in_workers  # noqa: E402
+from screening.match.selection import Selection  # noqa: E402
 
 ROWS = 2000
 
@@ -45,30 +45,16 @@ def _flat(results) -> list[tuple]:
 
 def test_chunked_parallel_screen_equals_serial(realistic, screen_db, monkeypatch):
     serial = api.screen_records(realistic, db=screen_db, workers=0)
-    threads = threading.active_count()
-    monkeypatch.setattr(api, "CHUNK_ROWS", 600)  # several chunks, computed ahead by two workers
+    monkeypatch.setattr(api, "CHUNK_ROWS", 600)  # several chunks, screened by two workers
     parallel = api.screen_records(realistic, db=screen_db, workers=2)
     assert len(parallel) == len(realistic)
     assert [r.row for r in parallel] == list(range(len(realistic)))  # every input row, in input order
     assert [r.input_id for r in parallel] == [c.id for c in realistic]
     assert _flat(parallel) == _flat(serial)
-    assert threading.active_count() == threads  # the thread that built chunks ahead is gone
+    assert not multiprocessing.active_children()  # the workers are gone
     statuses = {r.status for r in serial}
     assert {"hit", "no_hit", "error"} <= statuses  # the file exercises every outcome
     assert sum(r.status == "hit" for r in serial) >= ROWS // 50  # the list-derived rows do hit
-
-
-def test_chunk_values_are_distinct_names_and_addresses():
-    rows = [Customer(name="Anna Berg", type="person", address="1 Main St"),
-            Customer(name="Anna Berg", type="Person", address="1 Main St"),
-            Customer(name="Anna Berg", type=None), Customer(name="  "), Customer(name=None, address="2 High St")]
-    names, addresses = chunk_values(rows)
-    assert names == [("Anna Berg", "person"), ("Anna Berg", None)]
-    assert addresses == ["1 Main St", "2 High St"]
-
-
-def test_without_workers_nothing_is_computed_ahead():
-    assert list(features_ahead([[Customer(name="A")], [Customer(name="B")]], workers=0)) == [None, None]
 
 
 def test_only_a_large_batch_starts_workers():
@@ -76,30 +62,35 @@ def test_only_a_large_batch_starts_workers():
     assert default_workers(POOL_MIN_ROWS) >= 1
 
 
-def test_made_ahead_is_in_order_one_item_ahead_in_another_thread():
-    read: list[int] = []
+def _chunks(made: list[int], count: int):
+    for k in range(count):
+        made.append(k)
+        yield [Customer(name=f"Anna Berg {k}", id=str(k))]
 
-    def items():
-        for i in range(5):
-            read.append(i)
-            yield i
 
+def test_workers_read_the_chunks_lazily_and_give_them_back_in_order(screen_db):
+    """At most workers + AHEAD chunks are out beyond the one being used; results come in order."""
+    made: list[int] = []
     seen = []
-    for item, made in made_ahead(items(), lambda i: (i * i, threading.current_thread().name)):
-        seen.append((item, made[0]))
-        assert made[1] != threading.current_thread().name  # made in the builder thread
-        assert len(read) <= item + 2  # the item consumed and at most the next one
-    assert seen == [(i, i * i) for i in range(5)]
+    for k, (chunk, customers, (errors, _)) in enumerate(
+            screened_in_workers(_chunks(made, 6), lambda chunk: chunk, screen_db, Selection(), workers=2)):
+        assert customers == chunk and customers[0].id == str(k)
+        assert errors == [None]
+        assert len(made) - (k + 1) <= 2 + AHEAD
+        seen.append(k)
+    assert seen == list(range(6)) and made == list(range(6))
+    assert not multiprocessing.active_children()
 
 
-def test_an_error_making_an_item_ahead_is_raised_in_order():
-    def make(i: int) -> int:
-        if i == 2:
-            raise ValueError("row 3 is bad")
-        return i
+def test_an_error_in_a_worker_is_raised_in_order(screen_db):
+    def chunks():
+        yield [Customer(name="Anna Berg")]
+        yield ["not a customer"]  # fails in the worker
+        yield [Customer(name="Olaf Berg")]
 
     got = []
-    with pytest.raises(ValueError, match="row 3 is bad"):
-        for item, _ in made_ahead(range(5), make):
-            got.append(item)
-    assert got == [0, 1]
+    with pytest.raises(AttributeError):
+        for chunk, _, _ in screened_in_workers(chunks(), lambda chunk: chunk, screen_db, Selection(), workers=2):
+            got.append(chunk)
+    assert got == [[Customer(name="Anna Berg")]]
+    assert not multiprocessing.active_children()

@@ -18,7 +18,6 @@ from screening.match import api, batch  # noqa: E402
 from screening.match.cache import get_matcher  # noqa: E402
 from screening.match.customers import Customer  # noqa: E402
 from screening.match.files import read_customer_file  # noqa: E402
-from screening.match.parallel import AHEAD, with_features  # noqa: E402
 from screening.match.rows import FileRows  # noqa: E402
 from screening.report import write_results  # noqa: E402
 from screening.review.recording import judge_results  # noqa: E402
@@ -106,21 +105,6 @@ def test_a_batch_holds_one_chunk_of_rows_at_a_time(customer_file, screen_db, mon
     assert max(asked) <= CHUNK and sum(asked) == len(rows)
     assert sorted(seen) == list(range(len(rows)))
     assert seen != sorted(seen)  # chunks by name, not by input row
-
-
-def test_features_ahead_reads_the_chunks_lazily():
-    """With workers, at most AHEAD + 1 chunks are made beyond the one being screened."""
-    made: list[int] = []
-
-    def chunks():
-        for k in range(6):
-            made.append(k)
-            yield [Customer(name=f"Name {k}")]
-
-    for k, (chunk, basics) in enumerate(with_features(chunks(), 1, lambda chunk: chunk)):
-        assert chunk[0].name == f"Name {k}" and basics is not None
-        assert len(made) - (k + 1) <= AHEAD + 1
-    assert made == list(range(6))
 
 
 def test_spill_gives_rows_back_in_key_order_as_they_were():
