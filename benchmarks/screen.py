@@ -14,7 +14,7 @@ match index a probe screening builds before any timing (a side that cannot read 
 format gets its own store, built by its own ``lists load``). Reported per file and side:
 rows/s, wall time, CPU time (user + system, the child and its workers: steadier than wall time
 on a shared machine), peak RSS of the largest process, peak RSS of the whole process tree (the
-screening process and its feature workers, summed, sampled every ``TREE_SAMPLE_SECONDS``), the
+screening process and its workers, summed, sampled every ``TREE_SAMPLE_SECONDS``), the
 share of distinct names in the file, and whether both sides wrote the same hits (byte for byte,
 ``cmp``). ``--results FILE`` writes the table as Markdown with the command and the load average.
 """

@@ -100,7 +100,7 @@ def screen_stream(source: RowSource, db: str | Path | None = None, threshold: fl
     their results (``RowResult.row`` is the input row), chunk by chunk in name order, not input order.
 
     Only the names of every row (to order them) and one chunk's customers and results are held at
-    once (plus the chunk whose names worker processes normalise ahead): the memory of a batch is
+    once (plus the chunks out to worker processes): the memory of a batch is
     bounded by a chunk, not by the file. The selection is checked before the first chunk is read.
     """
     selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
