@@ -69,7 +69,7 @@ def _start_worker(db: str) -> None:
     from .cache import get_matcher  # the matcher's module, imported in the worker only
 
     _matcher = get_matcher(db)
-    _matcher.con.execute(store.sql("match_settings.one_thread"))
+    _matcher.con.execute(store.sql("match_settings.worker"))
     gc.freeze()
     gc.set_threshold(RARE_COLLECTION, *gc.get_threshold()[1:])
 
