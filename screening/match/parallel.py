@@ -18,7 +18,7 @@ import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from .. import store
 from ..normalize import normalize_address, normalize_name, strip_invisible, transliterate
