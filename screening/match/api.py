@@ -19,7 +19,7 @@ from .parallel import RARE_COLLECTION, chunk_hits, default_workers, screened_in_
 from .chunk import SMALL_CHUNK
 from .selection import make_selection
 
-CHUNK_ROWS = 25_000  # customers screened at a time
+CHUNK_ROWS = 25_000  # customers screened at a time (at most)
 
 Sources = str | Iterable[str] | None
 SourceThresholds = Mapping[str, float] | Iterable[str] | None
@@ -95,7 +95,7 @@ def screen_stream(source: RowSource, db: str | Path | None = None, threshold: fl
                   lists: Sources = None, exclude_lists: Sources = None,
                   source_thresholds: SourceThresholds = None, workers: int | None = None
                   ) -> Iterator[tuple[list[Customer], list[RowResult]]]:
-    """Screen the rows of ``source`` a chunk of ``CHUNK_ROWS`` at a time, as :func:`screen_records`
+    """Screen the rows of ``source`` a chunk of at most ``CHUNK_ROWS`` at a time, as :func:`screen_records`
     does (same chunks, same results), yielding each chunk's customers as the source gave them and
     their results (``RowResult.row`` is the input row), chunk by chunk in name order, not input order.
 
@@ -136,7 +136,8 @@ def _screen_chunks(matcher, db: str | Path | None, source: RowSource, order: lis
                    ) -> Iterator[tuple[list[Customer], list[RowResult]]]:
     """The chunks of :func:`screen_stream`, screened one after the other in this process, or by
     ``workers`` processes (:mod:`screening.match.parallel`), in name order either way."""
-    row_chunks = (order[start:start + CHUNK_ROWS] for start in range(0, len(order), CHUNK_ROWS))
+    size = chunk_rows(len(order), workers)
+    row_chunks = (order[start:start + size] for start in range(0, len(order), size))
     loaded = ((rows, source.customers(rows)) for rows in row_chunks)
     screened = (screened_in_workers(loaded, lambda item: _cleaned(item[0], item[1], cleaned),
                                     str(store.resolve_db_path(db)), selection, workers)
@@ -159,6 +160,17 @@ def _screen_chunks(matcher, db: str | Path | None, source: RowSource, order: lis
         if on_progress:
             on_progress(len(chunk))
         yield given, results
+
+
+def chunk_rows(rows: int, workers: int) -> int:
+    """The rows of a chunk: at most ``CHUNK_ROWS``, the chunks of one size (a batch of 30,000 rows:
+    two chunks of 15,000, not one of 25,000 and one of 5,000), and with workers as many chunks as a
+    multiple of their number, so that no worker waits for the others' last chunk (20,000 rows and
+    two workers: two chunks of 10,000)."""
+    chunks = max(1, -(-rows // CHUNK_ROWS))
+    if workers > 1:
+        chunks = -(-chunks // workers) * workers
+    return max(1, -(-rows // chunks))
 
 
 def name_order(names: Iterable[str | None]) -> tuple[list[int], set[int]]:

@@ -94,3 +94,13 @@ def test_an_error_in_a_worker_is_raised_in_order(screen_db):
             got.append(chunk)
     assert got == [[Customer(name="Anna Berg")]]
     assert not multiprocessing.active_children()
+
+
+def test_chunks_are_shared_evenly_by_the_workers():
+    assert api.chunk_rows(1_000_000, 0) == api.CHUNK_ROWS
+    assert api.chunk_rows(1_000_000, 2) == api.CHUNK_ROWS
+    assert api.chunk_rows(20_000, 2) == 10_000  # one chunk each, not one chunk for one worker
+    assert api.chunk_rows(30_000, 2) == 15_000
+    assert api.chunk_rows(60_000, 2) == 15_000  # four chunks, not 25,000 + 25,000 + 10,000
+    assert api.chunk_rows(30_000, 0) == 15_000  # two chunks of one size either way
+    assert api.chunk_rows(1, 2) == 1 and api.chunk_rows(0, 2) == 1
