@@ -17,6 +17,7 @@ import multiprocessing
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -85,7 +86,8 @@ def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Custom
     """Each item (what holds a chunk: ``customers`` gives its customers) with its customers and
     their :func:`chunk_hits`, in order, screened by ``workers`` processes reading the store ``db``.
     ``items`` is read lazily: at most ``workers + AHEAD`` chunks are out beyond the one consumed.
-    An error of a worker is raised here, in order."""
+    An error of a worker is raised here, in order; a worker that dies (killed, out of memory) is a
+    RuntimeError that says so."""
     items = iter(items)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(db,))
@@ -102,6 +104,9 @@ def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Custom
             item, chunk, future = pending.popleft()
             hand_out(1)  # the workers stay busy while this chunk's results are used
             yield item, chunk, future.result()
+    except BrokenProcessPool as exc:
+        raise RuntimeError("a worker process screening the batch stopped abruptly (killed, or out of "
+                           "memory); the batch was not finished") from exc
     finally:
         pool.shutdown(cancel_futures=True)
 

@@ -104,3 +104,18 @@ def test_chunks_are_shared_evenly_by_the_workers():
     assert api.chunk_rows(60_000, 2) == 15_000  # four chunks, not 25,000 + 25,000 + 10,000
     assert api.chunk_rows(30_000, 0) == 15_000  # two chunks of one size either way
     assert api.chunk_rows(1, 2) == 1 and api.chunk_rows(0, 2) == 1
+
+
+def test_a_worker_that_dies_is_said(screen_db):
+    """A worker killed mid-batch (out of memory, say) ends the batch with an error naming it, not a
+    pool's internals; no result of the lost chunks is made up."""
+    made: list[int] = []
+    batch = screened_in_workers(_chunks(made, 40), lambda chunk: chunk, screen_db, Selection(), workers=2)
+    next(batch)
+    for child in multiprocessing.active_children():
+        child.kill()
+    with pytest.raises(RuntimeError, match="stopped abruptly"):
+        for _ in batch:
+            pass
+    assert len(made) < 40
+    assert not multiprocessing.active_children()
