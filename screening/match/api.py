@@ -141,9 +141,7 @@ def _screen_chunks(matcher, db: str | Path | None, source: RowSource, order: lis
     loaded = ((rows, source.customers(rows)) for rows in row_chunks)
     screened = (screened_in_workers(loaded, lambda item: _cleaned(item[0], item[1], cleaned),
                                     str(store.resolve_db_path(db)), selection, workers)
-                if workers > 0 else
-                ((item, chunk, chunk_hits(matcher, chunk, selection))
-                 for item in loaded for chunk in (_cleaned(item[0], item[1], cleaned),)))
+                if workers > 0 else _screened_here(matcher, loaded, cleaned, selection))
     for (rows, given), chunk, (errors, hits) in screened:
         results = []
         for i, (row, cust, error) in enumerate(zip(rows, chunk, source.read_errors(rows))):
@@ -160,6 +158,15 @@ def _screen_chunks(matcher, db: str | Path | None, source: RowSource, order: lis
         if on_progress:
             on_progress(len(chunk))
         yield given, results
+
+
+def _screened_here(matcher, loaded: Iterable[tuple[list[int], list[Customer]]], cleaned: set[int], selection
+                   ) -> Iterator[tuple[tuple[list[int], list[Customer]], list[Customer], tuple]]:
+    """Each chunk (its rows, its customers as given) screened in this process: the chunk, its
+    customers as screened and their :func:`chunk_hits`, as the workers give them."""
+    for rows, given in loaded:
+        chunk = _cleaned(rows, given, cleaned)
+        yield (rows, given), chunk, chunk_hits(matcher, chunk, selection)
 
 
 def chunk_rows(rows: int, workers: int) -> int:
