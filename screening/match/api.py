@@ -3,7 +3,7 @@ with, and prepare a process for many one-off lookups."""
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Protocol, Sequence
@@ -15,7 +15,7 @@ from .cache import get_matcher
 from ..normalize import strip_invisible
 from .customers import CLEANED_NOTE, Customer, as_customers
 from .results import RowResult
-from .parallel import RARE_COLLECTION, chunk_hits, default_workers, screened_in_workers
+from .parallel import RARE_COLLECTION, WorkerPool, chunk_hits, default_workers, screened_in_workers, worker_pool
 from .chunk import SMALL_CHUNK
 from .selection import make_selection
 
@@ -106,10 +106,11 @@ def screen_stream(source: RowSource, db: str | Path | None = None, threshold: fl
     selection = make_selection(lists, exclude_lists, threshold, source_thresholds)
     matcher = get_matcher(db, on_message)
     matcher.check_selection(selection)
-    order, cleaned = name_order(source.names())
-    workers = default_workers(len(order)) if workers is None else workers
-    with collecting_rarely(len(order)):
-        yield from _screen_chunks(matcher, db, source, order, cleaned, selection, on_progress, workers)
+    workers = default_workers(len(source)) if workers is None else workers
+    with (worker_pool(str(store.resolve_db_path(db)), workers) if workers > 0 else nullcontext()) as pool:
+        order, cleaned = name_order(source.names())  # while the workers start
+        with collecting_rarely(len(order)):
+            yield from _screen_chunks(matcher, pool, source, order, cleaned, selection, on_progress)
 
 
 @contextmanager
@@ -131,17 +132,16 @@ def collecting_rarely(rows: int) -> Iterator[None]:
         gc.unfreeze()
 
 
-def _screen_chunks(matcher, db: str | Path | None, source: RowSource, order: list[int], cleaned: set[int], selection,
-                   on_progress: Callable[[int], None] | None, workers: int
+def _screen_chunks(matcher, pool: WorkerPool | None, source: RowSource, order: list[int], cleaned: set[int],
+                   selection, on_progress: Callable[[int], None] | None
                    ) -> Iterator[tuple[list[Customer], list[RowResult]]]:
     """The chunks of :func:`screen_stream`, screened one after the other in this process, or by
-    ``workers`` processes (:mod:`screening.match.parallel`), in name order either way."""
-    size = chunk_rows(len(order), workers)
+    the ``pool``'s workers (:mod:`screening.match.parallel`), in name order either way."""
+    size = chunk_rows(len(order), pool.workers if pool else 0)
     row_chunks = (order[start:start + size] for start in range(0, len(order), size))
     loaded = ((rows, source.customers(rows)) for rows in row_chunks)
-    screened = (screened_in_workers(loaded, lambda item: _cleaned(item[0], item[1], cleaned),
-                                    str(store.resolve_db_path(db)), selection, workers)
-                if workers > 0 else _screened_here(matcher, loaded, cleaned, selection))
+    screened = (screened_in_workers(loaded, lambda item: _cleaned(item[0], item[1], cleaned), pool, selection)
+                if pool else _screened_here(matcher, loaded, cleaned, selection))
     for (rows, given), chunk, (errors, hits) in screened:
         results = []
         for i, (row, cust, error) in enumerate(zip(rows, chunk, source.read_errors(rows))):

@@ -16,8 +16,10 @@ import gc
 import multiprocessing
 import os
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from itertools import islice
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -81,25 +83,49 @@ def _screen_in_worker(customers: list[Customer], selection: Selection) -> ChunkH
     return chunk_hits(_matcher, customers, selection)
 
 
-def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Customer]], db: str,
-                        selection: Selection, workers: int) -> Iterator[tuple[T, list[Customer], ChunkHits]]:
+@dataclass
+class WorkerPool:
+    """The worker processes of one batch, started at once (:func:`worker_pool`)."""
+
+    executor: ProcessPoolExecutor
+    workers: int
+
+
+def _ready() -> None:
+    """A task that only makes a worker start (and load its matcher) before the batch's first chunk."""
+
+
+@contextmanager
+def worker_pool(db: str, workers: int) -> Iterator[WorkerPool]:
+    """``workers`` processes reading the store ``db``, started now: they load their matchers while
+    this process reads and orders the batch's names. Shut down on leaving."""
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(db,))
+    try:
+        for _ in range(workers):  # a task with no idle worker starts one
+            executor.submit(_ready)
+        yield WorkerPool(executor, workers)
+    finally:
+        executor.shutdown(cancel_futures=True)
+
+
+def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Customer]], pool: WorkerPool,
+                        selection: Selection) -> Iterator[tuple[T, list[Customer], ChunkHits]]:
     """Each item (what holds a chunk: ``customers`` gives its customers) with its customers and
-    their :func:`chunk_hits`, in order, screened by ``workers`` processes reading the store ``db``.
+    their :func:`chunk_hits`, in order, screened by the ``pool``'s workers.
     ``items`` is read lazily: at most ``workers + AHEAD`` chunks are out beyond the one consumed.
     An error of a worker is raised here, in order; a worker that dies (killed, out of memory) is a
     RuntimeError that says so."""
     items = iter(items)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(db,))
+    pending: deque = deque()
+
+    def hand_out(count: int) -> None:
+        for item in islice(items, count):
+            chunk = customers(item)
+            pending.append((item, chunk, pool.executor.submit(_screen_in_worker, chunk, selection)))
+
     try:
-        pending: deque = deque()
-
-        def hand_out(count: int) -> None:
-            for item in islice(items, count):
-                chunk = customers(item)
-                pending.append((item, chunk, pool.submit(_screen_in_worker, chunk, selection)))
-
-        hand_out(workers + AHEAD)
+        hand_out(pool.workers + AHEAD)
         while pending:
             item, chunk, future = pending.popleft()
             hand_out(1)  # the workers stay busy while this chunk's results are used
@@ -107,6 +133,3 @@ def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Custom
     except BrokenProcessPool as exc:
         raise RuntimeError("a worker process screening the batch stopped abruptly (killed, or out of "
                            "memory); the batch was not finished") from exc
-    finally:
-        pool.shutdown(cancel_futures=True)
-

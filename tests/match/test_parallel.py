@@ -17,7 +17,8 @@ import screen as screen_benchmark  # noqa: E402
 from screening.match import api  # noqa: E402
 from screening.match.cache import get_matcher  # noqa: E402
 from screening.match.customers import Customer  # noqa: E402
-from screening.match.parallel import AHEAD, POOL_MIN_ROWS, default_workers, screened_in_workers  # noqa: E402
+from screening.match.parallel import (AHEAD, POOL_MIN_ROWS, default_workers, screened_in_workers,  # noqa: E402
+                                      worker_pool)
 from screening.match.selection import Selection  # noqa: E402
 
 ROWS = 2000
@@ -72,12 +73,14 @@ def test_workers_read_the_chunks_lazily_and_give_them_back_in_order(screen_db):
     """At most workers + AHEAD chunks are out beyond the one being used; results come in order."""
     made: list[int] = []
     seen = []
-    for k, (chunk, customers, (errors, _)) in enumerate(
-            screened_in_workers(_chunks(made, 6), lambda chunk: chunk, screen_db, Selection(), workers=2)):
-        assert customers == chunk and customers[0].id == str(k)
-        assert errors == [None]
-        assert len(made) - (k + 1) <= 2 + AHEAD
-        seen.append(k)
+    with worker_pool(screen_db, 2) as pool:
+        assert len(multiprocessing.active_children()) == 2  # started before the first chunk
+        for k, (chunk, customers, (errors, _)) in enumerate(
+                screened_in_workers(_chunks(made, 6), lambda chunk: chunk, pool, Selection())):
+            assert customers == chunk and customers[0].id == str(k)
+            assert errors == [None]
+            assert len(made) - (k + 1) <= 2 + AHEAD
+            seen.append(k)
     assert seen == list(range(6)) and made == list(range(6))
     assert not multiprocessing.active_children()
 
@@ -89,8 +92,8 @@ def test_an_error_in_a_worker_is_raised_in_order(screen_db):
         yield [Customer(name="Olaf Berg")]
 
     got = []
-    with pytest.raises(AttributeError):
-        for chunk, _, _ in screened_in_workers(chunks(), lambda chunk: chunk, screen_db, Selection(), workers=2):
+    with pytest.raises(AttributeError), worker_pool(screen_db, 2) as pool:
+        for chunk, _, _ in screened_in_workers(chunks(), lambda chunk: chunk, pool, Selection()):
             got.append(chunk)
     assert got == [[Customer(name="Anna Berg")]]
     assert not multiprocessing.active_children()
@@ -110,11 +113,11 @@ def test_a_worker_that_dies_is_said(screen_db):
     """A worker killed mid-batch (out of memory, say) ends the batch with an error naming it, not a
     pool's internals; no result of the lost chunks is made up."""
     made: list[int] = []
-    batch = screened_in_workers(_chunks(made, 40), lambda chunk: chunk, screen_db, Selection(), workers=2)
-    next(batch)
-    for child in multiprocessing.active_children():
-        child.kill()
-    with pytest.raises(RuntimeError, match="stopped abruptly"):
+    with pytest.raises(RuntimeError, match="stopped abruptly"), worker_pool(screen_db, 2) as pool:
+        batch = screened_in_workers(_chunks(made, 40), lambda chunk: chunk, pool, Selection())
+        next(batch)
+        for child in multiprocessing.active_children():
+            child.kill()
         for _ in batch:
             pass
     assert len(made) < 40
