@@ -114,8 +114,8 @@ def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Custom
     """Each item (what holds a chunk: ``customers`` gives its customers) with its customers and
     their :func:`chunk_hits`, in order, screened by the ``pool``'s workers.
     ``items`` is read lazily: at most ``workers + AHEAD`` chunks are out beyond the one consumed.
-    An error of a worker is raised here, in order; a worker that dies (killed, out of memory) is a
-    RuntimeError that says so."""
+    An error of a worker is raised here, in order; a worker that dies (killed, out of memory, or its
+    start failed: the worker's own traceback is on stderr) is a RuntimeError that says so."""
     items = iter(items)
     pending: deque = deque()
 
@@ -131,5 +131,5 @@ def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Custom
             hand_out(1)  # the workers stay busy while this chunk's results are used
             yield item, chunk, future.result()
     except BrokenProcessPool as exc:
-        raise RuntimeError("a worker process screening the batch stopped abruptly (killed, or out of "
-                           "memory); the batch was not finished") from exc
+        raise RuntimeError("a worker process screening the batch stopped abruptly (it could not open the "
+                           "store, was killed, or ran out of memory); the batch was not finished") from exc
