@@ -74,7 +74,7 @@ class Matcher:
         self._former_names: FormerNames | None = None  # read by prepare_lookups
         self._small_calls = 0                    # one-off lookups made before prepare_lookups
         self._reading: frozenset[str] | None = None  # the sources the *_read views show (None: all)
-        self._best_address_empty = False         # the ADDRESS_TABLES exist and hold no row
+        self._address_tables_empty = False         # the ADDRESS_TABLES exist and hold no row
         self._list_versions: dict[str, dict] | None = None
 
     # ---- what a screening runs with ---------------------------------------------------------
@@ -174,15 +174,13 @@ class Matcher:
         that can make a hit, or every candidate pair (``every_pair``: training reads them all)."""
         self._read_lists(sources)
         params = {**self.pair_params, "all_pairs": every_pair or not self._filters_pairs}
-        skip_addresses = not has_address and self._best_address_empty
+        # a chunk without any customer address makes the ADDRESS_TABLES empty: when the previous
+        # chunk left them empty already, a lookup by name alone skips planning their statements
+        skip_addresses = not has_address and self._address_tables_empty
         for table, statement in self.pair_statements:
-            if table in ADDRESS_TABLES:
-                # a chunk without any customer address makes these tables empty: when the previous
-                # chunk left them empty already, a lookup by name alone skips planning the statements
-                if skip_addresses:
-                    continue
-            self.con.execute(statement, store.used_params(statement, params))
-        self._best_address_empty = not has_address
+            if not (skip_addresses and table in ADDRESS_TABLES):
+                self.con.execute(statement, store.used_params(statement, params))
+        self._address_tables_empty = not has_address
 
     # ---- scoring -------------------------------------------------------------------------------
     def score_chunk(self, customers: list[Customer], threshold: float | None = None,

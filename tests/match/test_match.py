@@ -192,7 +192,7 @@ def test_lookups_without_an_address_after_one_with_an_address(own_matcher):
     _, with_address = own_matcher.score_in_sql([Customer(name, address=CENTRE_BRIGHT_ADDRESS, country="HK")])
     assert next(h for h in with_address[0] if CENTRE_BRIGHT in h.list_refs).match_kind == "name+address"
     by_name = [own_matcher.score_in_sql([Customer(name, country="HK")])[1] for _ in range(2)]
-    assert own_matcher._best_address_empty
+    assert own_matcher._address_tables_empty
     for table in ("match_cust_akeys", "match_best_address"):  # skipped, yet nothing left from the first lookup
         assert own_matcher.con.execute(f"SELECT count(*) FROM {table}").fetchall() == [(0,)]
     for hits in by_name:
