@@ -2,7 +2,9 @@
 (normalised once per distinct name), address tokens, country, date of birth and type, loaded into
 the temp tables ``match_cust``, ``match_cname``, ``match_cname_keys`` and ``match_cust_akeys``.
 
-The same features as the list side (:mod:`screening.match.features`, weights from the index).
+The same features as the list side (:mod:`screening.match.features`, weights from the index). The
+names' blocking keys are made in SQL from their words, for the whole chunk at once
+(``sql/match_chunk.sql``, the twin of :func:`screening.match.features.blocking_keys`).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pyarrow as pa
 
 from .. import store
 from ..scripts import script_of
-from .features import NameFeatures, address_features, blocking_keys, may_be_cut, name_features
+from .features import address_features, key_params, may_be_cut, name_features
 from .customers import Customer, cached_dob, country_code, parse_type
 from .index import IndexInfo, token_forms, token_struct, unknown_weight
 
@@ -32,18 +34,6 @@ _NAME_SCHEMA = pa.schema([
                                  ("k", pa.string()), ("w", pa.float64()), ("id", pa.int32())]))),
     ("cut", pa.bool_()), ("script", pa.string()), ("type", pa.string()),
 ])
-_NKEY_SCHEMA = pa.schema([("nid", pa.int64()), ("keys", pa.string())])  # keys joined by KEY_SEP
-
-
-KEY_SEP = "\x1f"  # a name's blocking keys reach DuckDB as one string (sql/match_chunk.sql splits it)
-
-
-def name_basics(name: str, etype: str | None) -> tuple[NameFeatures, bool, str, list[str]]:
-    """What a customer name's row is made of that depends on the name alone (no list-side weights
-    or ids): its features, whether it may be cut, its script and its blocking keys."""
-    feats = name_features(name, etype)
-    cut = may_be_cut(name)
-    return feats, cut, script_of(name), blocking_keys(feats, cut=cut)
 
 
 @dataclass(frozen=True)
@@ -54,7 +44,6 @@ class ChunkTables:
     has_address: bool         # any customer of the chunk has an address
     cust: pa.Table            # match_cust
     names: pa.Table           # match_cname
-    name_keys: pa.Table       # match_cname_keys
 
 
 @dataclass(frozen=True)
@@ -64,7 +53,7 @@ class Prepared:
     type: str | None
     dob: object
     dob_year: int | None
-    name: tuple        # core, sorted_key, compact, legal_form, toks, cut, script, keys (joined by KEY_SEP)
+    name: tuple        # core, sorted_key, compact, legal_form, toks, cut, script
     atokens: tuple[str, ...]  # address tokens (listed addresses are looked up by them too)
     aweights: list[float]     # their weights
     street: bool
@@ -83,6 +72,7 @@ class CustomerSide:
         self.address_weights = dict(con.execute(store.sql("match_side.address_weights")).fetchall())
         self.unknown = unknown_weight(info.tokens)
         self.unknown_address = unknown_weight(max(info.addresses, 2))
+        self.key_params = key_params()
         self._tokens: dict[tuple, dict] = {}  # token form -> its struct (see token)
         self._name_cache: dict[tuple, tuple] = {}
         self._address_cache: dict[tuple, tuple] = {}
@@ -92,10 +82,10 @@ class CustomerSide:
         key = (name, etype)
         cached = self._name_cache.get(key)
         if cached is None:
-            feats, cut, script, keys = name_basics(name, etype)
-            keys = KEY_SEP.join(keys)  # split by the SQL that loads them (sql/match_chunk.sql)
+            feats = name_features(name, etype)
             toks = [self.token(form) for form in token_forms(feats)]
-            cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, cut, script, keys)
+            cached = (feats.core or None, feats.sorted_key, feats.compact, feats.legal_form, toks, may_be_cut(name),
+                      script_of(name))
             if len(self._name_cache) > CACHE_ROWS:
                 self._name_cache.clear()
             self._name_cache[key] = cached
@@ -155,8 +145,6 @@ class CustomerSide:
         ncols: dict[str, list] = {k: [] for k in ("nid", "core", "sorted_key", "compact", "legal_form", "toks", "cut",
                                                   "script", "type")}
         nids: dict[tuple, int] = {}
-        key_nid: list[int] = []
-        key_val: list[str] = []  # a name's blocking keys joined by KEY_SEP
         # every customer's address tokens and weights one after the other, and where each one's end
         atokens: list[str] = []
         aweights: list[float] = []
@@ -179,11 +167,8 @@ class CustomerSide:
             nid = nids.get(name_key)
             if nid is None:
                 nid = nids[name_key] = len(nids)
-                for values, value in zip(ncols.values(), (nid, *p.name[:7], p.type)):
+                for values, value in zip(ncols.values(), (nid, *p.name, p.type)):
                     values.append(value)
-                if p.name[7]:
-                    key_nid.append(nid)
-                    key_val.append(p.name[7])
             uids.append(uid)
             cnids.append(nid)
             countries.append(p.country)
@@ -199,21 +184,21 @@ class CustomerSide:
         cust = cust.append_column("atoks", pa.ListArray.from_arrays(ends, pa.StructArray.from_arrays(
             [pa.array(atokens, pa.string()), pa.array(aweights, pa.float64())], fields=list(_ATOK_TYPE))))
         cust = cust.append_column("ats", pa.ListArray.from_arrays(ends, pa.array(atokens, pa.string())))
-        return ChunkTables(errors, bool(atokens), cust, pa.table(ncols, schema=_NAME_SCHEMA),
-                           pa.table({"nid": key_nid, "keys": key_val}, schema=_NKEY_SCHEMA))
+        return ChunkTables(errors, bool(atokens), cust, pa.table(ncols, schema=_NAME_SCHEMA))
 
     def register(self, built: "ChunkTables") -> None:
         """Make a built chunk the temp tables ``sql/match_pairs.sql`` reads."""
         self._register("match_cust", built.cust)
         self._register("match_cname", built.names)
-        self._register("match_cname_keys", built.name_keys)
+        self._register("match_cname_keys", None)  # the blocking keys of match_cname's names
         self._register("match_cust_akeys", None)  # the address tokens of match_cust, a row each
 
     def _register(self, name: str, table: pa.Table | None) -> None:
         """Make ``table`` the temp table ``name`` (sql/match_chunk.sql; None: a table it builds from
         the others)."""
         if table is None:
-            self.con.execute(store.sql(f"match_chunk.{name}"))
+            statement = store.sql(f"match_chunk.{name}")
+            self.con.execute(statement, store.used_params(statement, self.key_params))
             return
         self.con.register(f"{name}_arrow", table)
         self.con.execute(store.sql(f"match_chunk.{name}"))

@@ -28,8 +28,9 @@ from splink.internals.predict import predict_from_comparison_vectors_sqls_using_
 from .. import store
 from ..ofac_score import reference_score
 from .model import NAME_MAY_MATCH, ScreenConfig, knows_name_levels, load_config, load_settings
-from .chunk import KEY_SEP, SMALL_CHUNK, CustomerSide
+from .chunk import SMALL_CHUNK, CustomerSide
 from .customers import Customer, country_code
+from .features import blocking_keys, name_features
 from .former_names import FormerNames, load_former_names
 from .explain import ADDRESS_HIT, explain_in_words, level_labels, level_of, waterfall
 from .index import IndexInfo, ensure_index
@@ -257,11 +258,12 @@ class Matcher:
         """(the customer's features as :mod:`screening.match.lookup` reads them, its name keys);
         ValueError for a row that cannot be screened."""
         p = self.customers.prepare(cust)
-        core, sorted_key, compact, legal_form, toks, cut, script, keys = p.name
+        core, sorted_key, compact, legal_form, toks, cut, script = p.name
+        keys = blocking_keys(name_features(str(cust.name), p.type), cut=cut)
         return {"core": core, "sorted_key": sorted_key, "compact": compact, "legal_form": legal_form,
                 "toks": toks, "cut": cut, "script": script, "country": p.country,
                 "atoks": tuple(zip(p.atokens, p.aweights)), "street": p.street, "akeys": list(p.atokens),
-                "dob": p.dob, "dob_year": p.dob_year, "type": p.type}, keys.split(KEY_SEP) if keys else []
+                "dob": p.dob, "dob_year": p.dob_year, "type": p.type}, keys
 
     def selected_side(self, sources: frozenset[str] | None) -> ListSide | None:
         """The Python lookup path's list side (prepared first), restricted to a selection of lists."""

@@ -14,7 +14,9 @@ from functools import lru_cache
 
 from ..normalize import DATA, address_parts, is_name_fragment, normalize_name, skeleton
 
-_SKELETON_DROP = re.compile(r"[aeiouyhw]")
+# Letters a loose key or a name's vowelless key leaves out after the first letter
+DROPPED_LETTERS = "aeiouyhw"
+_SKELETON_DROP = re.compile(f"[{DROPPED_LETTERS}]")
 _PARENS = re.compile(r"\(([^()]{2,40})\)")
 # Payment messages carry a name in lines of 35 characters (SWIFT MT fields); a customer name of
 # about that length may be a listed name cut short, its last word possibly cut mid-word.
@@ -27,6 +29,22 @@ SHORT_EDIT = (3, 4)
 PAIR_WORDS = 4  # the first words of a name paired so
 # A long word with a letter or two wrong after its start is found by its first letters
 LONG_PREFIX = (9, 5)  # (letters of a long word, letters of its prefix key)
+FIRST_WORDS = 6   # the first words of a name whose pairs (words, classes, phonetic keys, prefixes) are keys
+PAIR_PREFIX = 3   # letters of a word's prefix in a prefix pair
+CLASS_KEY_MIN = 3  # letters of the shortest spelling class or phonetic key that is a key
+EDGE_LETTERS = 4  # letters of a word's start and end keys ...
+EDIT_MIN = 5      # ... and of its single deletions, from words this long (a four-letter word is a deletion itself)
+VOWELLESS_MIN = 7  # letters of the shortest vowelless key of a name
+
+
+def key_params() -> dict:
+    """The constants of the blocking keys, as the SQL that keys a chunk's names reads them
+    (``sql/match_chunk.sql``, ``match_cname_keys``: the twin of :func:`blocking_keys`)."""
+    return {"keys": {"first_words": FIRST_WORDS, "pair_prefix": PAIR_PREFIX, "class_min": CLASS_KEY_MIN, "edge_letters": EDGE_LETTERS,
+                     "edit_min": EDIT_MIN, "compact_min": COMPACT_EDIT[0], "compact_max": COMPACT_EDIT[1],
+                     "short_min": SHORT_EDIT[0], "short_max": SHORT_EDIT[1], "pair_words": PAIR_WORDS,
+                     "long_word": LONG_PREFIX[0], "long_prefix": LONG_PREFIX[1], "cut_min": _CUT_KEY_MIN,
+                     "vowelless_min": VOWELLESS_MIN, "dropped": f"[{DROPPED_LETTERS}]"}}
 
 
 def _data_rows(file: str) -> list[dict[str, str]]:
@@ -151,28 +169,29 @@ def blocking_keys(features: NameFeatures, cut: bool = False, listed: bool = Fals
     Which of them are used to look candidates up is decided by their frequency in the lists
     (see :mod:`screening.match.index`), so that rare words block alone and common ones only in
     pairs. ``listed``: a list name also gets prefix keys of its long words, found by a customer
-    name that was ``cut`` inside its last word.
+    name that was ``cut`` inside its last word. A chunk of customer names is keyed by this
+    function's SQL twin (``sql/match_chunk.sql``, ``match_cname_keys``; tests/match/test_chunk_keys.py).
     """
     toks = features.tokens
     keys = [f"t:{t}" for t in toks]
-    keys += [f"s:{s}" for s, t in zip(features.skeletons, toks) if s != t and len(s) >= 3]
-    keys += [f"p:{p}" for p in features.phonetic if len(p) >= 3]
-    first = sorted(set(toks[:6]))
+    keys += [f"s:{s}" for s, t in zip(features.skeletons, toks) if s != t and len(s) >= CLASS_KEY_MIN]
+    keys += [f"p:{p}" for p in features.phonetic if len(p) >= CLASS_KEY_MIN]
+    first = sorted(set(toks[:FIRST_WORDS]))
     keys += [f"b:{a} {b}" for i, a in enumerate(first) for b in first[i + 1:]]
-    sk = sorted(set(features.skeletons[:6]))
+    sk = sorted(set(features.skeletons[:FIRST_WORDS]))
     keys += [f"k:{a} {b}" for i, a in enumerate(sk) for b in sk[i + 1:]]
-    phon = sorted(set(p for p in features.phonetic[:6] if p))
+    phon = sorted(set(p for p in features.phonetic[:FIRST_WORDS] if p))
     keys += [f"q:{a} {b}" for i, a in enumerate(phon) for b in phon[i + 1:]]
     for t in toks:
-        if len(t) >= 5 and not t.isdigit():
+        if len(t) >= EDIT_MIN and not t.isdigit():
             # typo-tolerant: a one- or two-letter edit leaves the start or the end intact
-            keys += [f"x:{t[:4]}", f"y:{t[-4:]}"]
+            keys += [f"x:{t[:EDGE_LETTERS]}", f"y:{t[-EDGE_LETTERS:]}"]
             # symmetric single deletions: two spellings one edit apart share one (Biosport/Biorsport)
             keys.append(f"d:{t}")
             keys += [f"d:{t[:i]}{t[i + 1:]}" for i in range(1, len(t))]
             if listed:
                 keys += [f"z:{t[:i]}" for i in range(_CUT_KEY_MIN, len(t))]
-        elif len(t) == 4 and t.isalpha():
+        elif len(t) == EDIT_MIN - 1 and t.isalpha():
             # a four-letter word is a five-letter one with a letter left out (Hadi / Haddi)
             keys.append(f"d:{t}")
     keys += _short_word_pairs(toks)
@@ -180,7 +199,7 @@ def blocking_keys(features: NameFeatures, cut: bool = False, listed: bool = Fals
     keys += [f"w:{t[:LONG_PREFIX[1]]}" for t in toks if len(t) >= LONG_PREFIX[0] and t.isalpha()]
     if cut and toks and len(toks[-1]) >= _CUT_KEY_MIN:
         keys.append(f"z:{toks[-1]}")
-    pre = sorted(set(t[:3] for t in toks[:6] if len(t) >= 3))
+    pre = sorted(set(t[:PAIR_PREFIX] for t in toks[:FIRST_WORDS] if len(t) >= PAIR_PREFIX))
     keys += [f"g:{a} {b}" for i, a in enumerate(pre) for b in pre[i + 1:]]
     compact = features.compact
     if len(toks) >= 2 and COMPACT_EDIT[0] <= len(compact) <= COMPACT_EDIT[1]:
@@ -194,7 +213,7 @@ def blocking_keys(features: NameFeatures, cut: bool = False, listed: bool = Fals
         keys.append(f"c:{''.join(features.skeletons)}")
         # the name without its vowels (a name in Arabic script writes few): as the name level
         letters = features.compact[:1] + _SKELETON_DROP.sub("", features.compact[1:])
-        if len(letters) >= 7:
+        if len(letters) >= VOWELLESS_MIN:
             keys.append(f"v:{letters}")
     if not listed and len(toks) >= 2:
         # a listed name with one word added before or after it (Rosneft Holding, Sberbank Moscow):
