@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cli.main import main
 from screening import writers
 from screening.export import export_entities
-from screening.writers import neutralise
+from screening.writers import neutralise, neutralised
 
 
 def test_the_formula_guard_neutralises_text_cells():
@@ -18,6 +18,7 @@ def test_the_formula_guard_neutralises_text_cells():
         assert neutralise(text) == "'" + text
     assert neutralise("ACME LTD") == "ACME LTD"
     assert neutralise(None) is None and neutralise(-2) == -2
+    assert neutralised(["=1", "", None, 3.5, "ok", "-x", "+"]) == ["'=1", "", None, 3.5, "ok", "'-x", "'+"]
 
 
 def test_a_format_added_to_the_registry_serves_the_export(consolidated_db, tmp_path, monkeypatch):
