@@ -19,8 +19,9 @@ from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import islice
+from operator import attrgetter
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from .. import store
@@ -77,10 +78,24 @@ def _start_worker(db: str) -> None:
     gc.set_threshold(RARE_COLLECTION, *gc.get_threshold()[1:])
 
 
-def _screen_in_worker(customers: list[Customer], selection: Selection) -> ChunkHits:
+_customer_values = attrgetter(*(f.name for f in fields(Customer)))  # a customer's values, in field order
+
+
+def customer_columns(customers: list[Customer]) -> tuple[list, ...]:
+    """A chunk's customers as one list per field: what goes to a worker (lists of strings are
+    pickled four times faster than as many objects)."""
+    return tuple(list(values) for values in zip(*map(_customer_values, customers)))
+
+
+def from_columns(columns: tuple[list, ...]) -> list[Customer]:
+    """The customers of :func:`customer_columns` again."""
+    return [Customer(*values) for values in zip(*columns)]
+
+
+def _screen_in_worker(columns: tuple[list, ...], selection: Selection) -> ChunkHits:
     for cached in WHOLE_VALUE_CACHES:
         cached.cache_clear()
-    return chunk_hits(_matcher, customers, selection)
+    return chunk_hits(_matcher, from_columns(columns), selection)
 
 
 @dataclass
@@ -122,7 +137,7 @@ def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Custom
     def hand_out(count: int) -> None:
         for item in islice(items, count):
             chunk = customers(item)
-            pending.append((item, chunk, pool.executor.submit(_screen_in_worker, chunk, selection)))
+            pending.append((item, chunk, pool.executor.submit(_screen_in_worker, customer_columns(chunk), selection)))
 
     try:
         hand_out(pool.workers + AHEAD)

@@ -17,8 +17,8 @@ import screen as screen_benchmark  # noqa: E402
 from screening.match import api  # noqa: E402
 from screening.match.cache import get_matcher  # noqa: E402
 from screening.match.customers import Customer  # noqa: E402
-from screening.match.parallel import (AHEAD, POOL_MIN_ROWS, default_workers, screened_in_workers,  # noqa: E402
-                                      worker_pool)
+from screening.match.parallel import (AHEAD, POOL_MIN_ROWS, customer_columns, default_workers,  # noqa: E402
+                                      from_columns, screened_in_workers, worker_pool)
 from screening.match.selection import Selection  # noqa: E402
 
 ROWS = 2000
@@ -88,7 +88,7 @@ def test_workers_read_the_chunks_lazily_and_give_them_back_in_order(screen_db):
 def test_an_error_in_a_worker_is_raised_in_order(screen_db):
     def chunks():
         yield [Customer(name="Anna Berg")]
-        yield ["not a customer"]  # fails in the worker
+        yield [Customer(name="Erik Berg", identifiers=("not an identifier",))]  # fails in the worker
         yield [Customer(name="Olaf Berg")]
 
     got = []
@@ -122,3 +122,12 @@ def test_a_worker_that_dies_is_said(screen_db):
             pass
     assert len(made) < 40
     assert not multiprocessing.active_children()
+
+
+def test_a_chunk_goes_to_a_worker_as_columns_and_comes_back_the_same(realistic):
+    from screening.identifiers import normalize_identifier
+    chunk = realistic[:50] + [Customer(name="Acme", identifiers=(normalize_identifier("lei", "5493001KJTIIGC8Y1R12"),))]
+    columns = customer_columns(chunk)
+    assert len(columns) == 7 and all(len(values) == len(chunk) for values in columns)
+    assert from_columns(columns) == chunk
+    assert from_columns(customer_columns([])) == []
