@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from . import writers
 from .match.results import RowResult
+from .spill import RowSpill
 from .writers import atomic_output  # noqa: F401 - where the batch screener finds it
 
 RESULT_COLUMNS = ["input_id", "input_row", "status", "entity_id", "score", "list_refs", "matched_name", "match_kind",
@@ -120,6 +121,55 @@ def write_rows(input_columns: list[str], rows: Callable[[], Iterable[Sequence]],
     check_output(output, fmt, excel=excel)
     table = writers.Table(output_columns(input_columns), rows, types=RESULT_TYPES, sheet="hits")
     return writers.write("results", fmt, table, output, stdout, bom=excel)
+
+
+class SpilledOutput:
+    """A batch's output rows, made chunk by chunk in name order, kept on disk (:class:`RowSpill`)
+    and written in input order. A line format's rows (CSV, JSON lines) are kept as their text,
+    encoded as each chunk comes (the writing after the last chunk then only copies text);
+    another format's as their cells, written by its writer at the end."""
+
+    def __init__(self, input_columns: list[str], fmt: str) -> None:
+        self.input_columns = input_columns
+        self.columns = output_columns(input_columns)
+        self.fmt = fmt
+        self.encode = writers.format_for("results", fmt).encode
+        self.structured = structured(fmt)
+        self.spill = RowSpill()
+        self.rows = 0  # output rows added
+
+    def add(self, results: list[RowResult], input_columns: Mapping[str, Mapping[int, Any]],
+            reviews: Mapping[tuple[int, str], Any] | None = None) -> None:
+        """A chunk's results, with its rows' own columns (``input_columns[c][row]``, as :func:`result_rows`)."""
+        if self.encode is None:
+            made = [(cells[INPUT_ROW] - 1, cells)
+                    for cells in result_rows(results, input_columns, self.structured, reviews)]
+            self.rows += len(made)
+            self.spill.add(made)
+            return
+        groups = [list(result_rows([res], input_columns, self.structured, reviews)) for res in results]
+        self.rows += sum(map(len, groups))
+        self.spill.add(zip((res.row for res in results), self.encode(self.columns, groups)))
+
+    def write(self, output: str | Path | None, stdout=None, excel: bool = False) -> int:
+        """Write every row added, in input order (``output`` None: to ``stdout``); the rows written."""
+        if self.encode is None:
+            return write_rows(self.input_columns, self.spill.rows, output, self.fmt, stdout=stdout, excel=excel)
+        check_output(output, self.fmt, excel=excel)
+        writers.write_encoded("results", self.fmt, self.columns, self.spill.rows(), output, stdout, bom=excel)
+        return self.rows
+
+    def close(self) -> None:
+        self.spill.close()
+
+    def __enter__(self) -> "SpilledOutput":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+INPUT_ROW = SCREEN_COLUMNS.index("input_row")  # the output cell of the 1-based input row
 
 
 def write_results(results: list[RowResult], input_columns: dict[str, list], output: str | Path | None,

@@ -12,6 +12,7 @@ or killed run never leaves a partial file where the previous output was.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import tempfile
@@ -64,25 +65,59 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def csv_head(columns: list[str]) -> str:
+    """The header line of a CSV file."""
+    return csv_encode(columns, [[columns]], guard=False)[0]
+
+
+def csv_encode(columns: list[str], groups: Iterable[Iterable[Sequence]], cell: Callable[[Any], Any] = _same,
+               guard: bool = True) -> list[str]:
+    """The CSV text of each group of rows (one string per group, its rows' lines), text cells guarded."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    ends = []
+    for rows in groups:
+        for row in rows:
+            row = row if cell is _same else map(cell, row)
+            writer.writerow(neutralised(row) if guard else row)
+        ends.append(buffer.tell())
+    text = buffer.getvalue()
+    return [text[start:end] for start, end in zip([0] + ends, ends)]
+
+
+def jsonl_encode(columns: list[str], groups: Iterable[Iterable[Sequence]], cell: Callable[[Any], Any] = _same
+                 ) -> list[str]:
+    """The JSON lines of each group of rows (one string per group): one object per row."""
+    return ["".join(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=_json_value) + "\n"
+                    for row in rows) for rows in groups]
+
+
+def _no_head(columns: list[str]) -> str:
+    return ""
+
+
+def _write_lines(table: Table, handle: IO[str], fmt: "Format") -> int:
+    """A line format's file: its head, then each row's lines (encoded a batch of rows at a time)."""
+    handle.write(fmt.head(table.columns))
+    n = 0
+    rows = table.data() if fmt.structured else table.rows()
+    for batch in _batches(rows, LINE_BATCH_ROWS):
+        handle.write("".join(fmt.encode(table.columns, [[row] for row in batch], table.cell)))
+        n += len(batch)
+    return n
+
+
+LINE_BATCH_ROWS = 1_000  # rows encoded together when a line format writes a table
+
+
 def write_csv(table: Table, handle: IO[str]) -> int:
     """CSV with a header row; text cells guarded."""
-    writer = csv.writer(handle)
-    writer.writerow(table.columns)
-    cell = table.cell
-    n = 0
-    for row in table.rows():
-        writer.writerow(neutralised(row if cell is _same else map(cell, row)))
-        n += 1
-    return n
+    return _write_lines(table, handle, FORMATS["csv"])
 
 
 def write_jsonl(table: Table, handle: IO[str]) -> int:
     """One JSON object per line."""
-    n = 0
-    for row in table.data():
-        handle.write(json.dumps(dict(zip(table.columns, row)), ensure_ascii=False, default=_json_value) + "\n")
-        n += 1
-    return n
+    return _write_lines(table, handle, FORMATS["jsonl"])
 
 
 def write_json(table: Table, handle: IO[str]) -> int:
@@ -146,18 +181,24 @@ def _batches(rows: Iterable[Sequence], size: int) -> Iterator[list[Sequence]]:
 
 @dataclass(frozen=True)
 class Format:
-    """A file format: its writer, and whether that writes text (to a stream, or stdout) or a binary file."""
+    """A file format: its writer, and whether that writes text (to a stream, or stdout) or a binary file.
+
+    A line format (CSV, JSON lines) is a head and then lines for each row, each row's lines depending
+    on that row alone: ``encode`` makes them for groups of rows, so that rows made out of order can be
+    encoded as they come and written in order later (:func:`write_encoded`)."""
 
     name: str
     write: Callable[[Table, Any], int]
     text: bool
     structured: bool = False  # writes ``Table.data()`` (the records, structured values) rather than the rows
+    encode: Callable[..., list[str]] | None = None  # (columns, groups of rows, cell) -> each group's text
+    head: Callable[[list[str]], str] = _no_head     # the text before the rows
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("csv", write_csv, text=True),
+    Format("csv", write_csv, text=True, encode=csv_encode, head=csv_head),
     Format("json", write_json, text=True, structured=True),
-    Format("jsonl", write_jsonl, text=True, structured=True),
+    Format("jsonl", write_jsonl, text=True, structured=True, encode=jsonl_encode),
     Format("xlsx", write_xlsx, text=False),
     Format("parquet", write_parquet, text=False),
 )}
@@ -198,6 +239,30 @@ def write(output: str, name: str, table: Table, path: str | Path | None, stdout:
             return fmt.write(table, tmp)
         with open(tmp, "w", newline="", encoding="utf-8") as handle:
             return _write_text(fmt, table, handle, bom)
+
+
+def write_encoded(output: str, name: str, columns: list[str], texts: Iterable[str], path: str | Path | None,
+                  stdout: IO[str] | None = None, bom: bool = False) -> None:
+    """Write the head of the line format ``name`` of ``output`` and the ``texts`` its ``encode``
+    made, in the order given, as :func:`write` writes a table (moved into place whole)."""
+    fmt = format_for(output, name)
+    if fmt.encode is None:
+        raise ValueError(f"{name} is not a line format")
+
+    def lines(handle: IO[str]) -> None:
+        if bom:
+            handle.write("\ufeff")
+        handle.write(fmt.head(columns))
+        for text in texts:
+            handle.write(text)
+
+    if path is None:
+        if stdout is None:
+            raise ValueError(f"--format {name} needs an output file (-o)")
+        lines(stdout)
+        return
+    with atomic_output(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
+        lines(handle)
 
 
 def _write_text(fmt: Format, table: Table, handle: IO[str], bom: bool) -> int:

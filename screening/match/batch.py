@@ -7,12 +7,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Mapping
 
 from ..audit.chain import utc_now
 from ..countries import is_unrecognised
 from ..outcome import exit_code
-from ..report import SCREEN_COLUMNS, atomic_output, check_output, result_rows, structured, write_rows
+from ..report import SpilledOutput, atomic_output, check_output
 from ..review.model import STATUS_CLEARED
 from ..review.decisions import DecisionLookup
 from ..review.recording import judge_results, keep_record
@@ -130,18 +130,18 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
     rows = FileRows(table, identifier_map(table, identifier_columns), named=NAMED_VALUES)
     del table  # its columns are held by ``rows`` alone, compactly
     tally = Tally()
-    with RowSpill() as spill, RowSpill() as kept_hits:
+    with SpilledOutput(input_columns, fmt) as spill, RowSpill() as kept_hits:
         for customers, results in screen_stream(rows, db=db, threshold=threshold, on_progress=on_progress,
                                                 on_message=on_message, **chosen):
             by_row = dict(zip((r.row for r in results), customers))
             reviewed = judge_results(db, by_row, results, decisions=decisions)
-            spill.add(_keyed(result_rows(results, rows.own(list(by_row)), structured(fmt), reviewed)))
+            spill.add(results, rows.own(list(by_row)), reviewed)
             kept_hits.add((row, hit_row(item)) for (row, _), item in reviewed.items())
             tally.add(by_row, results, reviewed)
         for note in invalid_notes(rows.invalid_named, rows.invalid_count):
             if on_message:
                 on_message(note)
-        written = write_rows(input_columns, spill.rows, output, fmt, stdout=stdout or sys.stdout, excel=excel)
+        written = spill.write(output, stdout=stdout or sys.stdout, excel=excel)
         context = screening_context(db, threshold, **chosen)
         context_file = write_context(output, context) if output else None
         # the run's hits are read from the spill, in input order, as they are stored
@@ -156,14 +156,6 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                         unknown_country_values=len(tally.unknown), selection=selection.describe(), run_id=run_id,
                         cleared=tally.cleared, alert_rows=len(tally.alert_rows),
                         identifier_hits=tally.identifier_hits, invalid_identifiers=rows.invalid_count)
-
-
-INPUT_ROW = SCREEN_COLUMNS.index("input_row")  # the output cell of the 1-based input row
-
-
-def _keyed(output_rows: Iterable[list]) -> Iterator[tuple[int, list]]:
-    """Output rows keyed by their 0-based input row."""
-    return ((cells[INPUT_ROW] - 1, cells) for cells in output_rows)
 
 
 @dataclass
