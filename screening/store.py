@@ -193,9 +193,17 @@ def connect(db: str | Path | None = None, read_only: bool = False, wait: float |
     return con
 
 
+def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The connection without DuckDB's own progress bar, which would print to any stderr (a log
+    file's, a service's) for any statement over two seconds, such as a checkpoint at commit; the
+    commands draw their own bars, on a terminal only."""
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def scratch(threads: int = 2) -> duckdb.DuckDBPyConnection:
     """A private in-memory database (not the store) for work tables a library fills, such as Splink's."""
-    mem = duckdb.connect()
+    mem = quiet(duckdb.connect())
     mem.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")  # Splink 5 still writes `x -> expr` lambdas
     mem.execute(f"SET threads = {int(threads)}")
     return mem
@@ -286,7 +294,7 @@ def _open_waiting(path: Path, read_only: bool, wait: float,
     pause, told = 0.05, False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return quiet(duckdb.connect(str(path), read_only=read_only))
         except duckdb.IOException as exc:
             if "not a valid duckdb database" in str(exc).lower():
                 raise StoreInvalid(path) from None

@@ -111,7 +111,7 @@ def _add_entities(copy: Path) -> None:
     """Build the entities as the server shows them into the copy (workers then only read them)."""
     from .entities import write_entities
 
-    con = duckdb.connect(str(copy))
+    con = store.quiet(duckdb.connect(str(copy)))
     try:
         write_entities(con)
         con.execute("CHECKPOINT")

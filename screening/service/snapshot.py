@@ -66,7 +66,7 @@ class Snapshot:
     @classmethod
     def open(cls, published: Published) -> "Snapshot":
         """Read a snapshot's entities and list versions, and prepare its matcher for lookups."""
-        con = duckdb.connect(str(published.path), read_only=True)
+        con = store.quiet(duckdb.connect(str(published.path), read_only=True))
         try:
             lists = {source: {"version": version, "version_id": version_id, "published": published_on}
                      for source, version, version_id, published_on in con.execute(store.sql("screen_context")).fetchall()}

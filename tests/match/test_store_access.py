@@ -127,3 +127,12 @@ def test_release_while_another_thread_makes_a_matcher_does_not_block(screen_db, 
     maker.join(60)
     assert not blocked, "release() waited for the matcher being made"
     assert not maker.is_alive() and get_matcher(screen_db).info.fingerprint
+
+
+def test_duckdb_draws_no_progress_bar_of_its_own(screen_db, tmp_path):
+    """A statement over two seconds (a checkpoint at commit) must not print DuckDB's bar to a log's stderr."""
+    for con in (store.connect(screen_db, read_only=True), store.connect(tmp_path / "new.duckdb"), store.scratch()):
+        try:
+            assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
+        finally:
+            con.close()
