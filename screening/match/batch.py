@@ -5,6 +5,7 @@ import json
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -141,13 +142,20 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
         for note in invalid_notes(rows.invalid_named, rows.invalid_count):
             if on_message:
                 on_message(note)
-        written = spill.write(output, stdout=stdout or sys.stdout, excel=excel)
         context = screening_context(db, threshold, **chosen)
-        context_file = write_context(output, context) if output else None
-        # the run's hits are read from the spill, in input order, as they are stored
-        record = run_record("screen", started_at, RunCounts(tally.rows, tally.errors, tally.hit_rows), kept_hits,
-                            context, path, output)
-        run_id = keep(record) if keep else keep_record(db, record, on_message)
+        # the output is written in a thread while the run is recorded (its hits read from their
+        # spill, in input order, as they are stored), and the record is kept only once the output
+        # and its context file are written: a run whose output failed is not recorded
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            writing = writer.submit(_write_output, spill, output, stdout or sys.stdout, excel, context)
+            record = run_record("screen", started_at, RunCounts(tally.rows, tally.errors, tally.hit_rows),
+                                kept_hits, context, path, output)
+            if keep:
+                writing.result()
+                run_id = keep(record)
+            else:
+                run_id = keep_record(db, record, on_message, ready=writing.result)
+            written, context_file = writing.result()
     return BatchSummary(rows=tally.rows, hit_rows=tally.hit_rows, hits=tally.hits, address_hits=tally.address_hits,
                         errors=tally.errors, output_rows=written, seconds=time.perf_counter() - start, notes=notes,
                         output=str(output) if output else None, context_file=context_file,
@@ -156,6 +164,14 @@ def screen_file(path: str | Path, output: str | Path | None = None, fmt: str = "
                         unknown_country_values=len(tally.unknown), selection=selection.describe(), run_id=run_id,
                         cleared=tally.cleared, alert_rows=len(tally.alert_rows),
                         identifier_hits=tally.identifier_hits, invalid_identifiers=rows.invalid_count)
+
+
+def _write_output(spill: SpilledOutput, output: str | Path | None, stdout, excel: bool, context: dict
+                  ) -> tuple[int, str | None]:
+    """Write a batch's output rows in input order, then its context file beside it; the rows
+    written and the context file (None for standard output)."""
+    written = spill.write(output, stdout=stdout, excel=excel)
+    return written, write_context(output, context) if output else None
 
 
 @dataclass

@@ -74,20 +74,23 @@ def keep_run(db: str | Path | None, kind: str, started_at: datetime, results: Se
 
 
 def keep_record(db: str | Path | None, record: dict, on_message: Callable[[str], None] | None = None,
-                wait: float | None = None) -> int | None:
+                wait: float | None = None, ready: Callable[[], object] | None = None) -> int | None:
     """Record a run record (:func:`run_record`) in the store, opened for writing; return its id.
 
     When another process keeps the store past the lock wait (``wait`` seconds, default
     :func:`store.lock_wait`), the run is kept in a file beside the store instead, said through
     ``on_message``, and recorded by the next command that writes the review store; None is
-    returned then."""
+    returned then. ``ready`` is called before the run is kept either way (see :func:`store_run`):
+    when it raises, nothing is."""
     try:
         con = open_review(db, wait=wait)
     except store.StoreBusy as exc:
+        if ready:
+            ready()
         keep_pending(db, record, str(exc), on_message)
         return None
     try:
-        return store_run(con, record)
+        return store_run(con, record, ready)
     finally:
         con.close()
 

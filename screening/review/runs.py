@@ -12,7 +12,7 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -129,10 +129,11 @@ def run_record(kind: str, started_at: datetime, results: Sequence[RowResult] | R
 HITS_KEY = "hit_rows_data"
 
 
-def store_run(con: duckdb.DuckDBPyConnection, record: dict) -> int:
+def store_run(con: duckdb.DuckDBPyConnection, record: dict, ready: Callable[[], object] | None = None) -> int:
     """Keep a run record (:func:`run_record`), its hits and its audit event, in one transaction; its id.
     The hits are inserted a batch at a time, and counted as they go (the run's ``hits`` and
-    ``cleared``)."""
+    ``cleared``). ``ready`` is called before the commit: when it raises (the run's output could
+    not be written), nothing is kept."""
     ensure_schema(con)
     facts = {"query": None, **{k: v for k, v in record.items() if k != HITS_KEY}}  # runs kept before checks were
     with store.transaction(con):
@@ -141,6 +142,8 @@ def store_run(con: duckdb.DuckDBPyConnection, record: dict) -> int:
         store.run(con, "review_queries.insert_run", {"run_id": run_id, **{
             c: json.dumps(v, default=str) if c in JSON_COLUMNS and v is not None else v for c, v in facts.items()}})
         chain.append_event(con, "run", run_id, {"run_id": run_id, **facts}, actor=facts["run_by"])
+        if ready:
+            ready()
     return run_id
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from screening.match.batch import screen_file
+from screening.report import SpilledOutput
 from screening.review import runs
 
 
@@ -37,3 +39,28 @@ def test_a_batch_never_splits_an_input_row():
     batches = list(runs._row_batches(iter(hits), 2))
     assert [[h["input_row"] for h in b] for b in batches] == [[1, 1], [2, 3, 3, 3]]
     assert [h for b in batches for h in b] == hits
+
+
+def _run_count(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM review_runs").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_batch_whose_output_fails_records_no_run(db: Path, customers: Path, tmp_path: Path, monkeypatch):
+    """The output is written while the run is recorded; the record is kept only once the output
+    and its context file are written."""
+    kept = screen_file(customers, tmp_path / "first.csv", db=db)
+    assert kept.run_id is not None and (tmp_path / "first.csv.context.json").exists()
+    before = _run_count(db)
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SpilledOutput, "write", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        screen_file(customers, tmp_path / "second.csv", db=db)
+    assert _run_count(db) == before
+    assert not (tmp_path / "second.csv").exists() and not (tmp_path / "second.csv.context.json").exists()
