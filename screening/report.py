@@ -11,6 +11,8 @@ partial file where the previous output was. Text cells that a spreadsheet would 
 from __future__ import annotations
 
 import os
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -141,15 +143,16 @@ class SpilledOutput:
     def add(self, results: list[RowResult], input_columns: Mapping[str, Mapping[int, Any]],
             reviews: Mapping[tuple[int, str], Any] | None = None) -> None:
         """A chunk's results, with its rows' own columns (``input_columns[c][row]``, as :func:`result_rows`)."""
+        made = result_rows(results, input_columns, self.structured, reviews)
         if self.encode is None:
-            made = [(cells[INPUT_ROW] - 1, cells)
-                    for cells in result_rows(results, input_columns, self.structured, reviews)]
-            self.rows += len(made)
-            self.spill.add(made)
+            keyed = [(cells[INPUT_ROW] - 1, cells) for cells in made]
+            self.rows += len(keyed)
+            self.spill.add(keyed)
             return
-        groups = [list(result_rows([res], input_columns, self.structured, reviews)) for res in results]
-        self.rows += sum(map(len, groups))
-        self.spill.add(zip((res.row for res in results), self.encode(self.columns, groups)))
+        # an input row's output rows (its hits) are consecutive: encoded together, kept as one text
+        groups = [(row - 1, list(cells)) for row, cells in groupby(made, key=itemgetter(INPUT_ROW))]
+        self.rows += sum(len(cells) for _, cells in groups)
+        self.spill.add(zip((row for row, _ in groups), self.encode(self.columns, [cells for _, cells in groups])))
 
     def write(self, output: str | Path | None, stdout=None, excel: bool = False) -> int:
         """Write every row added, in input order (``output`` None: to ``stdout``); the rows written."""

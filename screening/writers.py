@@ -87,7 +87,8 @@ def csv_encode(columns: list[str], groups: Iterable[Iterable[Sequence]], cell: C
 
 def jsonl_encode(columns: list[str], groups: Iterable[Iterable[Sequence]], cell: Callable[[Any], Any] = _same
                  ) -> list[str]:
-    """The JSON lines of each group of rows (one string per group): one object per row."""
+    """The JSON lines of each group of rows (one string per group): one object per row, its values
+    as they are (``cell``, a value as a spreadsheet cell, is CSV's)."""
     return ["".join(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=_json_value) + "\n"
                     for row in rows) for rows in groups]
 
@@ -230,15 +231,12 @@ def write(output: str, name: str, table: Table, path: str | Path | None, stdout:
     to ``stdout`` when ``path`` is None (text formats only); return the number of rows written.
     ``bom`` starts a text file with a UTF-8 byte-order mark (Excel then reads non-Latin names)."""
     fmt = format_for(output, name)
-    if path is None:
-        if not fmt.text or stdout is None:
+    if not fmt.text:
+        if path is None:
             raise ValueError(f"--format {name} needs an output file (-o)")
-        return _write_text(fmt, table, stdout, bom)
-    with atomic_output(path) as tmp:
-        if not fmt.text:
+        with atomic_output(path) as tmp:
             return fmt.write(table, tmp)
-        with open(tmp, "w", newline="", encoding="utf-8") as handle:
-            return _write_text(fmt, table, handle, bom)
+    return _write_text(name, path, stdout, bom, lambda handle: fmt.write(table, handle))
 
 
 def write_encoded(output: str, name: str, columns: list[str], texts: Iterable[str], path: str | Path | None,
@@ -250,25 +248,28 @@ def write_encoded(output: str, name: str, columns: list[str], texts: Iterable[st
         raise ValueError(f"{name} is not a line format")
 
     def lines(handle: IO[str]) -> None:
-        if bom:
-            handle.write("\ufeff")
         handle.write(fmt.head(columns))
-        for text in texts:
-            handle.write(text)
+        handle.writelines(texts)
 
+    _write_text(name, path, stdout, bom, lines)
+
+
+def _write_text(name: str, path: str | Path | None, stdout: IO[str] | None, bom: bool,
+                body: Callable[[IO[str]], Any]) -> Any:
+    """A text format's file at ``path`` (UTF-8, moved into place whole) or ``stdout`` (``path``
+    None): the byte-order mark when asked, then what ``body`` writes; what ``body`` returns."""
     if path is None:
         if stdout is None:
             raise ValueError(f"--format {name} needs an output file (-o)")
-        lines(stdout)
-        return
+        return _with_bom(stdout, bom, body)
     with atomic_output(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
-        lines(handle)
+        return _with_bom(handle, bom, body)
 
 
-def _write_text(fmt: Format, table: Table, handle: IO[str], bom: bool) -> int:
+def _with_bom(handle: IO[str], bom: bool, body: Callable[[IO[str]], Any]) -> Any:
     if bom:
         handle.write("\ufeff")
-    return fmt.write(table, handle)
+    return body(handle)
 
 
 @contextmanager
