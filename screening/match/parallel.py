@@ -38,6 +38,14 @@ AHEAD = 1               # chunks handed out beyond one per worker
 RARE_COLLECTION = 100_000  # allocations between two collections of the youngest generation, in a batch
 T = TypeVar("T")
 
+# A worker process starts by importing the script that started the batch again (Python's "spawn"):
+# a script calling the library at its top level, unguarded, makes each worker call it again, which
+# Python refuses (its own message is on stderr), and the pool breaks before any chunk is screened.
+BROKEN_POOL = ("a worker process screening the batch stopped abruptly (it could not open the store, was killed, "
+               "or ran out of memory; or, from a Python script, the call was not under "
+               "'if __name__ == \"__main__\":', which worker processes need, as they import the script again); "
+               "the batch was not finished")
+
 ChunkHits = tuple[list[str | None], dict[int, list[Hit]]]  # per-row errors, hits by row position
 
 
@@ -146,5 +154,4 @@ def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Custom
             hand_out(1)  # the workers stay busy while this chunk's results are used
             yield item, chunk, future.result()
     except BrokenProcessPool as exc:
-        raise RuntimeError("a worker process screening the batch stopped abruptly (it could not open the "
-                           "store, was killed, or ran out of memory); the batch was not finished") from exc
+        raise RuntimeError(BROKEN_POOL) from exc

@@ -3,6 +3,7 @@ for row and in input order, on a realistic customer file."""
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -122,6 +123,26 @@ def test_a_worker_that_dies_is_said(screen_db):
             pass
     assert len(made) < 40
     assert not multiprocessing.active_children()
+
+
+def test_a_script_without_a_main_guard_is_told_what_to_do(screen_db, tmp_path):
+    """A script that screens with workers at its top level breaks them (each imports the script
+    again, and Python refuses a new process there): the error names the guard the script needs,
+    not only a worker that stopped."""
+    script = tmp_path / "screen_unguarded.py"
+    script.write_text("import screening\n"
+                      f"screening.screen_records([{{'name': 'Anna Berg'}}], db={screen_db!r}, workers=2)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    said = [line for line in done.stderr.splitlines() if line.startswith("RuntimeError: a worker process")]
+    assert done.returncode != 0 and said
+    assert "if __name__ == \"__main__\":" in said[-1]
+    guarded = tmp_path / "screen_guarded.py"
+    guarded.write_text("import screening\n"
+                       "if __name__ == '__main__':\n"
+                       f"    print(screening.screen_records([{{'name': 'Anna Berg'}}], db={screen_db!r}, workers=2)[0].status)\n")
+    done = subprocess.run([sys.executable, str(guarded)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["no_hit"]
 
 
 def test_a_chunk_goes_to_a_worker_as_columns_and_comes_back_the_same(realistic):
