@@ -7,7 +7,7 @@ import traceback
 
 import click
 
-from screening.outcome import FAILED
+from screening.outcome import FAILED, INTERRUPTED
 from screening.sources import SOURCE_NAMES
 
 db_option = click.option("--db", type=click.Path(dir_okay=False), envvar="SCREENING_DB",
@@ -17,13 +17,17 @@ source_choice = click.Choice(SOURCE_NAMES)
 
 class _CommandLine(click.Group):
     """The top group: an unexpected error ends the command with :data:`FAILED`, its traceback
-    on stderr, so that a shell never reads a crash as Python's exit code 1, "hits"."""
+    on stderr, and Ctrl-C with :data:`INTERRUPTED`, so that a shell never reads a crash or an
+    interrupted run as Python's (click's) exit code 1, "hits"."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+        except (click.exceptions.ClickException, click.exceptions.Exit):
             raise
+        except (KeyboardInterrupt, click.exceptions.Abort):
+            click.echo(f"interrupted: the command did not finish, nothing to conclude (exit {INTERRUPTED})", err=True)
+            sys.exit(INTERRUPTED)
         except Exception as exc:  # noqa: BLE001 - the last resort: said, then a distinct exit code
             traceback.print_exc()
             click.echo(f"error: stopped on an unexpected error, nothing to conclude and no output "
@@ -45,11 +49,12 @@ def main() -> None:
 
     \b
     Exit codes of screen, check and rescreen:
-      0  clean: every row screened, no hit
-      1  hits (rescreen: new or changed hits), every row screened
-      2  usage or input error: nothing screened
-      3  incomplete: some rows not screened (status=error); 3 outranks 1
-      4  failed: stopped on an unexpected error (any command); nothing to conclude
+      0    clean: every row screened, no hit
+      1    hits (rescreen: new or changed hits), every row screened
+      2    usage or input error: nothing screened
+      3    incomplete: some rows not screened (status=error); 3 outranks 1
+      4    failed: stopped on an unexpected error (any command); nothing to conclude
+      130  interrupted (Ctrl-C; any command): nothing to conclude
     lists refresh: 0 updated or unchanged, 1 a source failed, 2 usage error.
     """
 

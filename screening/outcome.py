@@ -15,6 +15,9 @@ INCOMPLETE = 3   # some rows not screened (status=error); the output holds every
 # the command stopped on an unexpected error (a bug, a crashed Spark job): nothing can be concluded,
 # and no output was replaced. Without it Python's own exit code, 1, would read as "hits"
 FAILED = 4
+# stopped by the user (Ctrl-C, SIGINT): 128 + the signal's number, as a shell reports a process the
+# signal ended. Not Python's (click's) 1, which would read as "hits"; nothing can be concluded
+INTERRUPTED = 130
 
 
 def exit_code(hits: int, not_screened: int) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -76,9 +77,13 @@ _matcher = None  # a worker process's matcher (_start_worker)
 
 def _start_worker(db: str) -> None:
     """A worker process: its own read-only matcher of the store, DuckDB on one thread; the cycle
-    collector run seldom (screening allocates millions of small objects that hold no cycles)."""
+    collector run seldom (screening allocates millions of small objects that hold no cycles).
+    Ctrl-C in a terminal reaches every process of the command: the worker leaves it to the process
+    that started it, which stops the workers (:func:`worker_pool`)."""
     global _matcher
     from .cache import get_matcher  # the matcher's module, imported in the worker only
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     _matcher = get_matcher(db)
     _matcher.con.execute(store.sql("match_settings.worker"))
@@ -121,15 +126,30 @@ def _ready() -> None:
 @contextmanager
 def worker_pool(db: str, workers: int) -> Iterator[WorkerPool]:
     """``workers`` processes reading the store ``db``, started now: they load their matchers while
-    this process reads and orders the batch's names. Shut down on leaving."""
+    this process reads and orders the batch's names. Shut down on leaving; stopped at once when
+    the batch is interrupted (KeyboardInterrupt)."""
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(db,))
     try:
         for _ in range(workers):  # a task with no idle worker starts one
             executor.submit(_ready)
         yield WorkerPool(executor, workers)
+    except KeyboardInterrupt:
+        _stop_workers(executor)
+        raise
     finally:
         executor.shutdown(cancel_futures=True)
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Stop the workers now (the batch was interrupted): a shutdown alone would wait for the
+    chunks they are screening, seconds each, whose results no one will read."""
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def screened_in_workers(items: Iterable[T], customers: Callable[[T], list[Customer]], pool: WorkerPool,

@@ -1,6 +1,8 @@
-"""A command that stops on an unexpected error exits 4, never Python's 1 (which reads as "hits")."""
+"""A command that stops on an unexpected error exits 4, and one interrupted (Ctrl-C) 130, never
+Python's 1 (which reads as "hits")."""
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -8,7 +10,7 @@ from click.testing import CliRunner
 
 from cli import screen_commands
 from cli.main import main
-from screening.outcome import FAILED, HITS
+from screening.outcome import FAILED, HITS, INTERRUPTED
 
 
 def test_a_crash_inside_a_run_exits_failed_with_its_traceback_and_leaves_the_output(tmp_path, monkeypatch):
@@ -46,3 +48,37 @@ def test_the_installed_command_exits_failed_too(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == FAILED, proc.stderr
     assert "MemoryError: no room" in proc.stderr
+
+
+def test_an_interrupted_run_exits_interrupted_not_hits(tmp_path, monkeypatch):
+    source = tmp_path / "customers.csv"
+    source.write_text("name\nIvan Petrov\n", encoding="utf-8")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(screen_commands, "screen_file", interrupted)
+    result = CliRunner().invoke(main, ["screen", str(source), "-o", str(tmp_path / "hits.csv")])
+    assert result.exit_code == INTERRUPTED != HITS
+    assert "interrupted" in result.stderr
+    assert not (tmp_path / "hits.csv").exists()
+
+
+def test_ctrl_c_on_the_installed_command_exits_interrupted(tmp_path):
+    # a real process and a real SIGINT: the exit code a shell sees after Ctrl-C
+    code = ("import sys, time; from cli import screen_commands as s; from cli.main import main\n"
+            "def busy(*a, **k):\n"
+            "    print('busy', file=sys.stderr, flush=True)\n"
+            "    time.sleep(120)\n"
+            "s.screen_file = busy\n"
+            "sys.argv = ['screening', 'screen', sys.argv[1], '-o', sys.argv[2]]\n"
+            "main()\n")
+    source = tmp_path / "customers.csv"
+    source.write_text("name\nIvan Petrov\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(source), str(tmp_path / "hits.csv")],
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stderr.readline().strip() == "busy"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == INTERRUPTED, err
+    assert "interrupted" in err and "Traceback" not in err

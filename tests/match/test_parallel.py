@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -122,6 +123,27 @@ def test_a_worker_that_dies_is_said(screen_db):
         for _ in batch:
             pass
     assert len(made) < 40
+    assert not multiprocessing.active_children()
+
+
+def _mark_then_sleep(path: str, seconds: float) -> None:
+    """A worker's task: say it runs (a file), then take long."""
+    Path(path).touch()
+    time.sleep(seconds)
+
+
+def test_an_interrupted_batch_stops_its_workers_at_once(screen_db, tmp_path):
+    """Ctrl-C during a batch: the workers stop with it, their chunks unfinished, instead of the
+    batch waiting for every chunk out (here, tasks of a minute each)."""
+    marks = [tmp_path / f"task{i}" for i in range(2)]
+    with pytest.raises(KeyboardInterrupt), worker_pool(screen_db, 2) as pool:
+        busy = [pool.executor.submit(_mark_then_sleep, str(mark), 60) for mark in marks]
+        while not all(mark.exists() for mark in marks):  # both workers busy
+            time.sleep(0.1)
+        started = time.monotonic()
+        raise KeyboardInterrupt
+    assert time.monotonic() - started < 30
+    assert not any(future.done() and not future.cancelled() and future.exception() is None for future in busy)
     assert not multiprocessing.active_children()
 
 
