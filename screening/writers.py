@@ -128,26 +128,45 @@ def write_json(table: Table, handle: IO[str]) -> int:
     return len(rows)
 
 
+# rows of one Excel sheet, its header row included (Excel's limit): a writer given more rows drops
+# them without a word, so the rows after continue on another sheet
+XLSX_SHEET_ROWS = 1_048_576
+
+
 def write_xlsx(table: Table, path: Path) -> int:
-    """One sheet, a header row, text cells guarded and never read as formulas, URLs or numbers."""
+    """A header row, then the rows, text cells guarded and never read as formulas, URLs or numbers.
+    Rows beyond a sheet's :data:`XLSX_SHEET_ROWS` continue on the next sheet ("rows 2", "rows 3"
+    ...), under the same header: none is dropped."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                            "strings_to_numbers": False,
                                            # rows go to disk as written: a big book never sits in memory
                                            "constant_memory": True})
-    sheet = book.add_worksheet(table.sheet)
-    sheet.write_row(0, 0, table.columns)
+    sheets = 0
+    sheet, line = None, XLSX_SHEET_ROWS  # ``line``: where the next row goes on ``sheet``
     n = 0
     for n, row in enumerate(table.rows(), start=1):
+        if line == XLSX_SHEET_ROWS:
+            sheet, line, sheets = _xlsx_sheet(book, table, sheets + 1), 1, sheets + 1
         for col, value in enumerate(row):
             value = table.cell(value)
             if isinstance(value, str):
-                sheet.write_string(n, col, neutralise(value))
+                sheet.write_string(line, col, neutralise(value))
             elif value is not None:
-                sheet.write(n, col, value)
+                sheet.write(line, col, value)
+        line += 1
+    if sheet is None:
+        _xlsx_sheet(book, table, 1)  # no rows: the header alone
     book.close()
     return n
+
+
+def _xlsx_sheet(book, table: Table, number: int):
+    """The ``number``-th sheet of a table's rows (the first named as the table's sheet), its header written."""
+    sheet = book.add_worksheet(table.sheet if number == 1 else f"{table.sheet} {number}")
+    sheet.write_row(0, 0, table.columns)
+    return sheet
 
 
 # rows per Parquet row group when writing rows: the rows are streamed, never all held at once

@@ -59,6 +59,25 @@ def test_parquet_rows_are_streamed_in_row_groups_and_an_empty_result_keeps_its_c
     assert table.num_rows == 0 and table.column_names[:3] == ["input_id", "input_row", "status"]
 
 
+def test_xlsx_rows_beyond_a_sheet_continue_on_the_next_sheet(tmp_path, monkeypatch):
+    """Excel's sheets hold 1,048,576 rows; the writer drops rows beyond them without a word, so
+    a bigger output goes on, under the same header, on more sheets: no row is lost."""
+    from screening import writers
+
+    monkeypatch.setattr(writers, "XLSX_SHEET_ROWS", 3)  # a header and two rows a sheet
+    many = [RowResult(i, f"C{i}", "no_hit") for i in range(5)]
+    out = tmp_path / "hits.xlsx"
+    assert write_results(many, {"customer_id": [f"C{i}" for i in range(5)]}, out, "xlsx") == 5
+    book = CalamineWorkbook.from_path(str(out))
+    assert book.sheet_names == ["hits", "hits 2", "hits 3"]
+    sheets = [book.get_sheet_by_name(name).to_python() for name in book.sheet_names]
+    assert all(rows[0][:3] == ["input_id", "input_row", "status"] for rows in sheets)
+    assert [int(r[1]) for rows in sheets for r in rows[1:]] == [1, 2, 3, 4, 5]
+    empty = tmp_path / "none.xlsx"
+    assert write_results([], {"customer_id": []}, empty, "xlsx") == 0
+    assert CalamineWorkbook.from_path(str(empty)).sheet_names == ["hits"]
+
+
 def test_an_input_column_named_input_row_is_kept_under_another_name():
     assert output_columns(["input_row", "name"])[-2:] == ["input_input_row", "name"]
 
