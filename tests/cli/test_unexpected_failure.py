@@ -35,17 +35,22 @@ def test_usage_errors_keep_their_own_exit_code():
     assert result.exit_code == 2
 
 
-def test_the_installed_command_exits_failed_too(tmp_path):
-    # a real process: the exit code a shell sees
-    code = ("import sys; from cli import screen_commands as s; from cli.main import main\n"
-            "def crash(*a, **k): raise MemoryError('no room')\n"
-            "s.screen_file = crash\n"
+def _installed_command(tmp_path, screen_file: str) -> list[str]:
+    """``screening screen customers.csv -o hits.csv`` as a real process (the exit code a shell
+    sees), its screen_file replaced by ``screen_file``'s lines (a function of that name)."""
+    code = ("import sys, time; from cli import screen_commands as s; from cli.main import main\n"
+            f"{screen_file}\n"
+            "s.screen_file = screen_file\n"
             "sys.argv = ['screening', 'screen', sys.argv[1], '-o', sys.argv[2]]\n"
             "main()\n")
     source = tmp_path / "customers.csv"
     source.write_text("name\nIvan Petrov\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-c", code, str(source), str(tmp_path / "hits.csv")],
-                          capture_output=True, text=True)
+    return [sys.executable, "-c", code, str(source), str(tmp_path / "hits.csv")]
+
+
+def test_the_installed_command_exits_failed_too(tmp_path):
+    command = _installed_command(tmp_path, "def screen_file(*a, **k): raise MemoryError('no room')")
+    proc = subprocess.run(command, capture_output=True, text=True)
     assert proc.returncode == FAILED, proc.stderr
     assert "MemoryError: no room" in proc.stderr
 
@@ -65,18 +70,11 @@ def test_an_interrupted_run_exits_interrupted_not_hits(tmp_path, monkeypatch):
 
 
 def test_ctrl_c_on_the_installed_command_exits_interrupted(tmp_path):
-    # a real process and a real SIGINT: the exit code a shell sees after Ctrl-C
-    code = ("import sys, time; from cli import screen_commands as s; from cli.main import main\n"
-            "def busy(*a, **k):\n"
-            "    print('busy', file=sys.stderr, flush=True)\n"
-            "    time.sleep(120)\n"
-            "s.screen_file = busy\n"
-            "sys.argv = ['screening', 'screen', sys.argv[1], '-o', sys.argv[2]]\n"
-            "main()\n")
-    source = tmp_path / "customers.csv"
-    source.write_text("name\nIvan Petrov\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(source), str(tmp_path / "hits.csv")],
-                            stderr=subprocess.PIPE, text=True)
+    # a real SIGINT, as Ctrl-C sends it
+    command = _installed_command(tmp_path, "def screen_file(*a, **k):\n"
+                                           "    print('busy', file=sys.stderr, flush=True)\n"
+                                           "    time.sleep(120)")
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     assert proc.stderr.readline().strip() == "busy"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
