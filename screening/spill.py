@@ -19,6 +19,10 @@ from typing import IO, Iterable, Iterator, Sequence
 BLOCK_ROWS = 500  # output rows pickled together: the unit read back from each run
 
 
+class SpillFailed(OSError):
+    """The rows of a batch cannot be kept in the temporary folder (full, or not writable)."""
+
+
 @dataclass
 class _Run:
     """One chunk's rows in the file: where its blocks start, and how many there are."""
@@ -35,7 +39,11 @@ class RowSpill:
     """
 
     def __init__(self, folder: str | Path | None = None) -> None:
-        self.file: IO[bytes] = tempfile.TemporaryFile(prefix="screening-rows-", dir=folder)
+        self.folder = Path(folder) if folder else Path(tempfile.gettempdir())
+        try:
+            self.file: IO[bytes] = tempfile.TemporaryFile(prefix="screening-rows-", dir=self.folder)
+        except OSError as exc:
+            raise self._failed(exc) from exc
         self.runs: list[_Run] = []
         self.count = 0
 
@@ -44,11 +52,21 @@ class RowSpill:
         ordered = sorted(rows, key=lambda row: row[0])
         self.file.seek(0, 2)
         run = _Run(self.file.tell(), 0)
-        for start in range(0, len(ordered), BLOCK_ROWS):
-            pickle.dump(ordered[start:start + BLOCK_ROWS], self.file, protocol=pickle.HIGHEST_PROTOCOL)
-            run.blocks += 1
+        try:
+            for start in range(0, len(ordered), BLOCK_ROWS):
+                pickle.dump(ordered[start:start + BLOCK_ROWS], self.file, protocol=pickle.HIGHEST_PROTOCOL)
+                run.blocks += 1
+            self.file.flush()  # a full disk is said here, not at some later read
+        except OSError as exc:
+            raise self._failed(exc) from exc
         self.runs.append(run)
         self.count += len(ordered)
+
+    def _failed(self, exc: OSError) -> "SpillFailed":
+        """The error of a spill that cannot be written, naming its folder (a write error names no
+        file, and the folder is the system's temporary one unless TMPDIR says otherwise)."""
+        return SpillFailed(exc.errno, f"cannot keep the rows of the batch in the temporary folder {self.folder} "
+                                  f"({exc.strerror or exc}); set TMPDIR to a folder with room")
 
     def __len__(self) -> int:
         return self.count

@@ -12,6 +12,7 @@ or killed run never leaves a partial file where the previous output was.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -291,6 +292,9 @@ def _with_bom(handle: IO[str], bom: bool, body: Callable[[IO[str]], Any]) -> Any
     return body(handle)
 
 
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT)  # a disk or a quota full
+
+
 @contextmanager
 def atomic_output(output: str | Path) -> Iterator[Path]:
     """A temporary path beside ``output``, moved onto it when the block succeeds, removed otherwise."""
@@ -302,8 +306,12 @@ def atomic_output(output: str | Path) -> Iterator[Path]:
         os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         yield Path(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if type(exc) is OSError and exc.errno in _NO_ROOM and exc.filename is None:
+            # a write error names no file: say which, and that the old output is still there
+            raise OSError(exc.errno, f"no room to write {path} ({exc.strerror}); any previous {path.name} "
+                                     "is left as it was") from exc
         raise
 
 

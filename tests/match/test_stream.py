@@ -3,6 +3,7 @@ order) writes exactly what screening every row at once writes, and holds a chunk
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import sys
 from pathlib import Path
@@ -118,3 +119,32 @@ def test_spill_gives_rows_back_in_key_order_as_they_were():
         assert list(spill.rows()) == expected
         assert list(spill.rows()) == expected  # read again
         assert len(spill) == len(expected)
+
+
+def _full_disk(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_temporary_folder_is_named_with_what_to_do(tmp_path, monkeypatch):
+    """A write error names no file: the spill says it is the temporary folder, and how to move it."""
+    from screening import spill as spill_module
+
+    with RowSpill(tmp_path) as spill:
+        monkeypatch.setattr(spill_module.pickle, "dump", _full_disk)
+        with pytest.raises(OSError) as raised:
+            spill.add([(0, ["a"])])
+    assert raised.value.errno == errno.ENOSPC
+    assert f"temporary folder {tmp_path}" in str(raised.value) and "TMPDIR" in str(raised.value)
+
+
+def test_a_full_disk_under_the_output_names_it_and_keeps_the_previous_output(tmp_path):
+    from screening.writers import atomic_output
+
+    out = tmp_path / "hits.csv"
+    out.write_text("previous\n", encoding="utf-8")
+    with pytest.raises(OSError) as raised, atomic_output(out) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        _full_disk()
+    assert raised.value.errno == errno.ENOSPC and f"no room to write {out}" in str(raised.value)
+    assert out.read_text(encoding="utf-8") == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["hits.csv"]  # the temporary file is gone
