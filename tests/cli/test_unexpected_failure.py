@@ -38,7 +38,7 @@ def test_usage_errors_keep_their_own_exit_code():
 def _installed_command(tmp_path, screen_file: str) -> list[str]:
     """``screening screen customers.csv -o hits.csv`` as a real process (the exit code a shell
     sees), its screen_file replaced by ``screen_file``'s lines (a function of that name)."""
-    code = ("import sys, time; from cli import screen_commands as s; from cli.main import main\n"
+    code = ("import signal, sys, time; from cli import screen_commands as s; from cli.main import main\n"
             f"{screen_file}\n"
             "s.screen_file = screen_file\n"
             "sys.argv = ['screening', 'screen', sys.argv[1], '-o', sys.argv[2]]\n"
@@ -71,11 +71,17 @@ def test_an_interrupted_run_exits_interrupted_not_hits(tmp_path, monkeypatch):
 
 def test_ctrl_c_on_the_installed_command_exits_interrupted(tmp_path):
     # a real SIGINT, as Ctrl-C sends it
+    # (Python leaves SIGINT ignored when it starts ignored, as under nohup or in a background job:
+    # the command is made to take it as it does from a terminal)
     command = _installed_command(tmp_path, "def screen_file(*a, **k):\n"
+                                           "    signal.signal(signal.SIGINT, signal.default_int_handler)\n"
                                            "    print('busy', file=sys.stderr, flush=True)\n"
                                            "    time.sleep(120)")
     proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    assert proc.stderr.readline().strip() == "busy"
+    said = []
+    while (line := proc.stderr.readline()) and line.strip() != "busy":  # what it says first, if anything
+        said.append(line)
+    assert line.strip() == "busy", "".join(said)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == INTERRUPTED, err
