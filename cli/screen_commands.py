@@ -85,11 +85,14 @@ def selection_options(func):
               help="duckdb: this machine; spark: Spark tasks (pip install 'screening[spark]'), same output.")
 @click.option("--spark-master", metavar="URL",
               help="With --engine spark: the Spark master (default: spark-submit's, else local[*]).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the run's summary as JSON on stdout (needs -o): rows, hits, rows in error, "
+                   "the run id, the output and its context file, the exit code.")
 @selection_options
 @customer_column_options
 @db_option
 @wait_option
-def screen(input_file, output, fmt, threshold, excel, identifier_columns, engine, spark_master, lists,
+def screen(input_file, output, fmt, threshold, excel, identifier_columns, engine, spark_master, as_json, lists,
            exclude_lists, source_thresholds, columns, header_row, sheet, db) -> None:
     """Screen a customer file (CSV, XLSX, Parquet, JSON lines) against the lists.
 
@@ -110,11 +113,13 @@ def screen(input_file, output, fmt, threshold, excel, identifier_columns, engine
 
     \b
     Exit codes:
-      0  clean: every row screened, no hit
-      1  hits: every row screened, some hit
-      2  usage or input error: nothing screened, no output
-      3  incomplete: some rows not screened (status=error); the output still
-         holds every hit of the other rows (3 outranks 1)
+      0    clean: every row screened, no hit
+      1    hits: every row screened, some hit
+      2    usage or input error: nothing screened, no output
+      3    incomplete: some rows not screened (status=error); the output still
+           holds every hit of the other rows (3 outranks 1)
+      4    failed: stopped on an unexpected error; nothing to conclude
+      130  interrupted (Ctrl-C): nothing to conclude
 
     \b
     Examples:
@@ -123,6 +128,7 @@ def screen(input_file, output, fmt, threshold, excel, identifier_columns, engine
       screening screen kunden.csv -o hits.csv --excel --header-row 3 --name-column Vorname,Name
       screening screen customers.csv -o hits.csv --lists us_ofac_sdn,un_sc
       screening screen customers.csv -o hits.csv --exclude-lists ca_sema --source-threshold us_csl=0.8
+      screening screen customers.csv -o hits.csv --json | jq .run_id
       screening screen customers/ -o hits.csv --engine spark --spark-master spark://host:7077
 
     --engine spark screens on Spark with the same matcher and writes the same output; INPUT may
@@ -130,6 +136,8 @@ def screen(input_file, output, fmt, threshold, excel, identifier_columns, engine
     """
     if spark_master and engine != "spark":
         raise click.UsageError("--spark-master applies to --engine spark")
+    if as_json and not output:
+        raise click.UsageError("--json prints the run's summary on stdout: give the results a file (-o)")
     if engine != "spark" and Path(input_file).is_dir():
         raise click.UsageError(f"{input_file}: a folder (of Parquet parts) is read by --engine spark only")
     if fmt is None:
@@ -137,7 +145,7 @@ def screen(input_file, output, fmt, threshold, excel, identifier_columns, engine
         fmt = {"jsonl": "json", "pq": "parquet"}.get(suffix, suffix if suffix in FORMATS else "csv")
     if engine == "spark":
         _screen_on_spark(input_file, output, fmt, threshold, excel, identifier_columns, spark_master, lists,
-                         exclude_lists, source_thresholds, columns, header_row, sheet, db)
+                         exclude_lists, source_thresholds, columns, header_row, sheet, db, as_json)
     bar = _ProgressBar() if is_tty() else None
     try:
         summary = screen_file(input_file, output, fmt, threshold, columns, db=db, on_message=_say,
@@ -151,12 +159,20 @@ def screen(input_file, output, fmt, threshold, excel, identifier_columns, engine
     finally:
         if bar:
             bar.close()
-    _say(summary.line())
+    _summarise(summary, as_json)
+
+
+def _summarise(summary, as_json: bool) -> None:
+    """A batch's summary (a line on stderr, or JSON on stdout), then its exit code."""
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        _say(summary.line())
     sys.exit(summary.exit_code)
 
 
 def _screen_on_spark(input_file, output, fmt, threshold, excel, identifier_columns, master, lists, exclude_lists,
-                     source_thresholds, columns, header_row, sheet, db) -> None:
+                     source_thresholds, columns, header_row, sheet, db, as_json: bool) -> None:
     """``screen --engine spark``: the library call, its errors and exit code as the DuckDB engine's."""
     from screening.spark import SparkUnavailable, screen_file_spark
 
@@ -168,8 +184,7 @@ def _screen_on_spark(input_file, output, fmt, threshold, excel, identifier_colum
     except (SparkUnavailable, InputFileError, ValueError, OSError) as exc:
         _say(f"error: {exc}")
         sys.exit(INPUT_ERROR)
-    _say(summary.line())
-    sys.exit(summary.exit_code)
+    _summarise(summary, as_json)
 
 
 class _ProgressBar:

@@ -6,7 +6,7 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
@@ -59,6 +59,12 @@ class BatchSummary:
         """0 clean, 1 hits, 3 some rows not screened (:mod:`screening.outcome`); a row whose every
         hit an analyst cleared counts as clean."""
         return exit_code(self.hit_rows if self.alert_rows is None else self.alert_rows, self.errors)
+
+    def as_dict(self) -> dict:
+        """The summary as a script reads it (``screen --json``): every field, the rate and the exit code."""
+        return {**asdict(self), "seconds": round(self.seconds, 3),
+                "rows_per_second": round(self.rows / self.seconds, 1) if self.seconds else None,
+                "exit_code": self.exit_code}
 
     def line(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0.0

@@ -260,6 +260,21 @@ def test_screen_summary_names_the_output_and_the_context_file(screen_db, tmp_pat
     assert "written to standard output" in result.stderr and "input_id,input_row,status" in result.stdout
 
 
+def test_screen_json_prints_the_run_summary_a_script_reads(screen_db, tmp_path):
+    out = tmp_path / "hits.csv"
+    result = run(["screen", str(write_input(tmp_path)), "-o", str(out), "--db", screen_db, "--json"])
+    summary = json.loads(result.stdout)
+    assert summary["exit_code"] == result.exit_code == 3
+    assert (summary["rows"], summary["errors"], summary["hit_rows"]) == (5, 2, 1)
+    assert summary["hits"] == sum(r["status"] == "hit" for r in read_csv(out))
+    assert summary["output"] == str(out) and summary["context_file"] == f"{out}.context.json"
+    assert isinstance(summary["run_id"], int) and summary["rows_per_second"] > 0
+    assert "5 rows:" not in result.stderr  # the summary line is the JSON now
+    # the results go to stdout without -o: the summary has no room there
+    result = run(["screen", str(write_input(tmp_path)), "--db", screen_db, "--json"])
+    assert result.exit_code == 2 and "-o" in result.stderr
+
+
 def test_unrecognised_countries_are_counted_named_and_warned(screen_db, tmp_path):
     path = tmp_path / "customers.csv"
     path.write_text("name,country\nMaria Schneider,Narnia\nTomas Novak,Narnia\nChen Wei,Atlantis\n"
