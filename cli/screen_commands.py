@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -94,7 +93,7 @@ def selection_options(func):
 @wait_option
 def screen(input_file, output, fmt, threshold, excel, identifier_columns, engine, spark_master, as_json, lists,
            exclude_lists, source_thresholds, columns, header_row, sheet, db) -> None:
-    """Screen a customer file (CSV, XLSX, Parquet, JSON lines) against the lists.
+    """Screen a customer file (CSV, XLSX, Parquet, JSON lines; or a folder of Parquet parts) against the lists.
 
     Writes one row per (input row, hit) with input_id, input_row (1-based row in the input),
     status (hit | no_hit | error), entity_id, score, list_refs, matched_name, match_kind
@@ -131,15 +130,14 @@ def screen(input_file, output, fmt, threshold, excel, identifier_columns, engine
       screening screen customers.csv -o hits.csv --json | jq .run_id
       screening screen customers/ -o hits.csv --engine spark --spark-master spark://host:7077
 
-    --engine spark screens on Spark with the same matcher and writes the same output; INPUT may
-    also be a folder of Parquet parts, and -o a folder (written as Parquet parts).
+    A folder of Parquet parts is read as one file, the parts in path order. --engine spark screens
+    on Spark with the same matcher and writes the same output; its -o may be a folder (written as
+    Parquet parts).
     """
     if spark_master and engine != "spark":
         raise click.UsageError("--spark-master applies to --engine spark")
     if as_json and not output:
         raise click.UsageError("--json prints the run's summary on stdout: give the results a file (-o)")
-    if engine != "spark" and Path(input_file).is_dir():
-        raise click.UsageError(f"{input_file}: a folder (of Parquet parts) is read by --engine spark only")
     if fmt is None:
         suffix = (output or "").rsplit(".", 1)[-1].lower() if output and "." in output else "csv"
         fmt = {"jsonl": "json", "pq": "parquet"}.get(suffix, suffix if suffix in FORMATS else "csv")

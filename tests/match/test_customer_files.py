@@ -288,3 +288,29 @@ def test_a_workbook_whose_first_sheet_has_no_name_column_says_which_sheets_were_
     book.close()
     with pytest.raises(InputFileError, match=r"columns: Report; sheet 'Cover' read; not read: Kunden$"):
         read_customer_file(path)
+
+
+def test_a_folder_of_parquet_parts_is_read_as_one_file_in_path_order(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parts = tmp_path / "book"
+    parts.mkdir()
+    pq.write_table(pa.table({"name": ["Anna Berg", "Ivan Petrov"], "country": ["SE", "RU"]}), parts / "part-1.parquet")
+    pq.write_table(pa.table({"name": ["Li Wei"], "country": ["CN"]}), parts / "part-0.parquet")
+    (parts / "_SUCCESS").touch()
+    (parts / ".part-0.parquet.crc").write_bytes(b"not a part")
+    table = read_customer_file(parts)
+    assert table.columns["name"] == ["Li Wei", "Anna Berg", "Ivan Petrov"]  # part-0 first
+    assert table.errors == [None] * 3 and any("2 part(s)" in note for note in table.notes)
+
+    pq.write_table(pa.table({"full_name": ["Acme"]}), parts / "part-2.parquet")
+    with pytest.raises(InputFileError, match="book/part-2.parquet: its columns"):
+        read_customer_file(parts)
+    (parts / "part-2.parquet").write_text("name\nAcme\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="book/part-2.parquet: not a readable Parquet file"):
+        read_customer_file(parts)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputFileError, match="empty: a folder without Parquet parts"):
+        read_customer_file(empty)

@@ -146,6 +146,10 @@ def test_parquet_parts_in_and_out(spark, screen_db, tmp_path):
     assert summary.rows == table.num_rows and (out / "_SUCCESS").exists()
     got = pq.read_table(out)
     assert got.to_pylist() == pq.read_table(tmp_path / "duckdb.parquet").to_pylist()
+    # the DuckDB engine reads the folder as one file too, its rows numbered as Spark numbers them
+    (parts / "_SUCCESS").touch()  # not a part
+    screen_file(parts, tmp_path / "duckdb_parts.parquet", fmt="parquet", db=screen_db)
+    assert pq.read_table(tmp_path / "duckdb_parts.parquet").to_pylist() == got.to_pylist()
     # the parts' partitions need not come in row order: the run record still keeps input order
     assert kept_hits(screen_db, summary.run_id) == kept_hits(screen_db, duck_run.run_id) != []
     # an output URL (written by Spark itself): the hits reach the run record through Spark instead
@@ -168,5 +172,7 @@ def test_the_cli_refuses_what_the_spark_engine_cannot_do(screen_db, tmp_path):
     assert no_output.exit_code == 2 and "give -o" in no_output.output
     master = runner.invoke(main, ["screen", str(QUERIES), "-o", str(tmp_path / "o.csv"), "--spark-master", "local[2]"])
     assert master.exit_code == 2 and "--spark-master applies to --engine spark" in master.output
-    folder = runner.invoke(main, ["screen", str(tmp_path), "-o", str(tmp_path / "o.csv"), "--db", screen_db])
+    (tmp_path / "partitioned" / "year=2026").mkdir(parents=True)
+    folder = runner.invoke(main, ["screen", str(tmp_path / "partitioned"), "-o", str(tmp_path / "o.csv"),
+                                  "--db", screen_db])
     assert folder.exit_code == 2 and "--engine spark only" in folder.output

@@ -128,15 +128,46 @@ def _read_jsonl(path: Path, data: bytes) -> Raw:
 
 
 def _read_parquet(path: Path) -> Raw:
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except Exception as exc:  # noqa: BLE001
-        raise InputFileError(f"{path.name}: not a readable Parquet file ({exc})") from None
+    table = _parquet_table(path, path.name)
     headers = table.column_names
     columns = {h: [cell_text(v) for v in table.column(h).to_pylist()] for h in headers}
     return Raw(headers, columns, [None] * table.num_rows)
+
+
+def _parquet_table(path: Path, name: str):
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path)
+    except Exception as exc:  # noqa: BLE001
+        raise InputFileError(f"{name}: not a readable Parquet file ({exc})") from None
+
+
+def _read_parquet_folder(folder: Path) -> Raw:
+    """A folder of Parquet parts (as Spark and other engines write a table), read as one file:
+    the parts in path order, the rows of each in order, so that rows are numbered as the Spark
+    engine numbers them. Names starting with ``_`` or ``.`` are not parts (``_SUCCESS``, checksums),
+    as Spark reads such a folder; a subfolder (a partitioned table) is refused."""
+    import pyarrow as pa
+
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith(("_", ".")))
+    if any(p.is_dir() for p in entries):
+        raise InputFileError(f"{folder.name}: a folder of Parquet parts in subfolders (a partitioned table) is "
+                             "read by --engine spark only")
+    if not entries:
+        raise InputFileError(f"{folder.name}: a folder without Parquet parts")
+    tables = [_parquet_table(part, f"{folder.name}/{part.name}") for part in entries]
+    for part, table in zip(entries, tables):
+        if table.column_names != tables[0].column_names:
+            raise InputFileError(f"{folder.name}/{part.name}: its columns ({listing(table.column_names)}) are "
+                                 f"not those of {entries[0].name} ({listing(tables[0].column_names)})")
+    try:
+        table = pa.concat_tables(tables, promote_options="permissive")
+    except pa.ArrowException as exc:
+        raise InputFileError(f"{folder.name}: parts whose column types cannot be read as one table ({exc})") from None
+    headers = table.column_names
+    columns = {h: [cell_text(v) for v in table.column(h).to_pylist()] for h in headers}
+    return Raw(headers, columns, [None] * table.num_rows, [f"Parquet folder read: {len(entries)} part(s)"])
 
 
 def _read_csv(path: Path, data: bytes, header_row: int | None) -> Raw:
@@ -155,15 +186,16 @@ def _read_csv(path: Path, data: bytes, header_row: int | None) -> Raw:
 
 def read_customer_file(path: str | Path, given: dict[str, str | Iterable[str] | None] | None = None,
                        header_row: int | None = None, sheet: str | None = None) -> CustomerTable:
-    """Read a customer file (format from its extension) and map its columns to the screening fields.
+    """Read a customer file (format from its extension; a folder: its Parquet parts) and map its
+    columns to the screening fields.
 
     ``header_row`` (1-based, CSV and XLSX) is the row holding the header; ``sheet`` (XLSX) a sheet
     name or 1-based number.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.is_file() and not path.is_dir():
         raise InputFileError(f"{path}: no such file")
-    suffix = path.suffix.lower().lstrip(".")
+    suffix = "parquet" if path.is_dir() else path.suffix.lower().lstrip(".")
     is_xlsx = suffix in ("xlsx", "xlsm", "xls")
     if sheet is not None and not is_xlsx:
         raise InputFileError(f"{path.name}: --sheet applies to XLSX files only")
@@ -171,6 +203,8 @@ def read_customer_file(path: str | Path, given: dict[str, str | Iterable[str] | 
         raise InputFileError(f"{path.name}: --header-row applies to CSV and XLSX files only")
     if is_xlsx:
         raw = _read_xlsx(path, sheet, header_row)
+    elif path.is_dir():
+        raw = _read_parquet_folder(path)
     elif suffix in ("parquet", "pq"):
         raw = _read_parquet(path)
     elif suffix in JSON_SUFFIXES:
