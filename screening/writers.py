@@ -148,8 +148,9 @@ def write_xlsx(table: Table, path: Path) -> int:
     sheet, line = None, XLSX_SHEET_ROWS  # ``line``: where the next row goes on ``sheet``
     n = 0
     for n, row in enumerate(table.rows(), start=1):
-        if line == XLSX_SHEET_ROWS:
-            sheet, line, sheets = _xlsx_sheet(book, table, sheets + 1), 1, sheets + 1
+        if line == XLSX_SHEET_ROWS:  # the first row, or a full sheet
+            sheets += 1
+            sheet, line = _xlsx_sheet(book, table, sheets), 1
         for col, value in enumerate(row):
             value = table.cell(value)
             if isinstance(value, str):

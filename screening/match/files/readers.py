@@ -128,10 +128,13 @@ def _read_jsonl(path: Path, data: bytes) -> Raw:
 
 
 def _read_parquet(path: Path) -> Raw:
-    table = _parquet_table(path, path.name)
-    headers = table.column_names
-    columns = {h: [cell_text(v) for v in table.column(h).to_pylist()] for h in headers}
-    return Raw(headers, columns, [None] * table.num_rows)
+    return _raw_parquet(_parquet_table(path, path.name))
+
+
+def _raw_parquet(table, notes: list[str] | None = None) -> Raw:
+    """A Parquet table's columns as text cells (no row of Parquet is malformed)."""
+    columns = {h: [cell_text(v) for v in table.column(h).to_pylist()] for h in table.column_names}
+    return Raw(table.column_names, columns, [None] * table.num_rows, notes or [])
 
 
 def _parquet_table(path: Path, name: str):
@@ -165,9 +168,7 @@ def _read_parquet_folder(folder: Path) -> Raw:
         table = pa.concat_tables(tables, promote_options="permissive")
     except pa.ArrowException as exc:
         raise InputFileError(f"{folder.name}: parts whose column types cannot be read as one table ({exc})") from None
-    headers = table.column_names
-    columns = {h: [cell_text(v) for v in table.column(h).to_pylist()] for h in headers}
-    return Raw(headers, columns, [None] * table.num_rows, [f"Parquet folder read: {len(entries)} part(s)"])
+    return _raw_parquet(table, [f"Parquet folder read: {len(entries)} part(s)"])
 
 
 def _read_csv(path: Path, data: bytes, header_row: int | None) -> Raw:
